@@ -1,0 +1,46 @@
+# One entry point for the README and .ci/run.
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+export APIS_MATCHER_LOCAL_KAFKA_PORT ?= 19092
+
+.PHONY: help install demo test test-unit lint broker-start broker-stop broker-status clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*## /\t/'
+
+$(BIN)/apis-matcher: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/apis-matcher  ## create .venv and install the package with its dev tools
+
+demo: install  ## the main job on the embedded default (local broker, sample list, sample manifests)
+	$(BIN)/apis-matcher demo
+
+broker-start: install  ## fetch (Maven) and start the local single-node Kafka broker
+	$(BIN)/python -m app.localkafka start
+
+broker-stop:  ## stop the local broker
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m app.localkafka stop; fi
+
+broker-status: install
+	$(BIN)/python -m app.localkafka status
+
+lint: install  ## ruff, mypy and the import-linter layer contract
+	$(BIN)/ruff check app matchers schemas tests loadtest
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test-unit: install  ## unit and contract tests only (no broker)
+	$(BIN)/pytest -m "not integration"
+
+test: install  ## everything: lint, unit, contract, and integration tests on the real broker
+	$(MAKE) lint
+	$(BIN)/python -m app.localkafka start
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
