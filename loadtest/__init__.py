@@ -1,0 +1,1 @@
+"""Traffic generation and end-to-end load, latency and accuracy measurement."""

@@ -1,0 +1,165 @@
+"""Date-of-birth comparison as dates, never as strings (field cases 13 and 14).
+
+A date is held as ``(year, month, day)`` with ``None`` for the unknown parts; a
+:class:`~matchers.model.DateSpec` becomes a set of such values, a range or an
+approximate year. Results are ``match`` (same date at the coarser precision of the two),
+``partial`` (inside a range or an approximate window), ``mismatch`` (different at a
+known precision) or ``unknown`` (nothing comparable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from matchers.model import DateSpec
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+PRECISIONS = ("year", "month", "day")
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A calendar date known to ``year``, ``month`` or ``day`` precision."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        """``year``, ``month`` or ``day``."""
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def truncated(self, precision: str) -> tuple[int, ...]:
+        """The date cut to ``precision`` as a tuple (``(1971,)``, ``(1971, 3)``…)."""
+        full = (self.year, self.month or 0, self.day or 0)
+        return full[: PRECISIONS.index(precision) + 1]
+
+    def bounds(self) -> tuple[dt.date, dt.date]:
+        """First and last calendar day this partial date may denote."""
+        if self.month is None:
+            return dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+        if self.day is None:
+            nxt = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+            return dt.date(self.year, self.month, 1), nxt - dt.timedelta(days=1)
+        d = dt.date(self.year, self.month, self.day)
+        return d, d
+
+    def iso(self) -> str:
+        """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+            if self.day is not None:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+
+def parse_partial_date(value: str | None) -> PartialDate | None:
+    """Parse ISO ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; zero month/day parts mean
+    unknown (``1971-00-00`` → year 1971). Returns ``None`` for unknown, malformed or
+    impossible dates (``1971-02-30``); leap days are valid (``1972-02-29``)."""
+    if value is None:
+        return None
+    m = _ISO.match(value.strip())
+    if not m:
+        return None
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) and int(m.group(2)) != 0 else None
+    day = int(m.group(3)) if month is not None and m.group(3) and int(m.group(3)) != 0 else None
+    if year == 0 or (month is not None and not 1 <= month <= 12):
+        return None
+    try:
+        PartialDate(year, month, day).bounds()
+    except ValueError:
+        return None
+    return PartialDate(year, month, day)
+
+
+@dataclass(frozen=True, slots=True)
+class DobResult:
+    """Outcome of one DOB comparison: ``result`` (``match``/``partial``/``mismatch``/
+    ``unknown``), ``precision`` of a match (``day``/``month``/``year``) or the kind of
+    partial agreement (``range``/``approximate``), and the values compared (ISO)."""
+
+    result: str
+    precision: str | None
+    query: str | None
+    candidate: str | None
+
+
+_RANK = {"match": 3, "partial": 2, "mismatch": 1, "unknown": 0}
+_PREC_RANK = {"day": 3, "month": 2, "year": 1, "range": 0, "approximate": 0, None: 0}
+
+
+def _spec_text(spec: DateSpec) -> str:
+    if spec.date:
+        return ("~" if spec.approximate else "") + spec.date
+    return f"{spec.from_ or ''}..{spec.to or ''}"
+
+
+def _compare_one(query: PartialDate, spec: DateSpec, approximate_years: int) -> DobResult:
+    text = _spec_text(spec)
+    q_text = query.iso()
+    if spec.date is not None:
+        listed = parse_partial_date(spec.date)
+        if listed is None:
+            return DobResult("unknown", None, q_text, text)
+        if spec.approximate:
+            if abs(listed.year - query.year) <= approximate_years:
+                return DobResult("partial", "approximate", q_text, text)
+            return DobResult("mismatch", "approximate", q_text, text)
+        prec = PRECISIONS[min(PRECISIONS.index(listed.precision), PRECISIONS.index(query.precision))]
+        if listed.truncated(prec) == query.truncated(prec):
+            return DobResult("match", prec, q_text, text)
+        return DobResult("mismatch", prec, q_text, text)
+    lo = parse_partial_date(spec.from_)
+    hi = parse_partial_date(spec.to)
+    if lo is None and hi is None:
+        return DobResult("unknown", None, q_text, text)
+    q_lo, q_hi = query.bounds()
+    start = lo.bounds()[0] if lo else dt.date.min
+    end = hi.bounds()[1] if hi else dt.date.max
+    if spec.approximate:
+        start = dt.date(max(1, start.year - approximate_years), 1, 1) if lo else start
+        end = dt.date(min(9999, end.year + approximate_years), 12, 31) if hi else end
+    if q_hi >= start and q_lo <= end:
+        return DobResult("partial", "range", q_text, text)
+    return DobResult("mismatch", "range", q_text, text)
+
+
+def compare_dob(
+    query: tuple[DateSpec, ...], candidate: tuple[DateSpec, ...], *, approximate_years: int = 2
+) -> DobResult:
+    """Best agreement between the query's and the candidate's dates of birth.
+
+    ``query`` holds the traveller's DOB (PAXLST ``DTM+329``, PNRGOV ``SSR DOCS``; only
+    ``date`` is used), ``candidate`` the listed dates (exact, partial, ranges, circa).
+    ``match`` beats ``partial`` beats ``mismatch``; ``unknown`` when either side has no
+    parseable date. ``approximate_years`` is the circa tolerance in years.
+    """
+    q_dates = [d for d in (parse_partial_date(s.date) for s in query) if d is not None]
+    if not q_dates or not candidate:
+        return DobResult(
+            "unknown",
+            None,
+            q_dates[0].iso() if q_dates else None,
+            ", ".join(_spec_text(c) for c in candidate) or None,
+        )
+    best = DobResult("unknown", None, q_dates[0].iso(), None)
+    for q in q_dates:
+        for spec in candidate:
+            res = _compare_one(q, spec, approximate_years)
+            if (_RANK[res.result], _PREC_RANK[res.precision]) > (
+                _RANK[best.result],
+                _PREC_RANK[best.precision],
+            ):
+                best = res
+    if best.result == "mismatch" and len(candidate) > 1:
+        best = DobResult("mismatch", best.precision, best.query, ", ".join(map(_spec_text, candidate)))
+    return best

@@ -1,0 +1,156 @@
+"""Pure value types of the screening core.
+
+These are the matcher's own shapes, independent of the wire records in ``schemas``
+(``schemas.screening`` converts between the two). All are immutable except
+:class:`MatchResult`, which the screener builds per hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+NAME_KINDS = ("primary", "alias", "original_script")
+"""Allowed values of :attr:`PersonName.kind`."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    """One name of a person, as sent or as listed.
+
+    ``full_name`` is the free-form name (used when there is no split); ``surname`` and
+    ``given_names`` are the structured parts (PAXLST ``NAD`` surname/given components,
+    PNRGOV ``IFT``/``TIF`` names, a list's last/first name fields). Any script is allowed;
+    normalisation happens in :mod:`matchers.normalise`. ``kind`` is ``primary``,
+    ``alias`` or ``original_script``.
+    """
+
+    full_name: str | None = None
+    surname: str | None = None
+    given_names: str | None = None
+    kind: str = "primary"
+
+    def display(self) -> str:
+        """``SURNAME, GIVEN`` when structured, else ``full_name``; ``""`` when nameless."""
+        if self.surname or self.given_names:
+            return ", ".join(p for p in (self.surname, self.given_names) if p)
+        return self.full_name or ""
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpec:
+    """A date of birth: ``date`` exact or partial ISO (``YYYY``, ``YYYY-MM``,
+    ``YYYY-MM-DD``), or an inclusive range ``from_``–``to`` (each full or partial), with
+    ``approximate`` where the source says circa (tolerance from
+    :attr:`MatchConfig.approximate_years`). Source: PAXLST ``DTM+329``, PNRGOV ``SSR DOCS``,
+    a list's date-of-birth field."""
+
+    date: str | None = None
+    from_: str | None = None
+    to: str | None = None
+    approximate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentKey:
+    """A travel document: ``number`` as sent (normalised at comparison), ``type`` the
+    document name code (PAXLST ``DOC`` 1001, e.g. ``P``), ``issuing_country`` ISO 3166
+    alpha-3 (PAXLST ``LOC+91``)."""
+
+    number: str
+    type: str | None = None
+    issuing_country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A traveller (query) or a listed person (entry).
+
+    ``key`` is the traveller_id, or ``"{list_id}:{entry_id}"`` for listed persons;
+    ``nationalities`` are ISO 3166 alpha-3 (or ICAO 9303 codes); ``genders`` are
+    ``M``/``F``/``X``/``U``. Empty tuples mean unknown, never "none".
+    """
+
+    key: str
+    names: tuple[PersonName, ...]
+    dates_of_birth: tuple[DateSpec, ...] = ()
+    nationalities: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()
+    documents: tuple[DocumentKey, ...] = ()
+    list_id: str | None = None
+    entry_id: str | None = None
+
+
+def _empty_mapping() -> Mapping[str, float]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """Tuning of the screening core; all scores 0.0–1.0.
+
+    * ``threshold`` — default alert threshold (a hit needs ``score >= threshold``);
+      ``list_thresholds`` overrides it per ``list_id``.
+    * ``strong_level`` — scores at or above it are reported as band ``strong``, hits
+      below it as ``review``.
+    * ``max_hits`` — at most this many hits per query, best first.
+    * ``max_candidates`` — names fully scored per query after the index pre-selection.
+    * ``token_min_similarity`` — token pairs below it count as unmatched.
+    * ``absent_penalty`` / ``contradicted_penalty`` / ``extra_penalty`` — weight (relative to
+      a matched token) of a listed token absent from the query, of a listed token that a
+      different query token contradicts, and of an unmatched extra query token.
+    * ``swap_penalty`` — subtracted from the name score when surname and given names are
+      swapped between structured names.
+    * ``name_only_factor`` — the share of the name score a hit keeps with no other
+      evidence; DOB/nationality/gender/document add or remove from it (``*_bonus`` /
+      ``*_malus``).
+    * ``approximate_years`` — tolerance of a circa date of birth, in years.
+    """
+
+    threshold: float = 0.75
+    list_thresholds: Mapping[str, float] = field(default_factory=_empty_mapping)
+    strong_level: float = 0.95
+    max_hits: int = 10
+    max_candidates: int = 40
+    token_min_similarity: float = 0.72
+    absent_penalty: float = 0.15
+    contradicted_penalty: float = 0.5
+    surname_contradicted_penalty: float = 1.0
+    extra_penalty: float = 0.45
+    swap_penalty: float = 0.03
+    single_token_cap: float = 0.5
+    name_only_factor: float = 0.85
+    dob_day_bonus: float = 0.15
+    dob_month_bonus: float = 0.13
+    dob_year_bonus: float = 0.11
+    dob_partial_bonus: float = 0.06
+    dob_mismatch_malus: float = 0.2
+    nationality_bonus: float = 0.02
+    nationality_malus: float = 0.03
+    gender_malus: float = 0.05
+    document_exact_floor: float = 0.95
+    document_other_country_floor: float = 0.8
+    document_near_floor: float = 0.76
+    approximate_years: int = 2
+
+    def threshold_for(self, list_id: str | None) -> float:
+        """The alert threshold of ``list_id`` (``list_thresholds`` or ``threshold``)."""
+        if list_id is not None and list_id in self.list_thresholds:
+            return self.list_thresholds[list_id]
+        return self.threshold
+
+
+@dataclass
+class MatchResult:
+    """One query against one listed person: ``score`` 0.0–1.0, ``matched_name`` the
+    listed name that aligned best (display form), ``explanation`` a JSON-serialisable
+    dict (name alignment, reason codes, per-feature ``match``/``partial``/``mismatch``/
+    ``unknown`` results with the values compared)."""
+
+    list_id: str
+    entry_id: str
+    score: float
+    matched_name: str
+    explanation: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,391 @@
+"""Feature scoring: names (order-insensitive token alignment), date of birth,
+nationality, gender and travel documents; and their combination into one 0.0–1.0 score.
+
+One function per feature; each returns a :class:`Feature` whose ``result`` is
+``match``, ``partial``, ``mismatch`` or ``unknown`` together with the values compared.
+``unknown`` never adds evidence (field case 13). String metrics come from RapidFuzz
+(``OSA`` edit distance, counted in characters) and are mapped to 0.0–1.0 here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from matchers.dates import compare_dob
+from matchers.index import phonetic_key
+from matchers.model import DateSpec, DocumentKey, MatchConfig
+from matchers.normalise import (
+    NameVariant,
+    Token,
+    canonical_document_number,
+    lookalike_document_number,
+    normalise_country,
+    normalise_gender,
+)
+
+MATCH, PARTIAL, MISMATCH, UNKNOWN = "match", "partial", "mismatch", "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One feature comparison: ``result`` (``match``/``partial``/``mismatch``/
+    ``unknown``), ``detail`` (precision or rule, e.g. ``day``, ``lookalike``) and the
+    ``query``/``candidate`` values compared (JSON-serialisable)."""
+
+    result: str
+    detail: str | None = None
+    query: Any = None
+    candidate: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form for explanations."""
+        return {
+            "result": self.result,
+            "detail": self.detail,
+            "query": self.query,
+            "candidate": self.candidate,
+        }
+
+
+# --- names -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1_000_000)
+def string_similarity(a: str, b: str) -> tuple[float, str]:
+    """Similarity 0.0–1.0 of two normalised ``A–Z`` strings and the rule that gave it.
+
+    ``exact`` 1.0; one-letter initial vs a name starting with it ``initial`` 0.9; tokens
+    of 1–2 letters otherwise strict (0.0); one edit (OSA: substitution, insertion,
+    deletion, adjacent transposition) ``edit`` 0.85 — also for 3–4 letter names
+    (JON/JOHN, field case 10); two edits in names of 6+ letters ``edit`` up to 0.8; equal
+    Metaphone key with the same first letter ``phonetic`` 0.8; else 0.0.
+    """
+    if a == b:
+        return 1.0, "exact"
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:
+        if (la == 1 and b.startswith(a)) or (lb == 1 and a.startswith(b)):
+            return 0.9, "initial"
+        return 0.0, "none"
+    if min(la, lb) <= 2:
+        return 0.0, "none"
+    d = OSA.distance(a, b, score_cutoff=2)
+    sim, rule = 0.0, "none"
+    if d == 1:
+        sim, rule = 0.85, "edit"
+    elif d == 2 and min(la, lb) >= 6:
+        sim, rule = min(0.8, 1.0 - d / max(la, lb)), "edit"
+    if sim < 0.8 and a[0] == b[0] and min(la, lb) >= 3:
+        pa, pb = phonetic_key(a), phonetic_key(b)
+        if pa and pa == pb:
+            sim, rule = 0.8, "phonetic"
+    return sim, rule
+
+
+def token_similarity(a: Token, b: Token) -> tuple[float, str]:
+    """Similarity of two tokens (see :func:`string_similarity`), also trying their
+    particle-free cores (``HADDADIN`` vs ``ALHADDADIN``: ``particle_dropped`` 0.95)."""
+    sim, rule = string_similarity(a.text, b.text)
+    if sim < 1.0 and (a.core != a.text or b.core != b.text) and min(len(a.core), len(b.core)) >= 3:
+        csim, crule = string_similarity(a.core, b.core)
+        if crule != "initial" and csim * 0.95 > sim:
+            return csim * 0.95, "particle_dropped"
+    return sim, rule
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    idx: tuple[int, ...]
+    text: str
+    fields: str
+
+
+def _units(tokens: Sequence[Token]) -> list[_Unit]:
+    units = [_Unit((i,), t.text, t.field) for i, t in enumerate(tokens)]
+    for i in range(len(tokens) - 1):
+        a, b = tokens[i], tokens[i + 1]
+        units.append(_Unit((i, i + 1), a.text + b.text, a.field + b.field))
+    return units
+
+
+@dataclass
+class NameScore:
+    """Result of aligning a query name with a listed name: ``score`` 0.0–1.0 (0.0 and
+    ``result`` ``unknown`` when either side has no tokens), the aligned ``pairs``, the
+    listed tokens ``absent`` from or ``contradicted`` by the query, the query's ``extra``
+    tokens, and ``reasons`` (reason codes)."""
+
+    score: float
+    result: str
+    pairs: list[dict[str, Any]] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    contradicted: list[list[str]] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form for explanations."""
+        return {
+            "score": round(self.score, 4),
+            "result": self.result,
+            "pairs": self.pairs,
+            "absent": self.absent,
+            "contradicted": self.contradicted,
+            "extra": self.extra,
+            "reasons": self.reasons,
+        }
+
+
+def score_name(
+    query: NameVariant,
+    candidate: NameVariant,
+    query_weights: Sequence[float],
+    candidate_weights: Sequence[float],
+    config: MatchConfig,
+) -> NameScore:
+    """Order-insensitive alignment of two normalised names.
+
+    Token pairs (and a token against two adjacent tokens joined, for lost spaces) are
+    aligned greedily by similarity. The score is the weighted mean similarity of the
+    aligned pairs, where the denominator also carries a small penalty per listed token
+    absent from the query (``absent_penalty``), a large one per listed token contradicted
+    by a different query token (``contradicted_penalty``, ``surname_contradicted_penalty``
+    for a structured surname) and one per extra query token (``extra_penalty``).
+    Weights (0.3–1.0, rarity in the index) are per token. Fewer than two full tokens in
+    common caps the score at ``single_token_cap`` (a shared common first name alone
+    never alerts) unless both names are a single token. A surname/given swap between
+    structured names costs ``swap_penalty`` and is reported as ``order_swapped``.
+    """
+    qt, ct = query.tokens, candidate.tokens
+    if not qt or not ct:
+        return NameScore(0.0, UNKNOWN, reasons=["uncomparable_name"])
+    options: list[tuple[float, int, int, _Unit, _Unit, str]] = []
+    for qu in _units(qt):
+        for cu in _units(ct):
+            if len(qu.idx) == 2 and len(cu.idx) == 2:
+                continue
+            if len(qu.idx) == 1 and len(cu.idx) == 1:
+                sim, rule = token_similarity(qt[qu.idx[0]], ct[cu.idx[0]])
+            else:
+                sim, rule = string_similarity(qu.text, cu.text)
+                if rule in ("initial", "none"):
+                    continue
+                rule = "tokens_joined" if rule == "exact" else "tokens_joined_" + rule
+            if sim < config.token_min_similarity:
+                continue
+            same_field = int(qu.fields[0] == cu.fields[0])
+            options.append((sim, len(qu.idx) + len(cu.idx), same_field, qu, cu, rule))
+    options.sort(key=lambda o: (-o[0], -o[1], -o[2]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[dict[str, Any]] = []
+    total = weight = 0.0
+    full_matches = 0
+    cross = same = 0
+    rules: set[str] = set()
+    for sim, _n, _sf, qu, cu, rule in options:
+        if used_q.intersection(qu.idx) or used_c.intersection(cu.idx):
+            continue
+        used_q.update(qu.idx)
+        used_c.update(cu.idx)
+        wq = sum(query_weights[i] for i in qu.idx)
+        wc = sum(candidate_weights[i] for i in cu.idx)
+        w = (wq + wc) / 2.0
+        total += sim * w
+        weight += w
+        if rule != "initial":
+            full_matches += len(cu.idx)
+        rules.add(rule)
+        for qf in qu.fields:
+            for cf in cu.fields:
+                if "n" in (qf, cf):
+                    continue
+                if qf == cf:
+                    same += 1
+                else:
+                    cross += 1
+        pairs.append(
+            {
+                "query": " ".join(qt[i].text for i in qu.idx),
+                "candidate": " ".join(ct[i].text for i in cu.idx),
+                "similarity": round(sim, 4),
+                "rule": rule,
+            }
+        )
+    un_c = sorted((i for i in range(len(ct)) if i not in used_c), key=lambda i: -candidate_weights[i])
+    un_q = sorted((i for i in range(len(qt)) if i not in used_q), key=lambda i: -query_weights[i])
+    penalty = 0.0
+    contradicted: list[list[str]] = []
+    k = min(len(un_c), len(un_q))
+    for ci, qi in zip(un_c[:k], un_q[:k], strict=True):
+        fld = ct[ci].field
+        factor = (
+            config.surname_contradicted_penalty
+            if fld == "s"
+            else config.contradicted_penalty
+            if fld == "g"
+            else (config.surname_contradicted_penalty + config.contradicted_penalty) / 2.0
+        )
+        penalty += factor * (candidate_weights[ci] + query_weights[qi]) / 2.0
+        contradicted.append([qt[qi].text, ct[ci].text])
+    absent = un_c[k:]
+    extra = un_q[k:]
+    penalty += config.absent_penalty * sum(candidate_weights[i] for i in absent)
+    penalty += config.extra_penalty * sum(query_weights[i] for i in extra)
+    score = total / (weight + penalty) if weight + penalty > 0 else 0.0
+    reasons: list[str] = []
+    if pairs and not absent and not extra and not contradicted and rules == {"exact"}:
+        reasons.append("exact_after_normalisation")
+    if any(r.startswith("tokens_joined") for r in rules):
+        reasons.append("tokens_joined")
+    for r in ("particle_dropped", "edit", "phonetic", "initial"):
+        if r in rules:
+            reasons.append(
+                {"edit": "spelling_variant", "phonetic": "phonetic_match", "initial": "initial_matched"}.get(r, r)
+            )
+    if query.structured and candidate.structured and cross > same:
+        reasons.append("order_swapped")
+        score -= config.swap_penalty
+    if absent:
+        fields = {ct[i].field for i in absent}
+        if "g" in fields:
+            reasons.append("given_name_omitted")
+        if "s" in fields:
+            reasons.append("surname_omitted")
+        if "n" in fields:
+            reasons.append("tokens_omitted")
+        if not contradicted and not extra:
+            reasons.append("name_subset")
+    if contradicted:
+        reasons.append("name_contradicted")
+    if extra:
+        reasons.append("extra_tokens")
+    if full_matches < 2 and not (len(qt) == 1 and len(ct) == 1):
+        reasons.append("single_token_only")
+        score = min(score, config.single_token_cap)
+    score = max(0.0, min(1.0, score))
+    result = MATCH if score >= 0.999 else PARTIAL if pairs else MISMATCH
+    return NameScore(
+        score,
+        result,
+        pairs=pairs,
+        absent=[ct[i].text for i in absent],
+        contradicted=contradicted,
+        extra=[qt[i].text for i in extra],
+        reasons=reasons,
+    )
+
+
+# --- other features ----------------------------------------------------------------
+
+
+def dob_feature(query: tuple[DateSpec, ...], candidate: tuple[DateSpec, ...], config: MatchConfig) -> Feature:
+    """Date of birth compared as dates (:func:`matchers.dates.compare_dob`): ``detail``
+    is the precision of a match (``day``/``month``/``year``) or ``range``/``approximate``."""
+    res = compare_dob(query, candidate, approximate_years=config.approximate_years)
+    return Feature(res.result, res.precision, res.query, res.candidate)
+
+
+def nationality_feature(query: Sequence[str], candidate: Sequence[str]) -> Feature:
+    """Nationality (ISO 3166 alpha-3; PAXLST ``NAT+2``, list nationality/citizenship):
+    ``match`` when the sets share a code, ``mismatch`` when both are known and disjoint,
+    ``unknown`` otherwise (``XXX`` and placeholders are unknown)."""
+    q = sorted({c for c in map(normalise_country, query) if c})
+    c = sorted({x for x in map(normalise_country, candidate) if x})
+    if not q or not c:
+        return Feature(UNKNOWN, None, q or None, c or None)
+    return Feature(MATCH if set(q) & set(c) else MISMATCH, None, q, c)
+
+
+def gender_feature(query: Sequence[str], candidate: Sequence[str]) -> Feature:
+    """Gender (PAXLST ``ATT+2``, list gender): only ``M``/``F`` compare; ``X``/``U``
+    and placeholders are ``unknown``."""
+    q = sorted({g for g in map(normalise_gender, query) if g})
+    c = sorted({g for g in map(normalise_gender, candidate) if g})
+    if not q or not c:
+        return Feature(UNKNOWN, None, q or None, c or None)
+    return Feature(MATCH if set(q) & set(c) else MISMATCH, None, q, c)
+
+
+def document_feature(query: Sequence[DocumentKey], candidate: Sequence[DocumentKey]) -> Feature:
+    """Travel document numbers (PAXLST ``DOC`` 1004, PNRGOV ``SSR DOCS``; list passport
+    and ID numbers), canonicalised (field case 17).
+
+    ``match``/``exact`` — equal canonical numbers and issuing countries equal or unknown;
+    ``match``/``exact_other_country`` — equal numbers, different issuers;
+    ``partial``/``lookalike`` — equal after folding look-alike characters (O→0, I→1…) or
+    leading zeros; ``mismatch`` when both sides have numbers and none agree (weak: people
+    hold several documents); ``unknown`` when either side has no usable number.
+    """
+    qd = [(canonical_document_number(d.number), normalise_country(d.issuing_country)) for d in query]
+    cd = [(canonical_document_number(d.number), normalise_country(d.issuing_country)) for d in candidate]
+    qd = [x for x in qd if x[0]]
+    cd = [x for x in cd if x[0]]
+    if not qd or not cd:
+        return Feature(UNKNOWN, None, [n for n, _ in qd] or None, [n for n, _ in cd] or None)
+    best = Feature(MISMATCH, None, [n for n, _ in qd], [n for n, _ in cd])
+    for qn, qc in qd:
+        for cn, cc in cd:
+            if qn == cn:
+                if qc is None or cc is None or qc == cc:
+                    return Feature(MATCH, "exact", [qn, qc], [cn, cc])
+                best = Feature(MATCH, "exact_other_country", [qn, qc], [cn, cc])
+            elif best.result == MISMATCH and lookalike_document_number(qn) == lookalike_document_number(cn):
+                best = Feature(PARTIAL, "lookalike", [qn, qc], [cn, cc])
+    return best
+
+
+# --- combination -------------------------------------------------------------------
+
+
+def combine(
+    name: NameScore,
+    dob: Feature,
+    nationality: Feature,
+    gender: Feature,
+    document: Feature,
+    config: MatchConfig,
+) -> tuple[float, list[str]]:
+    """Overall score 0.0–1.0 and the evidence used.
+
+    ``name.score × factor``, where ``factor`` starts at ``name_only_factor`` (a name
+    alone is review level at most) and moves with DOB (``match`` by precision,
+    ``partial``, ``mismatch``), nationality and gender; ``unknown`` features leave it
+    unchanged, so a DOB can only raise a score the name already supports. A document
+    ``match``/``partial`` sets a floor (``document_*_floor``; a ``partial`` only when the
+    name score is at least 0.5).
+    """
+    factor = config.name_only_factor
+    evidence = ["name"] if name.result != UNKNOWN else []
+    if dob.result == MATCH:
+        factor += {
+            "day": config.dob_day_bonus,
+            "month": config.dob_month_bonus,
+        }.get(dob.detail or "", config.dob_year_bonus)
+        evidence.append("dob")
+    elif dob.result == PARTIAL:
+        factor += config.dob_partial_bonus
+        evidence.append("dob_partial")
+    elif dob.result == MISMATCH:
+        factor -= config.dob_mismatch_malus
+    if nationality.result == MATCH:
+        factor += config.nationality_bonus
+        evidence.append("nationality")
+    elif nationality.result == MISMATCH:
+        factor -= config.nationality_malus
+    if gender.result == MISMATCH:
+        factor -= config.gender_malus
+    score = name.score * min(1.0, max(0.0, factor))
+    if document.result == MATCH:
+        floor = config.document_exact_floor if document.detail == "exact" else config.document_other_country_floor
+        score = max(score, floor)
+        evidence.append("document")
+    elif document.result == PARTIAL and name.score >= 0.5:
+        score = max(score, config.document_near_floor)
+        evidence.append("document_near")
+    return max(0.0, min(1.0, score)), evidence

@@ -1,0 +1,110 @@
+"""Converters between the canonical wire records and the screening core's types.
+
+``Traveller``/``WatchlistEntry`` (pydantic, :mod:`schemas.records`) become
+:class:`matchers.Person`; a :class:`matchers.MatchResult` becomes a ``Hit``. Country
+names and ISO alpha-2 codes are mapped to alpha-3 with ``pycountry``; multi-value
+document number fields are split (field case 17).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pycountry
+
+from matchers import DateSpec, DocumentKey, MatchResult, Person, PersonName
+from matchers.normalise import clean_value, split_document_numbers
+from schemas.records import Document, Hit, Traveller, WatchlistEntry
+
+_ICAO_EXTRA = {"XXA", "XXB", "XXC", "XXX", "D", "UNO", "UNA", "UNK", "EUE", "XOM", "XPO", "RKS"}
+
+
+@lru_cache(maxsize=4096)
+def country_alpha3(value: str | None) -> str | None:
+    """ISO 3166 alpha-3 for an alpha-2/alpha-3 code or an English country name
+    (``"af"`` → ``AFG``, ``"France"`` → ``FRA``); ICAO 9303 codes that are not ISO are
+    kept (MRZ ``D`` → ``DEU``). ``None`` when unknown or unrecognised."""
+    code = clean_value(value)
+    if code is None:
+        return None
+    if code == "D":
+        return "DEU"
+    if code in _ICAO_EXTRA:
+        return code
+    text = value.strip() if value else ""
+    try:
+        return str(pycountry.countries.lookup(text).alpha_3)
+    except LookupError:
+        pass
+    try:
+        found = pycountry.countries.search_fuzzy(text)
+    except LookupError:
+        return None
+    return str(found[0].alpha_3) if found else None
+
+
+def _documents(docs: list[Document]) -> tuple[DocumentKey, ...]:
+    out: list[DocumentKey] = []
+    for doc in docs:
+        country = country_alpha3(doc.issuing_country)
+        for number in split_document_numbers(doc.number):
+            out.append(DocumentKey(number=number, type=doc.type, issuing_country=country))
+    return tuple(out)
+
+
+def _countries(values: list[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for v in values:
+        code = country_alpha3(v)
+        if code:
+            seen[code] = None
+    return tuple(seen)
+
+
+def traveller_to_person(t: Traveller) -> Person:
+    """A traveller as a screening query: ``key`` = ``traveller_id``; one primary name
+    (``surname``/``given_names`` or ``full_name``); DOB (``YYYY[-MM[-DD]]``);
+    nationality and gender; documents with multi-value numbers split."""
+    return Person(
+        key=t.traveller_id,
+        names=(PersonName(full_name=t.full_name, surname=t.surname, given_names=t.given_names),),
+        dates_of_birth=(DateSpec(date=t.date_of_birth),) if t.date_of_birth else (),
+        nationalities=_countries([t.nationality] if t.nationality else []),
+        genders=(t.gender,) if t.gender else (),
+        documents=_documents(t.documents),
+    )
+
+
+def entry_to_person(e: WatchlistEntry) -> Person:
+    """A watchlist entry as a listed person: ``key`` = ``{list_id}:{entry_id}``; every
+    name (primary, aliases, original script) with its ``kind``; every listed DOB (exact,
+    partial, range, circa); nationalities and citizenships together; documents split
+    and canonicalised (empty or ``<``-only numbers dropped)."""
+    return Person(
+        key=e.key,
+        names=tuple(
+            PersonName(full_name=n.full_name, surname=n.surname, given_names=n.given_names, kind=n.kind)
+            for n in e.names
+        ),
+        dates_of_birth=tuple(
+            DateSpec(date=d.date, from_=d.from_, to=d.to, approximate=d.approximate) for d in e.dates_of_birth
+        ),
+        nationalities=_countries(e.nationalities + e.citizenships),
+        genders=tuple(e.genders),
+        documents=_documents(e.documents),
+        list_id=e.list_id,
+        entry_id=e.entry_id,
+    )
+
+
+def result_to_hit(r: MatchResult, *, list_version: str | None = None, list_owner: str | None = None) -> Hit:
+    """A screening result as a wire ``Hit`` (score clamped to 0.0–1.0)."""
+    return Hit(
+        list_id=r.list_id,
+        list_version=list_version,
+        list_owner=list_owner,
+        entry_id=r.entry_id,
+        score=min(1.0, max(0.0, r.score)),
+        matched_name=r.matched_name,
+        explanation=r.explanation,
+    )

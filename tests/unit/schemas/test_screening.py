@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from matchers import DateSpec, DocumentKey, MatchConfig, MatchResult, PersonName, Screener
+from schemas.records import Document, EntryDate, EntryName, Hit, Traveller, WatchlistEntry
+from schemas.screening import country_alpha3, entry_to_person, result_to_hit, traveller_to_person
+
+
+def test_traveller_to_person() -> None:
+    t = Traveller(
+        traveller_id="T7",
+        surname="AL-HADDADIN",
+        given_names="FARID",
+        gender="M",
+        date_of_birth="1979-04-02",
+        nationality="JOR",
+        documents=[Document(type="P", number="zk447 1203", issuing_country="LVA")],
+    )
+    p = traveller_to_person(t)
+    assert p.key == "T7"
+    assert p.names == (PersonName(surname="AL-HADDADIN", given_names="FARID"),)
+    assert p.dates_of_birth == (DateSpec(date="1979-04-02"),)
+    assert p.nationalities == ("JOR",)
+    assert p.genders == ("M",)
+    assert p.documents == (DocumentKey(number="ZK4471203", type="P", issuing_country="LVA"),)
+
+
+def test_traveller_without_optional_fields() -> None:
+    p = traveller_to_person(Traveller(traveller_id="T1", full_name="Ko Tae Hun"))
+    assert p.names == (PersonName(full_name="Ko Tae Hun"),)
+    assert (p.dates_of_birth, p.nationalities, p.genders, p.documents) == ((), (), (), ())
+
+
+def test_entry_to_person_splits_documents_and_keeps_dates() -> None:
+    e = WatchlistEntry(
+        list_id="un-sc",
+        entry_id="QDi.1",
+        names=[
+            EntryName(full_name="FARID AL-HADDADIN", surname="AL-HADDADIN", given_names="FARID"),
+            EntryName(full_name="ABU NAIM", kind="alias"),
+        ],
+        dates_of_birth=[EntryDate(date="1979"), EntryDate(**{"from": "1970", "to": "1973"}, approximate=True)],
+        nationalities=["JOR"],
+        citizenships=["Jordan", "IRQ"],
+        genders=["M"],
+        documents=[
+            Document(number="ZK4471203, PB0093311", issuing_country="LVA"),
+            Document(number="<<<", issuing_country="XXX"),
+        ],
+    )
+    p = entry_to_person(e)
+    assert p.key == "un-sc:QDi.1"
+    assert (p.list_id, p.entry_id) == ("un-sc", "QDi.1")
+    assert [n.kind for n in p.names] == ["primary", "alias"]
+    assert p.dates_of_birth == (
+        DateSpec(date="1979"),
+        DateSpec(from_="1970", to="1973", approximate=True),
+    )
+    assert p.nationalities == ("JOR", "IRQ")
+    assert [d.number for d in p.documents] == ["ZK4471203", "PB0093311"]
+
+
+def test_country_alpha3() -> None:
+    assert country_alpha3("af") == "AFG"
+    assert country_alpha3("France") == "FRA"
+    assert country_alpha3("D") == "DEU"
+    assert country_alpha3("XXA") == "XXA"
+    assert country_alpha3("NONE") is None
+    assert country_alpha3("Atlantis") is None
+
+
+def test_result_to_hit_round_trip_through_screener() -> None:
+    e = WatchlistEntry(
+        list_id="wl",
+        entry_id="E1",
+        names=[EntryName(full_name="KORNEV VALENTIN", surname="KORNEV", given_names="VALENTIN")],
+        dates_of_birth=[EntryDate(date="1966-10-09")],
+        list_version="v3",
+    )
+    t = Traveller(traveller_id="T1", surname="KORNEV", given_names="VALENTIN", date_of_birth="1966-10-09")
+    screener = Screener([entry_to_person(e)], MatchConfig())
+    (result,) = screener.screen([traveller_to_person(t)])[0]
+    hit = result_to_hit(result, list_version="v3", list_owner="XAG")
+    assert isinstance(hit, Hit)
+    assert (hit.list_id, hit.entry_id, hit.list_version, hit.list_owner) == ("wl", "E1", "v3", "XAG")
+    assert hit.score == 1.0
+    assert hit.matched_name == "KORNEV, VALENTIN"
+    assert hit.explanation["dob"]["result"] == "match"
+
+
+def test_result_to_hit_clamps() -> None:
+    hit = result_to_hit(MatchResult("wl", "E1", 1.0000001, "X", {}))
+    assert hit.score == 1.0
