@@ -1,0 +1,48 @@
+"""Alerts: deterministic ids and the Alert record built from a traveller's hits."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from schemas.records import Alert, Hit, Traveller
+
+
+def alert_id(traveller: Traveller) -> str:
+    """A deterministic alert id: SHA-256 over the source message's identity and the
+    traveller's id, so a redelivered or resent message never makes a second alert.
+
+    PAXLST identity: sender (UNB 0004), interchange reference (UNB 0020), message
+    reference (UNH 0062), part number; PNRGOV: record locator and push (interchange and
+    message reference). Returns ``"ALR-"`` + 32 hex digits.
+    """
+    src = traveller.source
+    parts = [
+        src.format if src else "",
+        (src.sender or "") if src else "",
+        (src.interchange_ref or "") if src else "",
+        (src.message_ref or "") if src else "",
+        str(src.part_number or "") if src else "",
+        (src.record_locator or "") if src else "",
+        traveller.traveller_id,
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"ALR-{digest[:32]}"
+
+
+def build_alert(traveller: Traveller, hits: list[Hit], *, originator: str, releasability: str,
+                created_at: datetime | None = None) -> Alert:
+    """The Alert for one traveller with at least one hit (hits best first).
+
+    Raises ValueError when ``hits`` is empty.
+    """
+    if not hits:
+        raise ValueError("an alert needs at least one hit")
+    return Alert(
+        alert_id=alert_id(traveller),
+        created_at=created_at or datetime.now(UTC),
+        traveller=traveller,
+        hits=sorted(hits, key=lambda h: h.score, reverse=True),
+        originator=originator,
+        releasability=releasability,
+    )

@@ -1,0 +1,129 @@
+"""Service settings: environment variables with the prefix ``APIS_MATCHER_`` (pydantic-settings).
+
+Every field below is listed in the README with its default. Secrets (SASL password, the
+alert-signing key) may also come from files in ``APIS_MATCHER_SECRETS_DIR`` (one file per
+setting, named like the field). Settings are frozen; secrets are masked in ``repr``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_instance_id() -> str:
+    return socket.gethostname() or "apis-matcher"
+
+
+class Settings(BaseSettings):
+    """All configuration of one apis-matcher process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="APIS_MATCHER_",
+        frozen=True,
+        extra="ignore",
+        secrets_dir=os.environ.get("APIS_MATCHER_SECRETS_DIR") or None,
+    )
+
+    # Kafka connection
+    kafka_bootstrap_servers: str | None = Field(
+        default=None,
+        description="host:port[,host:port]; unset: the local broker of deploy/kafka (the demo starts it)",
+    )
+    local_kafka_port: int = Field(default=19092, ge=1, le=65534,
+                                  description="port of the local broker (deploy/kafka) used when no bootstrap is set")
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: str | None = None
+    kafka_client_id: str = "apis-matcher"
+    kafka_request_timeout_ms: int = Field(default=30_000, ge=1000)
+
+    # Topics (DESIGN.md, "Topics")
+    topic_paxlst_raw: str = "apis.paxlst.raw"
+    topic_pnrgov_raw: str = "pnr.pnrgov.raw"
+    topic_watchlist_entries: str = "watchlist.entries"
+    topic_watchlist_lists: str = "watchlist.lists"
+    topic_alerts_internal: str = "alerts.internal"
+    topic_alerts_bilateral: str = "alerts.bilateral"
+    topic_alerts_dispositions: str = "alerts.dispositions"
+    topic_dlq: str = "apis-matcher.dlq"
+    topic_partitions: int = Field(default=3, ge=1, description="partitions of topics this service creates")
+    topic_replication_factor: int = Field(default=1, ge=1)
+    alerts_retention_ms: int = Field(default=31_536_000_000, description="alert topics' retention (365 days)")
+    create_topics: bool = True
+
+    # Consumers and delivery
+    consumer_group: str = "apis-matcher"
+    instance_id: str = Field(default_factory=_default_instance_id,
+                             description="stable per worker; the transactional id is '<consumer_group>-<instance_id>'")
+    transactional: bool = Field(default=True, description="consume-screen-produce in Kafka transactions")
+    batch_max_records: int = Field(default=50, ge=1)
+    poll_timeout_ms: int = Field(default=500, ge=10)
+    retry_max_attempts: int = Field(default=5, ge=1,
+                                    description="attempts on a transient failure before a message is dead-lettered")
+    retry_backoff_s: float = Field(default=0.5, gt=0)
+    broker_retry_backoff_s: float = Field(default=2.0, gt=0, description="wait between reconnects to the broker")
+
+    # Screening
+    match_threshold: float = Field(default=0.0, ge=0.0, le=1.0,
+                                   description="0 means the matcher's default threshold")
+    list_thresholds: dict[str, float] = Field(default_factory=dict,
+                                              description='per-list thresholds, JSON: {"un-sc": 0.85}')
+    max_hits_per_traveller: int = Field(default=10, ge=1)
+    watchlist_rebuild_delay_s: float = Field(default=0.5, ge=0,
+                                             description="quiet time before an index rebuild after updates")
+
+    # Alerts and sharing
+    originator: str = Field(default="XXX-NTC", description="this agency's code, carried by every alert")
+    default_list_owner: str | None = Field(default=None, description="owner of lists whose WatchList record names none")
+    releasability: str = "bilateral"
+
+    # HTTP
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    # Logging
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """The configured bootstrap servers, or the local broker's address."""
+        return self.kafka_bootstrap_servers or f"127.0.0.1:{self.local_kafka_port}"
+
+    @property
+    def transactional_id(self) -> str:
+        return f"{self.consumer_group}-{self.instance_id}"
+
+    def kafka_common(self) -> dict[str, object]:
+        """Keyword arguments shared by every aiokafka client (connection and security)."""
+        kwargs: dict[str, object] = {
+            "bootstrap_servers": self.bootstrap_servers,
+            "client_id": self.kafka_client_id,
+            "request_timeout_ms": self.kafka_request_timeout_ms,
+            "security_protocol": self.kafka_security_protocol,
+        }
+        if self.kafka_sasl_mechanism:
+            kwargs["sasl_mechanism"] = self.kafka_sasl_mechanism
+            kwargs["sasl_plain_username"] = self.kafka_sasl_username
+            kwargs["sasl_plain_password"] = (
+                self.kafka_sasl_password.get_secret_value() if self.kafka_sasl_password else None
+            )
+        if self.kafka_security_protocol in ("SSL", "SASL_SSL"):
+            from aiokafka.helpers import create_ssl_context
+
+            kwargs["ssl_context"] = create_ssl_context(cafile=self.kafka_ssl_cafile)
+        return kwargs
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

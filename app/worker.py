@@ -1,0 +1,292 @@
+"""The screening worker: consume raw messages, decode, screen, publish alerts.
+
+One consumer in the group ``consumer_group`` and one transactional producer per worker.
+Each fetched batch is handled in one Kafka transaction: the alerts (``alerts.internal``
+and ``alerts.bilateral``), the dead-letter records, and the consumer offsets are
+committed together, so no alert is lost and none is published twice by this service
+(alert ids are deterministic as well, for consumers that read uncommitted data).
+
+Failure handling (field case 18):
+- auto-commit is off; decoding happens here on raw bytes, never in a deserializer;
+- a message that cannot be decoded goes to the DLQ with headers ``error``,
+  ``source.topic``, ``source.partition``, ``source.offset`` and its original bytes;
+- a transient failure aborts the transaction, seeks every partition of the batch back
+  to its first offset and retries with back-off; a message whose processing raised
+  unexpectedly ``retry_max_attempts`` times is dead-lettered as ``processing_error``;
+- a rebalance waits for the batch in hand (the revocation callback takes the batch lock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import KafkaError, ProducerFenced
+
+from app import metrics
+from app.alerts import build_alert
+from app.kafka_utils import stop_consumer
+from app.settings import Settings
+from app.watchlist_state import Snapshot, WatchlistStore
+from schemas.errors import DecodeError
+from schemas.paxlst import decode_paxlst
+from schemas.records import Alert, Traveller
+from schemas.screening import result_to_hit, traveller_to_person
+
+log = logging.getLogger(__name__)
+
+Decoder = Callable[[bytes], list[Traveller]]
+
+
+def _paxlst_travellers(raw: bytes) -> list[Traveller]:
+    return decode_paxlst(raw).travellers
+
+
+@dataclass
+class Outcome:
+    """What handling one raw message produced: alerts to publish, or a DLQ reason."""
+
+    alerts: list[Alert] = field(default_factory=list)
+    travellers: int = 0
+    dlq_reason: str | None = None
+    dlq_detail: str | None = None
+
+
+def screen_travellers(travellers: list[Traveller], snapshot: Snapshot, settings: Settings) -> list[Alert]:
+    """Screen one message's travellers in one call; one Alert per traveller with hits."""
+    persons = [traveller_to_person(t) for t in travellers]
+    started = time.perf_counter()
+    results = snapshot.screener.screen(persons)
+    metrics.SCREENING_LATENCY.observe(time.perf_counter() - started)
+    alerts = []
+    for traveller, matches in zip(travellers, results, strict=True):
+        if not matches:
+            continue
+        hits = [
+            result_to_hit(
+                r,
+                list_version=snapshot.list_version(r.list_id, r.entry_id),
+                list_owner=snapshot.list_owner(r.list_id, settings.default_list_owner or settings.originator),
+            )
+            for r in matches
+        ]
+        alerts.append(build_alert(traveller, hits, originator=settings.originator,
+                                  releasability=settings.releasability))
+    return alerts
+
+
+class ScreeningWorker:
+    """Consumes the raw-message topics (by default ``apis.paxlst.raw``) of one group."""
+
+    def __init__(self, settings: Settings, store: WatchlistStore,
+                 decoders: dict[str, Decoder] | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.decoders = decoders or {settings.topic_paxlst_raw: _paxlst_travellers}
+        self.consumer: AIOKafkaConsumer | None = None
+        self.producer: AIOKafkaProducer | None = None
+        self.connected = False
+        self.batch_lock = asyncio.Lock()
+        self._attempts: dict[tuple[str, int, int], int] = {}
+
+    @property
+    def assignment(self) -> set[TopicPartition]:
+        return set(self.consumer.assignment()) if self.consumer and self.connected else set()
+
+    # -- lifecycle -------------------------------------------------------------
+    async def run(self) -> None:
+        """Run until cancelled, reconnecting after broker failures."""
+        while True:
+            try:
+                await self._run_once()
+            except asyncio.CancelledError:
+                raise
+            except ProducerFenced:
+                log.error("producer fenced: another worker runs with transactional id %s; stopping",
+                          self.settings.transactional_id)
+                raise
+            except Exception as exc:
+                log.warning("screening worker failed; reconnecting", extra={"error": repr(exc)[:300]})
+                await asyncio.sleep(self.settings.broker_retry_backoff_s)
+            finally:
+                self.connected = False
+
+    async def _run_once(self) -> None:
+        s = self.settings
+        common = s.kafka_common()
+        producer = AIOKafkaProducer(
+            transactional_id=s.transactional_id if s.transactional else None,
+            enable_idempotence=True, acks="all", **common,  # type: ignore[arg-type]
+        )
+        consumer = AIOKafkaConsumer(
+            group_id=s.consumer_group, enable_auto_commit=False, auto_offset_reset="earliest",
+            isolation_level="read_committed", max_poll_records=s.batch_max_records,
+            **common,  # type: ignore[arg-type]
+        )
+        await producer.start()
+        try:
+            await consumer.start()
+            try:
+                self.producer, self.consumer = producer, consumer
+                consumer.subscribe(list(self.decoders), listener=_Listener(self))
+                self.connected = True
+                await self.store.loaded.wait()
+                while True:
+                    batch = await consumer.getmany(timeout_ms=s.poll_timeout_ms)
+                    if batch:
+                        async with self.batch_lock:
+                            await self._handle_batch(batch)
+                    await self._update_lag()
+            finally:
+                await stop_consumer(consumer)
+        finally:
+            self.producer = self.consumer = None
+            with contextlib.suppress(Exception):
+                await producer.stop()
+
+    async def _update_lag(self) -> None:
+        consumer = self.consumer
+        if consumer is None:
+            return
+        for tp in consumer.assignment():
+            high = consumer.highwater(tp)
+            if high is None:
+                continue
+            with contextlib.suppress(Exception):
+                pos = await consumer.position(tp)
+                metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(max(0, high - pos))
+
+    # -- one batch -------------------------------------------------------------
+    def _process(self, topic: str, partition: int, offset: int, raw: bytes | None) -> Outcome:
+        """Decode and screen one raw message (runs in a worker thread)."""
+        snapshot = self.store.snapshot
+        if snapshot is None:
+            raise TransientProcessingError("watchlist index not loaded")
+        if not raw:
+            return Outcome(dlq_reason="empty_message", dlq_detail="the record has no value")
+        decoder = self.decoders[topic]
+        try:
+            travellers = decoder(raw)
+        except DecodeError as exc:
+            return Outcome(dlq_reason=exc.reason, dlq_detail=exc.detail)
+        for t in travellers:
+            if t.source is not None:
+                t.source.topic, t.source.partition, t.source.offset = topic, partition, offset
+            for w in t.warnings:
+                metrics.DECODE_WARNINGS.labels(code=w.code).inc()
+        alerts = screen_travellers(travellers, snapshot, self.settings)
+        return Outcome(alerts=alerts, travellers=len(travellers))
+
+    async def _handle_batch(self, batch: dict[TopicPartition, list[Any]]) -> None:
+        s = self.settings
+        producer, consumer = self.producer, self.consumer
+        assert producer is not None and consumer is not None
+        started = time.perf_counter()
+        outputs: list[tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]] = []
+        alerts_count = 0
+        dlq_reasons: list[str] = []
+        try:
+            for tp, msgs in batch.items():
+                for m in msgs:
+                    metrics.MESSAGES_CONSUMED.labels(topic=tp.topic).inc()
+                    try:
+                        outcome = await asyncio.to_thread(self._process, tp.topic, tp.partition, m.offset, m.value)
+                    except TransientProcessingError:
+                        raise
+                    except Exception as exc:  # a decoder or matcher bug: retry, then dead-letter
+                        key = (tp.topic, tp.partition, m.offset)
+                        self._attempts[key] = self._attempts.get(key, 0) + 1
+                        if self._attempts[key] < s.retry_max_attempts:
+                            raise TransientProcessingError(f"processing failed: {exc!r}") from exc
+                        log.exception("message dead-lettered after %d attempts", self._attempts[key],
+                                      extra={"topic": tp.topic, "partition": tp.partition, "offset": m.offset})
+                        outcome = Outcome(dlq_reason="processing_error", dlq_detail=repr(exc)[:500])
+                    if outcome.dlq_reason:
+                        metrics.DECODE_FAILURES.labels(reason=outcome.dlq_reason).inc()
+                        headers = [
+                            ("error", f"{outcome.dlq_reason}: {outcome.dlq_detail or ''}"[:1000].encode()),
+                            ("source.topic", tp.topic.encode()),
+                            ("source.partition", str(tp.partition).encode()),
+                            ("source.offset", str(m.offset).encode()),
+                        ]
+                        outputs.append((s.topic_dlq, m.key, m.value or b"", headers))
+                        dlq_reasons.append(outcome.dlq_reason)
+                        log.warning("message dead-lettered", extra={
+                            "topic": tp.topic, "partition": tp.partition, "offset": m.offset,
+                            "reason": outcome.dlq_reason})
+                        continue
+                    fmt = "PAXLST" if tp.topic == s.topic_paxlst_raw else "PNRGOV"
+                    metrics.TRAVELLERS_SCREENED.labels(format=fmt).inc(outcome.travellers)
+                    for alert in outcome.alerts:
+                        value = orjson.dumps(alert.model_dump(mode="json", by_alias=True))
+                        key = alert.alert_id.encode()
+                        outputs.append((s.topic_alerts_internal, key, value, []))
+                        outputs.append((s.topic_alerts_bilateral, key, value, []))
+                    alerts_count += len(outcome.alerts)
+                    log.info("message screened", extra={
+                        "topic": tp.topic, "partition": tp.partition, "offset": m.offset,
+                        "travellers": outcome.travellers, "alerts": len(outcome.alerts)})
+            offsets = {tp: msgs[-1].offset + 1 for tp, msgs in batch.items()}
+            await self._publish(outputs, offsets)
+        except (TransientProcessingError, KafkaError) as exc:
+            if isinstance(exc, ProducerFenced):
+                raise
+            metrics.TRANSIENT_FAILURES.inc()
+            log.warning("batch aborted; retrying", extra={"error": repr(exc)[:300]})
+            for tp, msgs in batch.items():
+                consumer.seek(tp, msgs[0].offset)
+            await asyncio.sleep(s.retry_backoff_s)
+            return
+        for tp, msgs in batch.items():
+            for m in msgs:
+                self._attempts.pop((tp.topic, tp.partition, m.offset), None)
+        metrics.ALERTS_PUBLISHED.labels(topic=s.topic_alerts_bilateral).inc(alerts_count)
+        metrics.ALERTS_PUBLISHED.labels(topic=s.topic_alerts_internal).inc(alerts_count)
+        for reason in dlq_reasons:
+            metrics.DEAD_LETTERED.labels(topic=s.topic_dlq, reason=reason).inc()
+        metrics.MESSAGE_LATENCY.observe(time.perf_counter() - started)
+
+    async def _publish(self, outputs: list[tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]],
+                       offsets: dict[TopicPartition, int]) -> None:
+        """Send the outputs and commit the offsets: in one transaction, or (without
+        transactions) commit only after the broker acknowledged every output."""
+        producer, consumer = self.producer, self.consumer
+        assert producer is not None and consumer is not None
+        if self.settings.transactional:
+            async with producer.transaction():
+                for topic, key, value, headers in outputs:
+                    await producer.send(topic, value=value, key=key, headers=headers)
+                await producer.send_offsets_to_transaction(offsets, self.settings.consumer_group)
+        else:
+            futures = [await producer.send(topic, value=value, key=key, headers=headers)
+                       for topic, key, value, headers in outputs]
+            for fut in futures:
+                await fut
+            await consumer.commit(offsets)
+
+
+class TransientProcessingError(Exception):
+    """A failure worth retrying (the index is not loaded yet, a dependency is down)."""
+
+    retriable = True
+
+
+class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Waits for the batch in hand before partitions are given up (case 18, scenario Y)."""
+
+    def __init__(self, worker: ScreeningWorker) -> None:
+        self.worker = worker
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        async with self.worker.batch_lock:
+            log.info("partitions revoked", extra={"partitions": [f"{tp.topic}:{tp.partition}" for tp in revoked]})
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        log.info("partitions assigned", extra={"partitions": [f"{tp.topic}:{tp.partition}" for tp in assigned]})
