@@ -1,0 +1,330 @@
+"""The ``apis-matcher`` command line (DESIGN.md, "Command line", stable).
+
+Exit codes: 0 success; 1 a file was rejected or an operation failed; 2 a usage error
+(bad option, unreadable file argument).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+
+app = typer.Typer(
+    name="apis-matcher",
+    help="Screen advance passenger data (PAXLST, PNRGOV) against watchlists and publish alerts to Kafka.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+watchlist_app = typer.Typer(help="Read watchlist files and publish them to the watchlist topics.",
+                            no_args_is_help=True)
+app.add_typer(watchlist_app, name="watchlist")
+
+
+class ParseFormat(StrEnum):
+    auto = "auto"
+    paxlst = "paxlst"
+    pnrgov = "pnrgov"
+
+
+WATCHLIST_FORMATS = ["auto", "ofac-csv", "un-xml", "uk-hmt-csv", "eu-fsf-csv", "ftm", "jsonl", "csv"]
+
+
+def _out(obj: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps(obj) + b"\n")
+    sys.stdout.flush()
+
+
+def _usage_error(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def _settings(*, quiet: bool = False) -> Any:
+    from pydantic import ValidationError
+
+    from app.logs import configure_logging
+    from app.settings import get_settings
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        typer.echo(f"error: invalid configuration (APIS_MATCHER_*):\n{exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    level = settings.log_level
+    if quiet and "APIS_MATCHER_LOG_LEVEL" not in os.environ:
+        level = "WARNING"
+    configure_logging(level, settings.log_format)
+    return settings
+
+
+def _check_readable(paths: list[Path]) -> None:
+    for p in paths:
+        if not p.is_file():
+            raise _usage_error(f"not a readable file: {p}")
+
+
+# -- serve -----------------------------------------------------------------------
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="bind address (default: APIS_MATCHER_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default: APIS_MATCHER_PORT)")] = None,
+) -> None:
+    """Run the REST API and the screening workers (keeps retrying while the broker is down)."""
+    import uvicorn
+
+    from app.api import create_app
+    from app.service import Service
+
+    settings = _settings()
+    api = create_app(Service(settings))
+    uvicorn.run(api, host=host or settings.host, port=port or settings.port, log_config=None,
+                access_log=False)
+
+
+# -- demo ------------------------------------------------------------------------
+@app.command()
+def demo(
+    json_output: Annotated[bool, typer.Option("--json", help="print each alert as one JSON line")] = False,
+    timeout_s: Annotated[float, typer.Option("--timeout", help="seconds to wait for the alerts")] = 120.0,
+    keep_broker: Annotated[bool, typer.Option(
+        help="leave the local broker running when the demo started it (later runs start faster)")] = False,
+) -> None:
+    """The main job on the embedded default: local broker, sample watchlist, sample manifests, alerts printed.
+
+    Logs go to stderr at WARNING unless APIS_MATCHER_LOG_LEVEL is set; alerts go to stdout.
+    """
+    from app.demo import run_demo
+
+    settings = _settings(quiet=True)
+    code = asyncio.run(run_demo(settings, json_output=json_output, timeout_s=timeout_s, keep_broker=keep_broker))
+    raise typer.Exit(code=code)
+
+
+# -- parse -----------------------------------------------------------------------
+def _sniff(data: bytes) -> str:
+    from schemas.paxlst import looks_like_paxlst
+
+    if looks_like_paxlst(data):
+        return "paxlst"
+    return "pnrgov" if b"PNRGOV" in data[:2000] else "unknown"
+
+
+@app.command()
+def parse(
+    files: Annotated[list[Path], typer.Argument(help="raw EDIFACT message files")],
+    fmt: Annotated[ParseFormat, typer.Option("--format", help="message format")] = ParseFormat.auto,
+) -> None:
+    """Decode raw messages; print one JSON object per file (travellers, warnings, errors)."""
+    from schemas.errors import DecodeError
+    from schemas.paxlst import decode_paxlst
+
+    _check_readable(files)
+    rejected = False
+    for path in files:
+        data = path.read_bytes()
+        kind = fmt.value if fmt is not ParseFormat.auto else _sniff(data)
+        record: dict[str, Any] = {"file": str(path), "format": kind.upper(), "messages": [], "travellers": [],
+                                  "warnings": [], "errors": []}
+        if kind == "paxlst":
+            try:
+                res = decode_paxlst(data)
+                record["messages"] = [m.to_json() for m in res.messages]
+                record["travellers"] = [t.model_dump(mode="json", by_alias=True, exclude_none=True)
+                                        for t in res.travellers]
+                record["warnings"] = [w.model_dump(exclude_none=True) for w in res.warnings]
+                record["errors"] = [w.model_dump(exclude_none=True) for w in res.errors]
+            except DecodeError as exc:
+                record["errors"].append({"code": exc.reason, "message": exc.detail})
+        elif kind == "pnrgov":
+            record["errors"].append({"code": "unsupported_format",
+                                     "message": "PNRGOV decoding is not available yet"})
+        else:
+            record["errors"].append({"code": "unknown_format", "message": "neither PAXLST nor PNRGOV"})
+        if not record["travellers"]:
+            rejected = True
+        _out(record)
+    raise typer.Exit(code=1 if rejected else 0)
+
+
+# -- screen ----------------------------------------------------------------------
+def _pair_watchlists(argv: list[str]) -> list[tuple[Path, str]]:
+    """Pair every ``--watchlist`` with the ``--watchlist-format`` that follows it (before
+    the next ``--watchlist``); unpaired ones are ``auto``."""
+    pairs: list[tuple[Path, str]] = []
+    it = iter(range(len(argv)))
+    for i in it:
+        arg = argv[i]
+        name, _, inline = arg.partition("=")
+        if name == "--watchlist":
+            value = inline if inline else (argv[i + 1] if i + 1 < len(argv) else "")
+            pairs.append((Path(value), "auto"))
+        elif name == "--watchlist-format":
+            value = inline if inline else (argv[i + 1] if i + 1 < len(argv) else "")
+            if not pairs:
+                raise _usage_error("--watchlist-format must follow the --watchlist it applies to")
+            pairs[-1] = (pairs[-1][0], value)
+    return pairs
+
+
+@app.command()
+def screen(
+    watchlist: Annotated[list[Path], typer.Option("--watchlist", help="watchlist file (repeatable)")],
+    travellers: Annotated[Path, typer.Option("--travellers", help="Traveller JSON lines")],
+    watchlist_format: Annotated[list[str] | None, typer.Option(
+        "--watchlist-format", help="format of the --watchlist before it: " + "|".join(WATCHLIST_FORMATS))] = None,
+    threshold: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="overrides every list's threshold")] = None,
+) -> None:
+    """Offline batch screening: one output line per traveller with its hits, best first."""
+    from pydantic import ValidationError
+
+    from app.watchlist_state import build_match_config
+    from matchers import Screener
+    from schemas.records import Traveller
+    from schemas.screening import entry_to_person, result_to_hit, traveller_to_person
+    from schemas.watchlists import WatchlistFormatError, read_watchlist
+
+    settings = _settings()
+    for f in watchlist_format or []:
+        if f not in WATCHLIST_FORMATS:
+            raise _usage_error(f"unknown --watchlist-format {f!r}; one of {', '.join(WATCHLIST_FORMATS)}")
+    argv = sys.argv[1:]
+    pairs = _pair_watchlists(argv) if "--watchlist" in " ".join(argv) else []
+    if len(pairs) != len(watchlist):
+        pairs = [(p, (watchlist_format or [])[i] if i < len(watchlist_format or []) else "auto")
+                 for i, p in enumerate(watchlist)]
+    _check_readable([p for p, _ in pairs if not p.is_dir()] + [travellers])
+    entries = []
+    for path, fmt in pairs:
+        try:
+            res = read_watchlist(path, format=fmt)
+        except WatchlistFormatError as exc:
+            raise _usage_error(str(exc)) from exc
+        for err in res.errors[:5]:
+            typer.echo(f"warning: {path}: line {err.line}: {err.error}", err=True)
+        if len(res.errors) > 5:
+            typer.echo(f"warning: {path}: {len(res.errors)} bad rows in all", err=True)
+        entries.extend(res.entries)
+    versions = {e.key: e.list_version for e in entries}
+    screener = Screener([entry_to_person(e) for e in entries], build_match_config(settings))
+    bad = 0
+    with travellers.open("rb") as fh:
+        batch: list[Traveller] = []
+
+        def flush() -> None:
+            results = screener.screen([traveller_to_person(t) for t in batch], threshold=threshold)
+            for t, matches in zip(batch, results, strict=True):
+                hits = [result_to_hit(r, list_version=versions.get(f"{r.list_id}:{r.entry_id}")) for r in matches]
+                _out({"traveller_id": t.traveller_id,
+                      "hits": [h.model_dump(mode="json", by_alias=True) for h in hits]})
+            batch.clear()
+
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                batch.append(Traveller.model_validate_json(line))
+            except ValidationError as exc:
+                bad += 1
+                typer.echo(f"warning: {travellers}:{lineno}: not a Traveller: {exc.errors()[0]['msg']}", err=True)
+                continue
+            if len(batch) >= 500:
+                flush()
+        if batch:
+            flush()
+    raise typer.Exit(code=1 if bad else 0)
+
+
+# -- watchlist -------------------------------------------------------------------
+@watchlist_app.command("inspect")
+def watchlist_inspect(
+    path: Annotated[Path, typer.Argument(help="watchlist file")],
+    fmt: Annotated[str, typer.Option("--format", help="|".join(WATCHLIST_FORMATS))] = "auto",
+    list_id: Annotated[str | None, typer.Option("--list-id")] = None,
+) -> None:
+    """Read a list file without publishing it; print its counts as one JSON object."""
+    from schemas.watchlists import WatchlistFormatError, read_watchlist
+
+    if not path.exists():
+        raise _usage_error(f"not a readable file: {path}")
+    try:
+        res = read_watchlist(path, format=fmt, list_id=list_id)
+    except WatchlistFormatError as exc:
+        raise _usage_error(str(exc)) from exc
+    _out(res.summary())
+
+
+@watchlist_app.command("import")
+def watchlist_import(
+    path: Annotated[Path, typer.Argument(help="watchlist file")],
+    list_id: Annotated[str, typer.Option("--list-id", help="the list's id on the topic")],
+    fmt: Annotated[str, typer.Option("--format", help="|".join(WATCHLIST_FORMATS))] = "auto",
+    owner: Annotated[str | None, typer.Option(help="owning agency code")] = None,
+    shareable: Annotated[bool, typer.Option(help="may its hits be shared with the partner")] = True,
+) -> None:
+    """Publish a list to watchlist.entries (replaces it: entries no longer present get tombstones)."""
+    from rich.progress import Progress
+
+    from app.publish import publish_watchlist
+    from app.topics import ensure_topics
+    from schemas.watchlists import WatchlistFormatError, read_watchlist
+
+    settings = _settings()
+    if not path.exists():
+        raise _usage_error(f"not a readable file: {path}")
+    try:
+        res = read_watchlist(path, format=fmt, list_id=list_id)
+    except WatchlistFormatError as exc:
+        raise _usage_error(str(exc)) from exc
+
+    async def go() -> Any:
+        if settings.create_topics:
+            await ensure_topics(settings)
+        with Progress(transient=True, console=None) as progress:
+            task = progress.add_task(f"publishing {list_id}", total=len(res.entries))
+            return await publish_watchlist(
+                settings, res.entries, list_id=list_id, source=str(path), fmt=res.format, owner=owner,
+                shareable=shareable, progress=lambda n: progress.advance(task, n))
+
+    try:
+        report = asyncio.run(go())
+    except Exception as exc:
+        typer.echo(f"error: publishing failed: {exc!r}", err=True)
+        raise typer.Exit(code=1) from exc
+    _out({**report.to_json(), "summary": res.summary()})
+
+
+# -- replay ----------------------------------------------------------------------
+@app.command()
+def replay(
+    paths: Annotated[list[Path], typer.Argument(help="raw message files, one message per file")],
+    topic: Annotated[str, typer.Option("--topic", help="target topic, e.g. apis.paxlst.raw")],
+) -> None:
+    """Publish raw message files to a topic (one record per file)."""
+    from app.publish import replay_files
+
+    settings = _settings()
+    _check_readable(paths)
+    try:
+        sent = asyncio.run(replay_files(settings, paths, topic=topic))
+    except Exception as exc:
+        typer.echo(f"error: replay failed: {exc!r}", err=True)
+        raise typer.Exit(code=1) from exc
+    for name, partition, offset in sent:
+        _out({"file": name, "topic": topic, "partition": partition, "offset": offset})
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
