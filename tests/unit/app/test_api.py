@@ -1,0 +1,23 @@
+"""The HTTP app answers /healthz while the broker is unreachable, and /readyz says why."""
+
+from fastapi.testclient import TestClient
+
+from app.api import create_app
+from app.service import Service
+from app.settings import Settings
+
+
+def test_health_and_readiness_without_a_broker() -> None:
+    settings = Settings(kafka_bootstrap_servers="127.0.0.1:9", broker_retry_backoff_s=0.05,
+                        kafka_request_timeout_ms=1000)
+    with TestClient(create_app(Service(settings))) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        body = ready.json()
+        assert body["ready"] is False
+        assert set(body["reasons"]) == {"broker_reachable", "watchlist_loaded", "partitions_assigned"}
+        metrics = client.get("/metrics")
+        assert metrics.status_code == 200
+        assert "apis_matcher_messages_consumed_total" in metrics.text
+        assert client.get("/openapi.json").json()["info"]["title"] == "apis-matcher"
