@@ -1,0 +1,740 @@
+"""PAXLST (UN/EDIFACT passenger list, IATA/WCO API profile) → canonical Travellers.
+
+Decodes D:02B/D:03B/D:05B passenger and crew lists as airlines send them. Structure
+read (segment group names from the UN directory):
+
+- ``UNB`` interchange header (sender 0004, recipient 0010, date/time S004, control
+  reference 0020), optional ``UNG``, ``UNH`` message header (0062 reference, S009
+  type/version, 0068 common access reference, S010 sequence 0070/0073 for multi-part
+  manifests), ``BGM`` (1001 document code, 1004 identifier).
+- ``TDT+20`` flight groups with ``LOC+125``/``87`` (or progressive ``LOC+92``) and
+  ``DTM+189``/``232``.
+- Traveller groups opened by ``NAD+FL`` (passenger), ``FM`` (crew), ``DDT`` (in-transit
+  passenger), ``DDU`` (in-transit crew): ``ATT+2`` gender, ``DTM+329`` birth date,
+  ``LOC+174`` residence, ``LOC+180`` place of birth, ``NAT+2`` nationality, ``DOC``
+  documents with ``DTM+36`` expiry and ``LOC+91`` issuing country.
+- ``CNT+42``/``41`` counts, ``UNT``/``UNZ`` trailers (checked, mismatches warned).
+
+Everything recoverable is recovered; problems become :class:`~schemas.records.Warning_`
+entries (``warnings`` for data-quality findings, ``errors`` for data that was lost).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from schemas.countries import to_alpha3
+from schemas.edifact import (
+    Interchange,
+    Segment,
+    combine_iso,
+    expiry_is_plausible,
+    parse_dtm,
+    peek_header,
+    tokenise,
+)
+from schemas.errors import DecodeError, NotPaxlstError, NoTravellersError
+from schemas.records import Document, Flight, Role, Source, Traveller, Warning_
+
+
+def _digits(value: str) -> bool:
+    """``True`` for a non-empty string of ASCII digits (``str.isdigit`` also accepts ``²``)."""
+    return value.isascii() and value.isdigit()
+
+
+__all__ = [
+    "TRAVELLER_ROLES",
+    "MessageHeader",
+    "PaxlstDecodeResult",
+    "decode_paxlst",
+    "looks_like_paxlst",
+]
+
+TRAVELLER_ROLES: dict[str, Role] = {
+    "FL": "passenger",
+    "FM": "crew",
+    "DDT": "in_transit_passenger",
+    "DDU": "in_transit_crew",
+}
+"""``NAD`` party function code qualifier (3035) → traveller role."""
+
+_HEADER_PARTIES = frozenset({"MS", "CZ", "CN", "CA", "CB", "DEC", "BA"})
+_TRAVELLER_LOC = frozenset({"22", "91", "174", "178", "179", "180"})
+_TRAVELLER_DTM = frozenset({"329", "36", "182"})
+_KNOWN_TRAVELLER_TAGS = frozenset(
+    {
+        "NAD",
+        "ATT",
+        "DTM",
+        "LOC",
+        "NAT",
+        "DOC",
+        "RFF",
+        "MEA",
+        "FTX",
+        "COM",
+        "EMP",
+        "GEI",
+        "CPI",
+        "QTY",
+        "FII",
+        "PDI",
+        "TSR",
+        "GIS",
+        "SEQ",
+        "CTA",
+        "CNT",
+        "UNT",
+        "UNE",
+        "UNZ",
+    }
+)
+_GENDERS = {"M": "M", "F": "F", "X": "X", "U": "U", "MALE": "M", "FEMALE": "F"}
+_FLIGHT_RE = re.compile(r"^([A-Z0-9]{2})(\d{1,5}[A-Z]?)$|^([A-Z]{3})(\d{1,5}[A-Z]?)$")
+_NAME_OK = frozenset(" -'.,")
+
+
+@dataclass
+class MessageHeader:
+    """Identity of one PAXLST message (``UNB``/``UNH``/``BGM``).
+
+    Attributes:
+        interchange_ref: UNB 0020. sender / recipient: UNB 0004 / 0010.
+        syntax_id / syntax_version: UNB S001 (e.g. ``"UNOA"``, ``4``).
+        prepared_at: UNB S004 as ISO ``YYYY-MM-DDTHH:MM`` (two-digit years expanded).
+        message_ref: UNH 0062. message_type: S009 0065 (``"PAXLST"``).
+        message_version: S009 0052:0054 (``"D:05B"``).
+        document_code: BGM 1001 (``"745"`` passenger list, ``"250"`` crew list).
+        document_id: BGM 1004. part_number: UNH 0070 (int). final_part: UNH 0073
+        (``True`` for ``F``, ``False`` for ``C`` or an intermediate part, ``None`` when
+        the message is not multi-part). common_access_ref: UNH 0068.
+    """
+
+    interchange_ref: str | None = None
+    sender: str | None = None
+    recipient: str | None = None
+    syntax_id: str | None = None
+    syntax_version: int | None = None
+    prepared_at: str | None = None
+    message_ref: str | None = None
+    message_type: str | None = None
+    message_version: str | None = None
+    document_code: str | None = None
+    document_id: str | None = None
+    part_number: int | None = None
+    final_part: bool | None = None
+    common_access_ref: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict of every field (``apis-matcher parse`` ``messages`` items)."""
+        return asdict(self)
+
+
+@dataclass
+class PaxlstDecodeResult:
+    """What :func:`decode_paxlst` recovered from one interchange.
+
+    ``warnings``: data-quality findings (nothing lost); ``errors``: data that could not
+    be used (a message skipped, a date or document dropped). Traveller-specific
+    findings are also on the traveller's own ``warnings``.
+    """
+
+    messages: list[MessageHeader]
+    travellers: list[Traveller]
+    warnings: list[Warning_] = field(default_factory=list)
+    errors: list[Warning_] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"messages", "travellers", "warnings", "errors"}`` as JSON-ready values."""
+        return {
+            "messages": [m.to_json() for m in self.messages],
+            "travellers": [t.model_dump(mode="json") for t in self.travellers],
+            "warnings": [w.model_dump(mode="json") for w in self.warnings],
+            "errors": [w.model_dump(mode="json") for w in self.errors],
+        }
+
+
+# ----------------------------------------------------------------------------- drafts
+
+
+@dataclass
+class _Stamp:
+    value: str
+    fmt: str | None
+    segment: Segment
+
+
+@dataclass
+class _Leg:
+    journey_id: str | None = None
+    carrier: str | None = None
+    departure_airport: str | None = None
+    arrival_airport: str | None = None
+    departure: _Stamp | None = None
+    arrival: _Stamp | None = None
+    scheduled: bool = False  # LOC+125/87 (the reported flight) rather than LOC+92
+
+
+@dataclass
+class _DocDraft:
+    segment: Segment
+    type: str | None
+    number: str
+    expiry: _Stamp | None = None
+    issuer: str | None = None
+
+
+@dataclass
+class _TravellerDraft:
+    nad: Segment
+    role: Role
+    surname: str | None = None
+    given_names: str | None = None
+    full_name: str | None = None
+    gender: str | None = None
+    birth: _Stamp | None = None
+    nationality: str | None = None
+    residence: str | None = None
+    place_of_birth: str | None = None
+    documents: list[_DocDraft] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+@dataclass
+class _Message:
+    header: MessageHeader
+    unh: Segment | None
+    legs: list[_Leg] = field(default_factory=list)
+    travellers: list[_TravellerDraft] = field(default_factory=list)
+    counts: list[tuple[str, int, Segment]] = field(default_factory=list)
+    segment_count: int = 0
+    unexpected_tags: set[str] = field(default_factory=set)
+
+
+class _Decoder:
+    def __init__(self, inter: Interchange, reference_date: date | None) -> None:
+        self.inter = inter
+        self.reference_date = reference_date
+        self.warnings: list[Warning_] = list(inter.warnings)
+        self.errors: list[Warning_] = []
+        self.messages: list[MessageHeader] = []
+        self.travellers: list[Traveller] = []
+        self.env = MessageHeader(syntax_id=inter.syntax_id, syntax_version=inter.syntax_version)
+        self.env_ref_date: date = reference_date or datetime.now(UTC).date()
+        self.seen_refs: dict[str, int] = {}
+        self.paxlst_seen = 0
+        self.other_types: set[str] = set()
+
+    # -- helpers
+    def warn(self, code: str, message: str, seg: Segment | None = None) -> Warning_:
+        w = Warning_(
+            code=code,
+            message=message,
+            segment=seg.label if seg else None,
+            position=seg.position if seg else None,
+        )
+        self.warnings.append(w)
+        return w
+
+    def error(self, code: str, message: str, seg: Segment | None = None) -> Warning_:
+        w = Warning_(
+            code=code,
+            message=message,
+            segment=seg.label if seg else None,
+            position=seg.position if seg else None,
+        )
+        self.errors.append(w)
+        return w
+
+    def tw(self, tr: _TravellerDraft, code: str, message: str, seg: Segment | None, *, is_error: bool = False) -> None:
+        w = (self.error if is_error else self.warn)(code, message, seg)
+        tr.warnings.append(w)
+
+    # -- main loop
+    def run(self) -> None:
+        msg: _Message | None = None
+        tr: _TravellerDraft | None = None
+        doc: _DocDraft | None = None
+        unb_ref: str | None = None
+        message_count = 0
+        for seg in self.inter.segments:
+            tag = seg.tag
+            if msg is not None:
+                msg.segment_count += 1
+            if tag == "UNB":
+                self._unb(seg)
+                unb_ref = seg.value(4) or None
+                continue
+            if tag in ("UNG", "UNE"):
+                continue
+            if tag == "UNZ":
+                if msg is not None:
+                    self.warn("missing_unt", "message has no UNT trailer", seg)
+                    self._finish(msg)
+                    msg = None
+                self._unz(seg, unb_ref, message_count)
+                continue
+            if tag == "UNH":
+                if msg is not None:
+                    self.warn("missing_unt", "message has no UNT trailer", seg)
+                    self._finish(msg)
+                msg = self._unh(seg)
+                message_count += 1
+                tr, doc = None, None
+                continue
+            if msg is None:
+                msg = _Message(header=self._header_copy(), unh=None)
+                msg.segment_count = 1
+                self.warn("missing_unh", "segments outside a UNH/UNT message", seg)
+            if msg.header.message_type not in (None, "", "PAXLST"):
+                if tag == "UNT":
+                    msg = None
+                continue
+            if tag == "UNT":
+                self._unt(seg, msg)
+                self._finish(msg)
+                msg, tr, doc = None, None, None
+            elif tag == "BGM":
+                msg.header.document_code = seg.value(0) or None
+                msg.header.document_id = seg.value(1) or None
+            elif tag == "TDT":
+                msg.legs.append(self._tdt(seg))
+                tr, doc = None, None
+            elif tag == "NAD":
+                qual = seg.qualifier.upper()
+                if qual in TRAVELLER_ROLES or (qual not in _HEADER_PARTIES and (msg.legs or msg.travellers)):
+                    tr = self._nad(seg, msg)
+                    doc = None
+                else:
+                    tr, doc = None, None
+            elif tag == "CNT":
+                self._cnt(seg, msg)
+                tr, doc = None, None
+            elif tr is not None:
+                doc = self._traveller_segment(seg, msg, tr, doc)
+            elif msg.legs and tag in ("LOC", "DTM"):
+                self._leg_segment(seg, msg.legs[-1])
+        if msg is not None:
+            self.warn("missing_unt", "message has no UNT trailer")
+            self._finish(msg)
+
+    def _header_copy(self) -> MessageHeader:
+        e = self.env
+        return MessageHeader(
+            interchange_ref=e.interchange_ref,
+            sender=e.sender,
+            recipient=e.recipient,
+            syntax_id=e.syntax_id,
+            syntax_version=e.syntax_version,
+            prepared_at=e.prepared_at,
+        )
+
+    # -- envelope
+    def _unb(self, seg: Segment) -> None:
+        e = self.env
+        e.interchange_ref = seg.value(4) or None
+        e.sender = seg.value(1) or None
+        e.recipient = seg.value(2) or None
+        raw_date, raw_time = seg.value(3, 0), seg.value(3, 1)
+        if raw_date:
+            try:
+                ref = self.reference_date or datetime.now(UTC).date()
+                d, _ = parse_dtm(raw_date, None, reference=ref, kind="event")
+                t = None
+                if len(raw_time) == 4 and _digits(raw_time):
+                    t = time(int(raw_time[:2]), int(raw_time[2:]))
+                e.prepared_at = combine_iso(d, t)
+                self.env_ref_date = self.reference_date or d
+            except ValueError:
+                self.warn("invalid_date", "UNB preparation date is not a valid date", seg)
+
+    def _unz(self, seg: Segment, unb_ref: str | None, message_count: int) -> None:
+        ref = seg.value(1)
+        if unb_ref and ref and ref != unb_ref:
+            self.warn("unz_reference_mismatch", "UNZ control reference differs from UNB", seg)
+
+    def _unh(self, seg: Segment) -> _Message:
+        h = self._header_copy()
+        h.message_ref = seg.value(0) or None
+        h.message_type = seg.value(1, 0).upper() or None
+        version = ":".join(p for p in (seg.value(1, 1), seg.value(1, 2)) if p)
+        h.message_version = version or None
+        h.common_access_ref = seg.value(2) or None
+        part = seg.value(3, 0)
+        if part:
+            h.part_number = int(part) if _digits(part) else None
+            indicator = seg.value(3, 1).upper()
+            h.final_part = indicator == "F"
+        if h.message_type == "PAXLST":
+            self.paxlst_seen += 1
+        elif h.message_type:
+            self.other_types.add(h.message_type)
+            self.error("not_paxlst", f"{h.message_type} message skipped", seg)
+        else:
+            self.warn("missing_message_type", "UNH has no message type; read as PAXLST", seg)
+            self.paxlst_seen += 1
+        msg = _Message(header=h, unh=seg)
+        msg.segment_count = 1
+        return msg
+
+    def _unt(self, seg: Segment, msg: _Message) -> None:
+        raw = seg.value(0)
+        if _digits(raw):
+            if int(raw) != msg.segment_count:
+                self.warn(
+                    "segment_count_mismatch",
+                    f"UNT says {int(raw)} segments, message has {msg.segment_count}",
+                    seg,
+                )
+        else:
+            self.warn("segment_count_missing", "UNT segment count absent or not numeric", seg)
+        ref = seg.value(1)
+        if msg.header.message_ref and ref != msg.header.message_ref:
+            self.warn("unt_reference_mismatch", "UNT message reference differs from UNH", seg)
+
+    def _cnt(self, seg: Segment, msg: _Message) -> None:
+        qual, raw = seg.value(0, 0), seg.value(0, 1)
+        if not raw and _digits(seg.value(1)):
+            raw = seg.value(1)
+            self.warn("malformed_segment", "CNT count sent as a separate element", seg)
+        if not _digits(raw):
+            self.warn("malformed_segment", "CNT has no numeric count", seg)
+            return
+        if qual not in ("41", "42"):
+            self.warn("unknown_qualifier", f"CNT qualifier {qual!r} not recognised", seg)
+            return
+        msg.counts.append((qual, int(raw), seg))
+
+    # -- flight
+    def _tdt(self, seg: Segment) -> _Leg:
+        if seg.qualifier != "20":
+            self.warn("unknown_qualifier", f"TDT qualifier {seg.qualifier!r} read as 20", seg)
+        journey = seg.value(1).replace(" ", "").upper() or None
+        carrier = seg.value(4, 0).upper() or None
+        return _Leg(journey_id=journey, carrier=carrier)
+
+    def _leg_segment(self, seg: Segment, leg: _Leg) -> None:
+        q = seg.qualifier
+        if seg.tag == "LOC":
+            place = seg.value(1, 0).upper() or None
+            if q == "125":
+                leg.departure_airport, leg.scheduled = place, True
+            elif q == "87":
+                leg.arrival_airport, leg.scheduled = place, True
+            elif q == "92":
+                if leg.departure_airport is None:
+                    leg.departure_airport = place
+                else:
+                    leg.arrival_airport = place
+            else:
+                self.warn("unknown_qualifier", f"LOC qualifier {q!r} in a TDT group", seg)
+        else:
+            stamp = _Stamp(seg.value(0, 1), seg.value(0, 2) or None, seg)
+            if q == "189":
+                leg.departure = stamp
+            elif q in ("232", "132"):  # 132: estimated arrival (ACE style)
+                if q == "232" or leg.arrival is None:
+                    leg.arrival = stamp
+            else:
+                self.warn("unknown_qualifier", f"DTM qualifier {q!r} in a TDT group", seg)
+
+    def _flight(self, leg: _Leg) -> Flight:
+        carrier, number = leg.carrier, leg.journey_id
+        if number:
+            if carrier and number.startswith(carrier) and number[len(carrier) :].isalnum():
+                number = number[len(carrier) :] or number
+            elif carrier is None:
+                m = _FLIGHT_RE.match(number)
+                if m:
+                    carrier = m.group(1) or m.group(3)
+                    number = m.group(2) or m.group(4)
+        return Flight(
+            carrier=carrier,
+            number=number,
+            departure_airport=leg.departure_airport,
+            arrival_airport=leg.arrival_airport,
+            scheduled_departure=self._stamp_iso(leg.departure),
+            scheduled_arrival=self._stamp_iso(leg.arrival),
+        )
+
+    def _stamp_iso(self, stamp: _Stamp | None) -> str | None:
+        if stamp is None or not stamp.value:
+            return None
+        try:
+            d, t = parse_dtm(stamp.value, stamp.fmt, reference=self.env_ref_date, kind="event")
+        except ValueError:
+            self.warn("invalid_date", "flight date/time is not valid", stamp.segment)
+            return None
+        return combine_iso(d, t)
+
+    # -- travellers
+    def _nad(self, seg: Segment, msg: _Message) -> _TravellerDraft:
+        qual = seg.qualifier.upper()
+        role = TRAVELLER_ROLES.get(qual)
+        tr = _TravellerDraft(nad=seg, role=role or "passenger")
+        if role is None:
+            self.tw(tr, "unknown_qualifier", f"NAD qualifier {qual!r} read as a passenger", seg)
+        names = [" ".join(c.split()) for c in seg.element(3)[:5]]
+        if names and names[0]:
+            tr.surname = names[0]
+        given = " ".join(n for n in names[1:] if n)
+        tr.given_names = given or None
+        if tr.surname is None and tr.given_names is None:
+            free = " ".join(" ".join(c.split()) for c in seg.element(2) if c.strip())
+            if free:
+                tr.full_name = free
+                self.tw(tr, "name_not_structured", "NAD C080 empty; C058 used as full name", seg)
+            else:
+                self.tw(tr, "traveller_without_name", "NAD has no name", seg, is_error=True)
+        for name in (tr.surname, tr.given_names, tr.full_name):
+            if name:
+                self._check_name(name, tr, seg)
+        msg.travellers.append(tr)
+        return tr
+
+    def _check_name(self, name: str, tr: _TravellerDraft, seg: Segment) -> None:
+        if "?" in name:
+            self.tw(
+                tr, "unknown_character_in_name", "literal '?' in name (unknown character, matched as a wildcard)", seg
+            )
+        odd = sorted({c for c in name if not (c.isalpha() or c in _NAME_OK or c == "?")})
+        if odd:
+            shown = ", ".join(f"U+{ord(c):04X}" for c in odd)
+            self.tw(tr, "doubtful_character", f"unexpected character(s) in name: {shown}", seg)
+
+    def _traveller_segment(
+        self, seg: Segment, msg: _Message, tr: _TravellerDraft, doc: _DocDraft | None
+    ) -> _DocDraft | None:
+        tag, q = seg.tag, seg.qualifier
+        if tag == "ATT":
+            if q == "2":
+                self._gender(seg, tr)
+        elif tag == "DTM":
+            stamp = _Stamp(seg.value(0, 1), seg.value(0, 2) or None, seg)
+            if q == "329":
+                tr.birth = stamp
+            elif q == "36" and doc is not None:
+                doc.expiry = stamp
+            elif q not in _TRAVELLER_DTM:
+                self.tw(tr, "unknown_qualifier", f"DTM qualifier {q!r} in a traveller group", seg)
+        elif tag == "LOC":
+            self._traveller_loc(seg, tr, doc)
+        elif tag == "NAT":
+            if q not in ("2", "1"):
+                self.tw(tr, "unknown_qualifier", f"NAT qualifier {q!r} read as nationality", seg)
+            raw = seg.value(1, 0)
+            if raw and (tr.nationality is None or q == "2"):
+                tr.nationality = self._country(raw, tr, seg)
+        elif tag == "DOC":
+            number = seg.value(1, 0).replace(" ", "")
+            dtype = seg.value(0, 0).upper() or None
+            if not number:
+                self.tw(tr, "document_without_number", "DOC has no document number", seg, is_error=True)
+                return None
+            new = _DocDraft(segment=seg, type=dtype, number=number)
+            tr.documents.append(new)
+            return new
+        elif tag not in _KNOWN_TRAVELLER_TAGS and tag not in msg.unexpected_tags:
+            msg.unexpected_tags.add(tag)
+            self.warn("unexpected_segment", f"{tag} not expected in a traveller group", seg)
+        return doc
+
+    def _gender(self, seg: Segment, tr: _TravellerDraft) -> None:
+        raw = seg.value(2, 0).upper()
+        if not raw:
+            return
+        value = _GENDERS.get(raw)
+        if value is None:
+            first = re.split(r"[^A-Z]+", raw)[0]
+            value = _GENDERS.get(first)
+            if value is not None:
+                self.tw(tr, "gender_repeated", "ATT+2 value repeated; first value used", seg)
+        if value is None:
+            self.tw(tr, "unknown_gender_code", "ATT+2 gender code not M/F/X/U", seg)
+        tr.gender = value
+
+    def _traveller_loc(self, seg: Segment, tr: _TravellerDraft, doc: _DocDraft | None) -> None:
+        q = seg.qualifier
+        code, codelist, name = seg.value(1, 0), seg.value(1, 1), seg.value(1, 3)
+        if q == "174":
+            if code:
+                tr.residence = self._country(code, tr, seg)
+        elif q == "180":
+            place = " ".join((name or code).split())
+            tr.place_of_birth = place or None
+        elif q == "91":
+            if doc is None:
+                self.tw(tr, "orphan_segment", "LOC+91 without a preceding DOC", seg)
+            # code list 163 is a country subdivision (e.g. a US state), not a country
+            elif code and codelist != "163" and (doc.issuer is None or codelist == "162"):
+                doc.issuer = self._country(code, tr, seg)
+        elif q not in _TRAVELLER_LOC:
+            self.tw(tr, "unknown_qualifier", f"LOC qualifier {q!r} in a traveller group", seg)
+
+    def _country(self, raw: str, tr: _TravellerDraft, seg: Segment) -> str:
+        code = to_alpha3(raw)
+        if code is None:
+            self.tw(tr, "unknown_country_code", "country code not ISO 3166/ICAO; kept as sent", seg)
+            return raw.strip().upper()
+        return code
+
+    # -- assembly
+    def _finish(self, msg: _Message) -> None:
+        h = msg.header
+        if h.message_type not in (None, "", "PAXLST"):
+            return
+        self.messages.append(h)
+        legs = [self._flight(leg) for leg in msg.legs]
+        primary_idx = next((i for i, leg in enumerate(msg.legs) if leg.scheduled), 0)
+        flight = legs[primary_idx] if legs else None
+        ref = self._reference(flight)
+        base_ref = h.message_ref or f"MSG{len(self.messages)}"
+        k = self.seen_refs.get(base_ref, 0)
+        self.seen_refs[base_ref] = k + 1
+        id_prefix = base_ref if k == 0 else f"{base_ref}#{k + 1}"
+        source = Source(
+            format="PAXLST",
+            message_ref=h.message_ref,
+            interchange_ref=h.interchange_ref,
+            sender=h.sender,
+            recipient=h.recipient,
+            document_code=h.document_code,
+            part_number=h.part_number,
+            final_part=h.final_part,
+            common_access_ref=h.common_access_ref,
+            flight=flight,
+            legs=legs,
+        )
+        for n, tr in enumerate(msg.travellers, start=1):
+            self.travellers.append(self._build(tr, f"{id_prefix}-{n}", source, ref))
+        self._check_counts(msg)
+
+    def _reference(self, flight: Flight | None) -> date:
+        if flight is not None:
+            for stamp in (flight.scheduled_departure, flight.scheduled_arrival):
+                if stamp:
+                    return date.fromisoformat(stamp[:10])
+        return self.reference_date or self.env_ref_date
+
+    def _build(self, tr: _TravellerDraft, tid: str, source: Source, ref: date) -> Traveller:
+        dob = None
+        if tr.birth is not None and tr.birth.value:
+            try:
+                d, _ = parse_dtm(tr.birth.value, tr.birth.fmt, reference=ref, kind="birth")
+            except ValueError:
+                self.tw(tr, "invalid_date", "DTM+329 is not a valid date", tr.birth.segment, is_error=True)
+            else:
+                if d > ref:
+                    self.tw(
+                        tr,
+                        "dob_in_future",
+                        "birth date after the flight date; ignored",
+                        tr.birth.segment,
+                        is_error=True,
+                    )
+                else:
+                    dob = d.isoformat()
+        documents = []
+        for dd in tr.documents:
+            expiry = None
+            if dd.expiry is not None and dd.expiry.value:
+                try:
+                    d, _ = parse_dtm(dd.expiry.value, dd.expiry.fmt, reference=ref, kind="expiry")
+                except ValueError:
+                    self.tw(tr, "invalid_date", "DTM+36 is not a valid date", dd.expiry.segment, is_error=True)
+                else:
+                    expiry = d.isoformat()
+                    if not expiry_is_plausible(d, ref):
+                        self.tw(
+                            tr,
+                            "expiry_date_implausible",
+                            "document expiry outside [flight - 15 y, flight + 20 y]; "
+                            "century chosen nearest the flight date",
+                            dd.expiry.segment,
+                        )
+            documents.append(Document(type=dd.type, number=dd.number, issuing_country=dd.issuer, expiry_date=expiry))
+        gender = tr.gender if tr.gender in ("M", "F", "X", "U") else None
+        return Traveller.model_validate(
+            {
+                "traveller_id": tid,
+                "role": tr.role,
+                "surname": tr.surname,
+                "given_names": tr.given_names,
+                "full_name": tr.full_name,
+                "gender": gender,
+                "date_of_birth": dob,
+                "nationality": tr.nationality,
+                "country_of_residence": tr.residence,
+                "place_of_birth": tr.place_of_birth,
+                "documents": documents,
+                "source": source,
+                "warnings": tr.warnings,
+            }
+        )
+
+    def _check_counts(self, msg: _Message) -> None:
+        pax = sum(1 for t in msg.travellers if t.role in ("passenger", "in_transit_passenger"))
+        crew = len(msg.travellers) - pax
+        multipart = msg.header.part_number is not None
+        for qual, count, seg in msg.counts:
+            actual = pax if qual == "42" else crew
+            what = "passengers" if qual == "42" else "crew"
+            if count != actual:
+                note = " (one part of a multi-part manifest)" if multipart else ""
+                self.warn(
+                    "count_mismatch",
+                    f"CNT+{qual} says {count} {what}, message has {actual}{note}",
+                    seg,
+                )
+
+
+def decode_paxlst(data: bytes, *, reference_date: date | None = None) -> PaxlstDecodeResult:
+    """Decode a PAXLST interchange into canonical travellers.
+
+    Args:
+        data: raw interchange bytes as received (any transport wrapping, charset per the
+            UNB syntax identifier, see :func:`schemas.edifact.tokenise`).
+        reference_date: fallback date for two-digit-year centuries when the message has
+            no flight date (the flight's scheduled departure is used first; then this;
+            then the UNB date; then today, UTC).
+
+    Returns:
+        :class:`PaxlstDecodeResult`; ``traveller_id`` is ``"{UNH 0062}-{n}"`` with ``n``
+        the 1-based position of the ``NAD`` group in its message.
+
+    Raises:
+        DecodeError: only when no traveller can be recovered: ``not_edifact``,
+            ``undecodable_bytes``, ``not_paxlst`` (no PAXLST message), ``no_travellers``
+            (PAXLST without any ``NAD`` traveller group).
+    """
+    inter = tokenise(data)
+    decoder = _Decoder(inter, reference_date)
+    decoder.run()
+    if not decoder.travellers:
+        if decoder.paxlst_seen == 0 and decoder.other_types:
+            raise NotPaxlstError(detail="message type(s) " + ", ".join(sorted(decoder.other_types)))
+        if not any(s.tag == "UNH" for s in inter.segments) and not any(s.tag == "NAD" for s in inter.segments):
+            raise NotPaxlstError(detail="no UNH message header and no NAD segment")
+        raise NoTravellersError(detail="no NAD+FL/FM/DDT/DDU traveller group found")
+    return PaxlstDecodeResult(
+        messages=decoder.messages,
+        travellers=decoder.travellers,
+        warnings=decoder.warnings,
+        errors=decoder.errors,
+    )
+
+
+def looks_like_paxlst(data: bytes) -> bool:
+    """Cheap sniff for ``parse --format auto``: ``True`` when the UNG or UNH header (read
+    with the release-aware tokeniser from the first 4 KiB) names ``PAXLST``. Never
+    raises."""
+    try:
+        header = peek_header(data)
+    except DecodeError:
+        return False
+    if header is None:
+        return False
+    return "PAXLST" in ((header.message_type or "").upper(), (header.group_message_type or "").upper())
