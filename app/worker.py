@@ -82,6 +82,23 @@ def screen_travellers(travellers: list[Traveller], snapshot: Snapshot, settings:
     return alerts
 
 
+Output = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
+"""One record to produce: topic, key, value, headers."""
+
+
+def dlq_record(dlq_topic: str, tp: TopicPartition, offset: int, key: bytes | None, value: bytes | None,
+               outcome: Outcome) -> Output:
+    """The dead-letter record of a raw message: original key and bytes, and the headers
+    ``error`` (``reason: detail``), ``source.topic``, ``source.partition``, ``source.offset``."""
+    headers = [
+        ("error", f"{outcome.dlq_reason}: {outcome.dlq_detail or ''}"[:1000].encode()),
+        ("source.topic", tp.topic.encode()),
+        ("source.partition", str(tp.partition).encode()),
+        ("source.offset", str(offset).encode()),
+    ]
+    return (dlq_topic, key, value or b"", headers)
+
+
 class ScreeningWorker:
     """Consumes the raw-message topics (by default ``apis.paxlst.raw``) of one group."""
 
@@ -189,7 +206,7 @@ class ScreeningWorker:
         producer, consumer = self.producer, self.consumer
         assert producer is not None and consumer is not None
         started = time.perf_counter()
-        outputs: list[tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]] = []
+        outputs: list[Output] = []
         alerts_count = 0
         dlq_reasons: list[str] = []
         try:
@@ -201,22 +218,16 @@ class ScreeningWorker:
                     except TransientProcessingError:
                         raise
                     except Exception as exc:  # a decoder or matcher bug: retry, then dead-letter
-                        key = (tp.topic, tp.partition, m.offset)
-                        self._attempts[key] = self._attempts.get(key, 0) + 1
-                        if self._attempts[key] < s.retry_max_attempts:
+                        attempt = (tp.topic, tp.partition, m.offset)
+                        self._attempts[attempt] = self._attempts.get(attempt, 0) + 1
+                        if self._attempts[attempt] < s.retry_max_attempts:
                             raise TransientProcessingError(f"processing failed: {exc!r}") from exc
-                        log.exception("message dead-lettered after %d attempts", self._attempts[key],
+                        log.exception("message dead-lettered after %d attempts", self._attempts[attempt],
                                       extra={"topic": tp.topic, "partition": tp.partition, "offset": m.offset})
                         outcome = Outcome(dlq_reason="processing_error", dlq_detail=repr(exc)[:500])
                     if outcome.dlq_reason:
                         metrics.DECODE_FAILURES.labels(reason=outcome.dlq_reason).inc()
-                        headers = [
-                            ("error", f"{outcome.dlq_reason}: {outcome.dlq_detail or ''}"[:1000].encode()),
-                            ("source.topic", tp.topic.encode()),
-                            ("source.partition", str(tp.partition).encode()),
-                            ("source.offset", str(m.offset).encode()),
-                        ]
-                        outputs.append((s.topic_dlq, m.key, m.value or b"", headers))
+                        outputs.append(dlq_record(s.topic_dlq, tp, m.offset, m.key, m.value, outcome))
                         dlq_reasons.append(outcome.dlq_reason)
                         log.warning("message dead-lettered", extra={
                             "topic": tp.topic, "partition": tp.partition, "offset": m.offset,
@@ -253,7 +264,7 @@ class ScreeningWorker:
             metrics.DEAD_LETTERED.labels(topic=s.topic_dlq, reason=reason).inc()
         metrics.MESSAGE_LATENCY.observe(time.perf_counter() - started)
 
-    async def _publish(self, outputs: list[tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]],
+    async def _publish(self, outputs: list[Output],
                        offsets: dict[TopicPartition, int]) -> None:
         """Send the outputs and commit the offsets: in one transaction, or (without
         transactions) commit only after the broker acknowledged every output."""
