@@ -20,7 +20,9 @@ PLANTED = {
 }
 
 
-async def test_demo_alerts_exactly_the_planted_travellers(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_demo_alerts_exactly_the_planted_travellers(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = await run_demo(settings, json_output=True, timeout_s=90)
     out = capsys.readouterr().out
     assert code == 0

@@ -3,9 +3,8 @@ import orjson
 from app.publish import entry_value
 from app.settings import Settings
 from app.watchlist_state import WatchlistStore, build_match_config
-from schemas.records import EntryDate, EntryName, WatchlistEntry
+from schemas.records import EntryDate, EntryName, Traveller, WatchlistEntry
 from schemas.screening import traveller_to_person
-from schemas.records import Traveller
 
 SETTINGS = Settings(kafka_bootstrap_servers="127.0.0.1:9")
 
