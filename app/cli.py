@@ -58,10 +58,10 @@ def _settings(*, quiet: bool = False) -> Any:
     except ValidationError as exc:
         typer.echo(f"error: invalid configuration (APIS_MATCHER_*):\n{exc}", err=True)
         raise typer.Exit(code=2) from exc
-    level = settings.log_level
     if quiet and "APIS_MATCHER_LOG_LEVEL" not in os.environ:
-        level = "WARNING"
-    configure_logging(level, settings.log_format)
+        configure_logging("WARNING", settings.log_format, client_level="CRITICAL")
+    else:
+        configure_logging(settings.log_level, settings.log_format)
     return settings
 
 

@@ -12,9 +12,10 @@ import sys
 from pythonjsonlogger.json import JsonFormatter
 
 
-def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
+def configure_logging(level: str = "INFO", fmt: str = "json", *, client_level: str = "WARNING") -> None:
     """Install one stderr handler on the root logger (idempotent). ``fmt`` is ``json`` or
-    ``text``. aiokafka's own chatter is kept at WARNING."""
+    ``text``. aiokafka's own chatter is kept at ``client_level`` or above (it reports
+    errors it retries by itself, such as a partition leader moving, at ERROR)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_apis_matcher", False):
@@ -30,4 +31,4 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(level.upper())
-    logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
+    logging.getLogger("aiokafka").setLevel(max(logging.getLevelName(client_level.upper()), root.level))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
@@ -39,6 +40,21 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     ]
 
 
+async def _wait_for_leaders(admin: AIOKafkaAdminClient, topics: list[str], *, timeout_s: float) -> None:
+    """Wait until every partition of ``topics`` has a leader, so the first clients do
+    not meet NotLeaderForPartition right after creation. Raises TimeoutError."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while True:
+        described = await admin.describe_topics(topics)
+        if all(t["error_code"] == 0 and t["partitions"] and all(p["leader"] >= 0 for p in t["partitions"])
+               for t in described):
+            return
+        if loop.time() > deadline:
+            raise TimeoutError(f"topics without leaders after {timeout_s:.0f} s: {topics}")
+        await asyncio.sleep(0.1)
+
+
 async def ensure_topics(settings: Settings) -> list[str]:
     """Create the topics that do not exist yet; returns the names created.
 
@@ -64,6 +80,7 @@ async def ensure_topics(settings: Settings) -> list[str]:
         with contextlib.suppress(TopicAlreadyExistsError):  # another worker was quicker
             await admin.create_topics(new)
         created = [t.name for t in new]
+        await _wait_for_leaders(admin, created, timeout_s=settings.kafka_request_timeout_ms / 1000)
         log.info("topics created", extra={"topics": created})
         return created
     finally:
