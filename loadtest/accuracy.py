@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from matchers import MatchConfig, Person, Screener
+from schemas.countries import to_alpha3
 from schemas.records import Traveller, WatchlistEntry
-from schemas.screening import country_alpha3, entry_to_person, traveller_to_person
+from schemas.screening import entry_to_person, traveller_to_person
 
 FIXTURES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "namepairs" / "yente_screening_fixtures"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -49,7 +50,7 @@ def row_to_traveller(row: dict[str, str], traveller_id: str) -> Traveller:
         full_name=(row.get("full_name") or "").strip() or None,
         gender=_GENDERS.get((row.get("gender") or "").strip().lower()),  # type: ignore[arg-type]
         date_of_birth=dob if _DATE.match(dob) else None,
-        nationality=country_alpha3(row.get("nationality")),
+        nationality=to_alpha3(row.get("nationality")),
         place_of_birth=(row.get("place_of_birth") or "").strip() or None,
     )
 

@@ -2,51 +2,22 @@
 
 ``Traveller``/``WatchlistEntry`` (pydantic, :mod:`schemas.records`) become
 :class:`matchers.Person`; a :class:`matchers.MatchResult` becomes a ``Hit``. Country
-names and ISO alpha-2 codes are mapped to alpha-3 with ``pycountry``; multi-value
+names and codes are mapped to alpha-3 by :func:`schemas.countries.to_alpha3`; multi-value
 document number fields are split (field case 17).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import pycountry
-
 from matchers import DateSpec, DocumentKey, MatchResult, Person, PersonName
-from matchers.normalise import clean_value, split_document_numbers
+from matchers.normalise import split_document_numbers
+from schemas.countries import to_alpha3
 from schemas.records import Document, Hit, Traveller, WatchlistEntry
-
-_ICAO_EXTRA = {"XXA", "XXB", "XXC", "XXX", "D", "UNO", "UNA", "UNK", "EUE", "XOM", "XPO", "RKS"}
-
-
-@lru_cache(maxsize=4096)
-def country_alpha3(value: str | None) -> str | None:
-    """ISO 3166 alpha-3 for an alpha-2/alpha-3 code or an English country name
-    (``"af"`` → ``AFG``, ``"France"`` → ``FRA``); ICAO 9303 codes that are not ISO are
-    kept (MRZ ``D`` → ``DEU``). ``None`` when unknown or unrecognised."""
-    code = clean_value(value)
-    if code is None:
-        return None
-    if code == "D":
-        return "DEU"
-    if code in _ICAO_EXTRA:
-        return code
-    text = value.strip() if value else ""
-    try:
-        return str(pycountry.countries.lookup(text).alpha_3)
-    except LookupError:
-        pass
-    try:
-        found = pycountry.countries.search_fuzzy(text)
-    except LookupError:
-        return None
-    return str(found[0].alpha_3) if found else None
 
 
 def _documents(docs: list[Document]) -> tuple[DocumentKey, ...]:
     out: list[DocumentKey] = []
     for doc in docs:
-        country = country_alpha3(doc.issuing_country)
+        country = to_alpha3(doc.issuing_country)
         for number in split_document_numbers(doc.number):
             out.append(DocumentKey(number=number, type=doc.type, issuing_country=country))
     return tuple(out)
@@ -55,7 +26,7 @@ def _documents(docs: list[Document]) -> tuple[DocumentKey, ...]:
 def _countries(values: list[str]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for v in values:
-        code = country_alpha3(v)
+        code = to_alpha3(v)
         if code:
             seen[code] = None
     return tuple(seen)

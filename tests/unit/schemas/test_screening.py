@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from matchers import DateSpec, DocumentKey, MatchConfig, MatchResult, PersonName, Screener
+from schemas.countries import to_alpha3
 from schemas.records import Document, EntryDate, EntryName, Hit, Traveller, WatchlistEntry
-from schemas.screening import country_alpha3, entry_to_person, result_to_hit, traveller_to_person
+from schemas.screening import entry_to_person, result_to_hit, traveller_to_person
 
 
 def test_traveller_to_person() -> None:
@@ -59,13 +60,13 @@ def test_entry_to_person_splits_documents_and_keeps_dates() -> None:
     assert [d.number for d in p.documents] == ["ZK4471203", "PB0093311"]
 
 
-def test_country_alpha3() -> None:
-    assert country_alpha3("af") == "AFG"
-    assert country_alpha3("France") == "FRA"
-    assert country_alpha3("D") == "DEU"
-    assert country_alpha3("XXA") == "XXA"
-    assert country_alpha3("NONE") is None
-    assert country_alpha3("Atlantis") is None
+def test_to_alpha3() -> None:
+    assert to_alpha3("af") == "AFG"
+    assert to_alpha3("France") == "FRA"
+    assert to_alpha3("D") == "DEU"
+    assert to_alpha3("XXA") == "XXA"
+    assert to_alpha3("NONE") is None
+    assert to_alpha3("Atlantis") is None
 
 
 def test_result_to_hit_round_trip_through_screener() -> None:
