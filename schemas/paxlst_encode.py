@@ -1,6 +1,7 @@
 """Writes canonical Travellers as a UN/EDIFACT PAXLST interchange (D:05B, WCO/IATA API
 guideline layout): the reverse of :mod:`schemas.paxlst`, used for generated test traffic,
-the load generator and sample manifests.
+the load generator and sample manifests. Escaping and layout come from
+:func:`schemas.edifact.write_interchange`.
 
 Segments written: UNA, UNB, UNG, UNH, BGM+745 (passengers) or 250 (crew), NAD+MS,
 TDT+20 with LOC+125/87 and DTM+189/232 (format 201), one traveller group per traveller
@@ -11,43 +12,51 @@ DTM+36 and LOC+91), CNT+42 (or 41 for crew), UNT, UNE, UNZ.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from schemas.edifact import DEFAULT_DELIMITERS, Delimiters, write_interchange
 from schemas.records import Flight, Traveller
 
 _ROLE_QUALIFIER = {"passenger": "FL", "crew": "FM", "in_transit_passenger": "DDT", "in_transit_crew": "DDU",
                    "infant": "FL"}
 
-
-@dataclass(frozen=True)
-class ServiceChars:
-    """UNA service string advice: component, element, decimal, release, repetition, terminator."""
-
-    component: str = ":"
-    element: str = "+"
-    decimal: str = "."
-    release: str = "?"
-    repetition: str = " "
-    terminator: str = "'"
-
-    def una(self) -> str:
-        return (f"UNA{self.component}{self.element}{self.decimal}{self.release}"
-                f"{self.repetition}{self.terminator}")
-
-    def escape(self, value: str) -> str:
-        """Release every service character in a data value."""
-        specials = {self.component, self.element, self.release, self.terminator}
-        if self.repetition.strip():
-            specials.add(self.repetition)
-        return "".join(self.release + ch if ch in specials else ch for ch in value)
+Segment = tuple[str, list[list[str]]]
 
 
 def _yymmddhhmm(iso: str | None) -> str:
-    # "2026-11-29T09:00" -> "2611290900"
+    """``2026-11-29T09:00`` → ``2611290900`` (DTM format 201)."""
     if not iso:
         return ""
     digits = iso.replace("-", "").replace("T", "").replace(":", "")
     return digits[2:12].ljust(10, "0")
+
+
+def _traveller_group(tr: Traveller, flight: Flight) -> list[Segment]:
+    surname = tr.surname or tr.full_name
+    if not surname:
+        raise ValueError(f"traveller {tr.traveller_id} has no name")
+    name = [surname, tr.given_names] if tr.given_names else [surname]
+    segs: list[Segment] = [("NAD", [[_ROLE_QUALIFIER[tr.role]], [], [], name])]
+    if tr.gender:
+        segs.append(("ATT", [["2"], [], [tr.gender]]))
+    if tr.date_of_birth and len(tr.date_of_birth) == 10:
+        segs.append(("DTM", [["329", tr.date_of_birth.replace("-", ""), "102"]]))
+    if flight.departure_airport:
+        segs.append(("LOC", [["178"], [flight.departure_airport]]))
+    if flight.arrival_airport:
+        segs.append(("LOC", [["179"], [flight.arrival_airport]]))
+    if tr.country_of_residence:
+        segs.append(("LOC", [["174"], [tr.country_of_residence]]))
+    if tr.place_of_birth:
+        segs.append(("LOC", [["180"], ["", "", "", tr.place_of_birth]]))
+    if tr.nationality:
+        segs.append(("NAT", [["2"], [tr.nationality]]))
+    for doc in tr.documents:
+        segs.append(("DOC", [[doc.type or "P", "110", "111"], [doc.number]]))
+        if doc.expiry_date and len(doc.expiry_date) == 10:
+            segs.append(("DTM", [["36", doc.expiry_date.replace("-", ""), "102"]]))
+        if doc.issuing_country:
+            segs.append(("LOC", [["91"], [doc.issuing_country]]))
+    return segs
 
 
 def encode_paxlst(
@@ -59,69 +68,38 @@ def encode_paxlst(
     sender: str = "ZZAIR",
     recipient: str = "ZZBORDER",
     prepared: str = "261129:0800",
-    chars: ServiceChars | None = None,
+    delimiters: Delimiters = DEFAULT_DELIMITERS,
     newline: str = "\n",
 ) -> bytes:
-    """Encode ``travellers`` on ``flight`` as one PAXLST interchange (ASCII/UTF-8 bytes).
+    """Encode ``travellers`` on ``flight`` as one PAXLST interchange (UTF-8 bytes, UNOA
+    declared: callers pass ASCII names for strict receivers).
 
-    Dates of birth must be full ``YYYY-MM-DD`` (partial ones are written as ``DTM+329``
-    with what is known is not possible, so they are left out). Raises ValueError when a
-    traveller has neither a surname nor a full name.
+    Only full ``YYYY-MM-DD`` dates of birth are written (``DTM+329`` has no partial
+    form). Raises ValueError when a traveller has neither a surname nor a full name, or
+    a value holds a service character and ``delimiters`` declare no release character.
     """
-    c = chars or ServiceChars()
-    e, co, t = c.element, c.component, c.terminator
-    esc = c.escape
     crew = bool(travellers) and all(tr.role in ("crew", "in_transit_crew") for tr in travellers)
-    body: list[str] = [
-        f"BGM{e}{'250' if crew else '745'}",
-        f"NAD{e}MS{e}{e}{e}{esc(sender)} OPERATIONS",
-    ]
     carrier = flight.carrier or ""
-    number = f"{carrier}{flight.number or ''}"
-    body += [
-        f"TDT{e}20{e}{esc(number)}{e}{e}{e}{esc(carrier)}",
-        f"LOC{e}125{e}{esc(flight.departure_airport or '')}",
-        f"DTM{e}189{co}{_yymmddhhmm(flight.scheduled_departure)}{co}201",
-        f"LOC{e}87{e}{esc(flight.arrival_airport or '')}",
-        f"DTM{e}232{co}{_yymmddhhmm(flight.scheduled_arrival or flight.scheduled_departure)}{co}201",
+    body: list[Segment] = [
+        ("BGM", [["250" if crew else "745"]]),
+        ("NAD", [["MS"], [], [], [f"{sender} OPERATIONS"]]),
+        ("TDT", [["20"], [f"{carrier}{flight.number or ''}"], [], [], [carrier]]),
+        ("LOC", [["125"], [flight.departure_airport or ""]]),
+        ("DTM", [["189", _yymmddhhmm(flight.scheduled_departure), "201"]]),
+        ("LOC", [["87"], [flight.arrival_airport or ""]]),
+        ("DTM", [["232", _yymmddhhmm(flight.scheduled_arrival or flight.scheduled_departure), "201"]]),
     ]
     for tr in travellers:
-        surname = tr.surname or tr.full_name
-        if not surname:
-            raise ValueError(f"traveller {tr.traveller_id} has no name")
-        name = esc(surname) + (co + esc(tr.given_names) if tr.given_names else "")
-        body.append(f"NAD{e}{_ROLE_QUALIFIER[tr.role]}{e}{e}{e}{name}")
-        if tr.gender:
-            body.append(f"ATT{e}2{e}{e}{tr.gender}")
-        if tr.date_of_birth and len(tr.date_of_birth) == 10:
-            body.append(f"DTM{e}329{co}{tr.date_of_birth.replace('-', '')}{co}102")
-        if flight.departure_airport:
-            body.append(f"LOC{e}178{e}{esc(flight.departure_airport)}")
-        if flight.arrival_airport:
-            body.append(f"LOC{e}179{e}{esc(flight.arrival_airport)}")
-        if tr.country_of_residence:
-            body.append(f"LOC{e}174{e}{esc(tr.country_of_residence)}")
-        if tr.place_of_birth:
-            body.append(f"LOC{e}180{e}{co}{co}{co}{esc(tr.place_of_birth)}")
-        if tr.nationality:
-            body.append(f"NAT{e}2{e}{esc(tr.nationality)}")
-        for doc in tr.documents:
-            body.append(f"DOC{e}{esc(doc.type or 'P')}{co}110{co}111{e}{esc(doc.number)}")
-            if doc.expiry_date and len(doc.expiry_date) == 10:
-                body.append(f"DTM{e}36{co}{doc.expiry_date[2:].replace('-', '')}")
-            if doc.issuing_country:
-                body.append(f"LOC{e}91{e}{esc(doc.issuing_country)}")
-    body.append(f"CNT{e}{'41' if crew else '42'}{co}{len(travellers)}")
-    message = [f"UNH{e}{esc(message_ref)}{e}PAXLST{co}D{co}05B{co}UN{co}IATA", *body]
-    message.append(f"UNT{e}{len(message) + 1}{e}{esc(message_ref)}")
-    segments = [
-        c.una(),
-        f"UNB{e}UNOA{co}4{e}{esc(sender)}{e}{esc(recipient)}{e}{prepared}{e}{esc(interchange_ref)}",
-        f"UNG{e}PAXLST{e}{esc(sender)}{e}{esc(recipient)}{e}{prepared}{e}1{e}UN{e}D{co}05B",
+        body.extend(_traveller_group(tr, flight))
+    body.append(("CNT", [["41" if crew else "42", str(len(travellers))]]))
+    message: list[Segment] = [("UNH", [[message_ref], ["PAXLST", "D", "05B", "UN", "IATA"]]), *body]
+    message.append(("UNT", [[str(len(message) + 1)], [message_ref]]))
+    date, _, time = prepared.partition(":")
+    segments: list[Segment] = [
+        ("UNB", [["UNOA", "4"], [sender], [recipient], [date, time], [interchange_ref]]),
+        ("UNG", [["PAXLST"], [sender], [recipient], [date, time], ["1"], ["UN"], ["D", "05B"]]),
         *message,
-        f"UNE{e}1{e}1",
-        f"UNZ{e}1{e}{esc(interchange_ref)}",
+        ("UNE", [["1"], ["1"]]),
+        ("UNZ", [["1"], [interchange_ref]]),
     ]
-    # UNA carries its own terminator as its last character; every other segment gets one.
-    text = segments[0] + newline + "".join(seg + t + newline for seg in segments[1:])
-    return text.encode("utf-8")
+    return write_interchange(segments, delimiters, newline=newline).encode("utf-8")
