@@ -473,3 +473,98 @@ def _parse_dob_body(text: str, approximate: bool, day_first: bool | None) -> lis
             day_of_month = int(m.group(1)) if m.group(1) else None
             return [EntryDate(date=_partial(int(m.group(3)), word_month, day_of_month), approximate=approximate)]
     raise ValueError(f"unreadable birth date {text!r}")
+
+
+# --------------------------------------------------------------------------- text decoding
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode a list file's bytes without assuming its encoding.
+
+    Returns ``(text, encoding)``: UTF-8 (a BOM is dropped) when the bytes are valid
+    UTF-8, else Windows-1252 (the encoding of the UK HMT and OFAC legacy files), else
+    ISO 8859-1, which decodes any byte string. Never raises."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+_DEMONYMS: dict[str, str] = {
+    "afghan": "AFG", "albanian": "ALB", "algerian": "DZA", "american": "USA", "angolan": "AGO",
+    "argentine": "ARG", "argentinian": "ARG", "armenian": "ARM", "australian": "AUS", "austrian": "AUT",
+    "azerbaijani": "AZE", "bahraini": "BHR", "bangladeshi": "BGD", "belarusian": "BLR", "belarussian": "BLR",
+    "belgian": "BEL", "bosnian": "BIH", "brazilian": "BRA", "british": "GBR", "burmese": "MMR",
+    "burundian": "BDI", "cambodian": "KHM", "cameroonian": "CMR", "canadian": "CAN", "chadian": "TCD",
+    "chinese": "CHN", "colombian": "COL", "congolese": "COD", "croatian": "HRV", "cuban": "CUB",
+    "danish": "DNK", "djiboutian": "DJI", "dutch": "NLD", "egyptian": "EGY", "emirati": "ARE",
+    "eritrean": "ERI", "ethiopian": "ETH", "filipino": "PHL", "french": "FRA", "gambian": "GMB",
+    "georgian": "GEO", "german": "DEU", "ghanaian": "GHA", "greek": "GRC", "guinean": "GIN",
+    "indian": "IND", "indonesian": "IDN", "iranian": "IRN", "iraqi": "IRQ", "irish": "IRL",
+    "israeli": "ISR", "italian": "ITA", "ivorian": "CIV", "jordanian": "JOR", "kazakh": "KAZ",
+    "kenyan": "KEN", "kosovar": "XKX", "kuwaiti": "KWT", "kyrgyz": "KGZ", "lebanese": "LBN",
+    "liberian": "LBR", "libyan": "LBY", "malaysian": "MYS", "malian": "MLI", "mauritanian": "MRT",
+    "mexican": "MEX", "moldovan": "MDA", "montenegrin": "MNE", "moroccan": "MAR", "nigerian": "NGA",
+    "nigerien": "NER", "north korean": "PRK", "norwegian": "NOR", "omani": "OMN", "pakistani": "PAK",
+    "palestinian": "PSE", "peruvian": "PER", "polish": "POL", "qatari": "QAT", "romanian": "ROU",
+    "russian": "RUS", "rwandan": "RWA", "saudi": "SAU", "saudi arabian": "SAU", "senegalese": "SEN",
+    "serbian": "SRB", "sierra leonean": "SLE", "singaporean": "SGP", "somali": "SOM",
+    "south african": "ZAF", "south korean": "KOR", "south sudanese": "SSD", "spanish": "ESP",
+    "sri lankan": "LKA", "sudanese": "SDN", "swedish": "SWE", "swiss": "CHE", "syrian": "SYR",
+    "tajik": "TJK", "tanzanian": "TZA", "thai": "THA", "tunisian": "TUN", "turkish": "TUR",
+    "turkmen": "TKM", "ugandan": "UGA", "ukrainian": "UKR", "uzbek": "UZB", "venezuelan": "VEN",
+    "vietnamese": "VNM", "yemeni": "YEM", "zimbabwean": "ZWE",
+}  # fmt: skip
+"""English nationality adjectives (UK HMT ``Nationality``: ``Afghan``, ``Saudi Arabian``) → alpha-3."""
+
+_LIST_COUNTRY_NAMES: dict[str, str] = {
+    # Spellings of the US (OFAC) and UK (HMT) lists that pycountry's lookup does not resolve.
+    "burma": "MMR",
+    "korea, north": "PRK",
+    "korea, south": "KOR",
+    "congo, democratic republic of the": "COD",
+    "congo, republic of the": "COG",
+    "the gambia": "GMB",
+    "gambia, the": "GMB",
+    "macedonia, the former yugoslav republic of": "MKD",
+    "macedonia": "MKD",
+    "west bank": "PSE",
+    "gaza": "PSE",
+    "palestinian": "PSE",
+    "cabo verde": "CPV",
+    "libyan arab jamahiriya": "LBY",
+    "libyan arab jamahirya": "LBY",
+    "vietnam": "VNM",
+    "laos": "LAO",
+    "hong kong": "HKG",
+    "macau": "MAC",
+    "uk": "GBR",
+    "usa": "USA",
+    "us": "USA",
+}
+
+
+def country_or_nationality_to_alpha3(value: str | None) -> str | None:
+    """Alpha-3 for a country *name or nationality adjective* as the US/UK/EU lists write
+    them (``Iran``, ``Korea, North``, ``Burma``, ``Afghan``, ``Saudi Arabian``, ``North
+    Korean``), after :func:`to_alpha3` (with ``codes=False``) fails. Qualifiers the lists
+    add (``possibly``, ``citizenship``, ``national``, a trailing ``(…)``) are dropped
+    first. Former states (``USSR``) give ``None``. Returns ``None``
+    for blank or unresolvable text; never raises."""
+    if value is None:
+        return None
+    text = " ".join(_PARENTHESIS.sub(" ", value).split()).strip(" .,;")
+    text = re.sub(r"^(?:possibly|probably|stateless|believed to be)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+(?:citizenship|national|nationality|origin)\b.*$", "", text, flags=re.IGNORECASE)
+    key = text.casefold()
+    if not key:
+        return None
+    if key in _DEMONYMS:
+        return _DEMONYMS[key]
+    if key in _LIST_COUNTRY_NAMES:
+        return _LIST_COUNTRY_NAMES[key]
+    return to_alpha3(text, codes=False)

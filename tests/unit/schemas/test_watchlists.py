@@ -371,7 +371,7 @@ def test_csv_version_column(tmp_path: Path) -> None:
 
 
 def test_detect_format(tmp_path: Path) -> None:
-    assert FORMATS == ("un-xml", "jsonl", "csv")
+    assert FORMATS == ("un-xml", "jsonl", "csv", "ofac-csv", "uk-hmt-csv", "eu-fsf-csv", "ftm")
     xml = _write(tmp_path, "list.dat", '<?xml version="1.0"?>\n<CONSOLIDATED_LIST dateGenerated="x"/>')
     assert detect_format(xml) == "un-xml"
     assert detect_format(_write(tmp_path, "a.txt", "\n" + json.dumps(GOOD_ROW))) == "jsonl"
@@ -386,8 +386,8 @@ def test_detect_format(tmp_path: Path) -> None:
 
 
 def test_read_watchlist_errors(tmp_path: Path) -> None:
-    with pytest.raises(WatchlistFormatError, match="unknown watchlist format 'ofac-csv'"):
-        read_watchlist(tmp_path / "whatever", format="ofac-csv")
+    with pytest.raises(WatchlistFormatError, match="unknown watchlist format 'senzing'"):
+        read_watchlist(tmp_path / "whatever", format="senzing")
     with pytest.raises(OSError):
         read_watchlist(tmp_path / "missing.jsonl")
     with pytest.raises(OSError):
