@@ -22,11 +22,14 @@ What it does, in order (field cases 01, 02, 03, 04):
    without ``UNA`` the defaults ``:+.? '`` apply. A space in position 5 means "no
    repetition separator", and repetition splitting is **off** unless the caller asks for
    it, because PAXLST and PNRGOV senders use ``*`` as data.
-4. **Scan.** A compiled regular expression finds the next service character or
-   *release + any character* pair; the pair is consumed as one literal unit, so a run
-   of release characters is handled by parity by construction (``??'`` is a literal
-   ``?`` and a live terminator, ``???'`` a literal ``?'``). The text between matches is
-   sliced, not walked character by character.
+4. **Scan.** The text is cut at every terminator with ``str.split``; a piece ending in
+   an odd run of release characters had its terminator released, so it is glued to the
+   next one (``??'`` is a literal ``?`` and a live terminator, ``???'`` a literal
+   ``?'``). Pieces without a release character are split into elements and components
+   with ``str.split``; the rest go through a compiled regular expression that consumes
+   *release + any character* as one literal unit. Repetition splitting uses the
+   regular-expression scanner for the whole text. ``python -m loadtest.bench_edifact``
+   measures the speed.
 """
 
 from __future__ import annotations
@@ -140,7 +143,7 @@ _UNH_RE = re.compile(r"UNH\s*(?=[^A-Za-z0-9\s])")
 _C1_RE = re.compile(rb"[\x80-\x9f]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     """One EDIFACT segment.
 
@@ -171,10 +174,12 @@ class Segment:
     def value(self, index: int, component: int = 0, default: str = "") -> str:
         """Component ``component`` of data element ``index``, stripped; ``default`` if absent
         or empty."""
-        comps = self.element(index)
-        if 0 <= component < len(comps):
-            val = comps[component].strip()
-            return val if val else default
+        els = self.elements
+        if 0 <= index < len(els):
+            comps = els[index]
+            if 0 <= component < len(comps):
+                val = comps[component].strip()
+                return val or default
         return default
 
     @property
@@ -365,6 +370,197 @@ def _locate(text: str) -> tuple[int, int, Delimiters, bool, list[Warning_]]:
 
 
 def _scan(
+    text: str,
+    start: int,
+    delims: Delimiters,
+    *,
+    split_repetitions: bool,
+    max_segments: int | None,
+    warnings: list[Warning_],
+) -> list[Segment]:
+    """Split ``text[start:]`` into segments.
+
+    Without repetition splitting (the PAXLST/PNRGOV case) segments are cut with
+    ``str.find``/``str.split`` (C speed); only a segment holding the release character
+    goes through the release-aware regular expression, one segment at a time. With
+    repetition splitting the whole text goes through :func:`_scan_regex`. Both give
+    identical segments and warnings (checked by a property test)."""
+    if split_repetitions and delims.repetition:
+        return _scan_regex(
+            text,
+            start,
+            delims,
+            split_repetitions=split_repetitions,
+            max_segments=max_segments,
+            warnings=warnings,
+        )
+    rel = delims.release
+    term, elem_sep, comp_sep = delims.terminator, delims.element, delims.component
+    service = delims.service_characters()
+    pattern = _scanner(delims, False)
+    rel_char = rel or ""
+    has_release = bool(rel_char) and rel_char in text
+    segments: list[Segment] = []
+    tag_ws = 0
+    bad_release: dict[str, int] = {}
+    valid_tags: set[str] = set()
+    parts = text[start:].split(term)
+    n_parts = len(parts)
+    i = 0
+    pos = start
+    stopped = False
+    tail: str | None = None
+
+    while i < n_parts:
+        raw = parts[i]
+        i += 1
+        if has_release:
+            # a terminator after an odd run of release characters is data: glue the parts
+            while i < n_parts and raw.endswith(rel_char) and (len(raw) - len(raw.rstrip(rel_char))) % 2:
+                raw = raw + term + parts[i]
+                i += 1
+        if i >= n_parts:  # the text after the last terminator
+            tail = raw
+            break
+        seg_start = pos
+        pos += len(raw) + 1
+        if has_release and rel_char in raw:
+            elements = _split_released(raw, pattern, rel_char, comp_sep, elem_sep, service, bad_release)
+        else:
+            elements = [e.split(comp_sep) for e in raw.split(elem_sep)]
+        tag_el = elements[0]
+        raw_tag = tag_el[0]
+        tag = raw_tag.strip()
+        if not tag and len(elements) == 1 and len(tag_el) == 1:
+            continue  # empty segment (e.g. "''" or layout whitespace)
+        if tag != raw_tag:
+            tag_ws += 1
+        position = len(segments) + 1
+        if tag not in valid_tags:
+            if _TAG_RE.match(tag):
+                valid_tags.add(tag)
+            else:
+                warnings.append(_bad_tag_warning(tag, position))
+        del elements[0]
+        segments.append(Segment(tag, elements, position, seg_start, {}))
+        if tag == "UNZ":
+            stopped = True
+            break
+        if max_segments is not None and len(segments) >= max_segments:
+            return segments
+
+    if stopped:
+        rest = text[pos:]
+        if rest.strip():
+            warnings.append(
+                Warning_(
+                    code="trailing_data_ignored",
+                    message=f"{len(rest.strip())} characters after UNZ ignored",
+                    segment="UNZ",
+                    position=segments[-1].position,
+                )
+            )
+    else:
+        if tail:
+            if has_release and rel_char in tail:
+                elements = _split_released(tail, pattern, rel_char, comp_sep, elem_sep, service, bad_release)
+            else:
+                elements = [e.split(comp_sep) for e in tail.split(elem_sep)]
+            if any(c.strip() for el in elements for c in el):
+                tag_el = elements[0]
+                raw_tag = tag_el[0]
+                tag = raw_tag.strip()
+                if tag != raw_tag:
+                    tag_ws += 1
+                position = len(segments) + 1
+                if not _TAG_RE.match(tag):
+                    warnings.append(_bad_tag_warning(tag, position))
+                warnings.append(
+                    Warning_(
+                        code="unterminated_segment",
+                        message="last segment has no segment terminator",
+                        segment=tag[:12],
+                        position=position,
+                    )
+                )
+                segments.append(Segment(tag, elements[1:], position, pos))
+        if max_segments is None and (not segments or segments[-1].tag != "UNZ"):
+            warnings.append(Warning_(code="missing_unz", message="interchange has no UNZ trailer"))
+    _finish_warnings(warnings, tag_ws, bad_release)
+    return segments
+
+
+def _bad_tag_warning(tag: str, position: int) -> Warning_:
+    return Warning_(
+        code="invalid_segment_tag",
+        message=f"segment tag {tag[:12]!r} is not three upper-case characters",
+        segment=tag[:12],
+        position=position,
+    )
+
+
+def _finish_warnings(warnings: list[Warning_], tag_ws: int, bad_release: dict[str, int]) -> None:
+    if tag_ws:
+        warnings.append(
+            Warning_(
+                code="tag_whitespace",
+                message=f"whitespace around the tag of {tag_ws} segment(s) removed",
+            )
+        )
+    for char, count in bad_release.items():
+        what = char if char == "end of data" else repr(char)
+        warnings.append(
+            Warning_(
+                code="release_before_non_service_char",
+                message=f"release character before {what} ({count}x): release dropped",
+            )
+        )
+
+
+def _split_released(
+    raw: str,
+    pattern: re.Pattern[str],
+    rel: str,
+    comp_sep: str,
+    elem_sep: str,
+    service: frozenset[str],
+    bad_release: dict[str, int],
+) -> list[list[str]]:
+    """Elements/components of one segment body that holds release characters."""
+    elements: list[list[str]] = []
+    comps: list[str] = []
+    pieces: list[str] = []
+    pos = 0
+    for m in pattern.finditer(raw):
+        s = m.start()
+        if s > pos:
+            pieces.append(raw[pos:s])
+        pos = m.end()
+        ch = m.group(0)
+        if ch[0] == rel:
+            escaped = m.group(1)
+            if escaped is None:
+                bad_release["end of data"] = bad_release.get("end of data", 0) + 1
+                continue
+            if escaped not in service:
+                bad_release[escaped] = bad_release.get(escaped, 0) + 1
+            pieces.append(escaped)
+        elif ch == comp_sep:
+            comps.append("".join(pieces))
+            pieces = []
+        elif ch == elem_sep:
+            comps.append("".join(pieces))
+            pieces = []
+            elements.append(comps)
+            comps = []
+    if pos < len(raw):
+        pieces.append(raw[pos:])
+    comps.append("".join(pieces))
+    elements.append(comps)
+    return elements
+
+
+def _scan_regex(
     text: str,
     start: int,
     delims: Delimiters,
@@ -811,6 +1007,8 @@ def parse_dtm(value: str, fmt: str | None, *, reference: date, kind: DateKind) -
         ValueError: unknown format, wrong length, non-digits or impossible date/time.
     """
     v = value.strip()
+    if fmt == "102" and len(v) == 8 and _digits(v):  # fast path: CCYYMMDD, the common case
+        return date(int(v[0:4]), int(v[4:6]), int(v[6:8])), None
     code = (fmt or "").strip() or _DTM_LENGTHS.get(len(v), "")
     if not _digits(v):
         raise ValueError(f"DTM value is not numeric: {value!r}")

@@ -14,6 +14,16 @@ read (segment group names from the UN directory):
   ``LOC+174`` residence, ``LOC+180`` place of birth, ``NAT+2`` nationality, ``DOC``
   documents with ``DTM+36`` expiry and ``LOC+91`` issuing country.
 - ``CNT+42``/``41`` counts, ``UNT``/``UNZ`` trailers (checked, mismatches warned).
+- ``BGM`` 1001 (:data:`DOCUMENT_CODES`): in a crew list (250, 336) every traveller is crew;
+  a flight status message (266) may hold no traveller and is then not an error.
+- ``RFF+AVF`` in a traveller group → ``Source.record_locator`` (per traveller); ``ABO``,
+  ``AEA``, ``CR``, ``SEA`` accepted without a canonical field.
+- ``DOC`` numbers keep their form but lose ``<`` fillers, whitespace and control
+  characters (field case 17); a ``DOC`` without a type keeps its number (field case 07).
+- The pre-2005 US/EDIFACT layout (``UNH`` version ``001:000``): ``CTA`` reporting party,
+  ``TDT++flight+mode+carrier``, ``LOC+005``/``008``/``PT`` with country+airport,
+  ``DTM+136``/``132`` with date and time in separate elements, ``UNS`` then one ``PDT``
+  person-details segment per traveller (document, name, birth date, gender, PAX/CRW/ITI).
 
 Everything recoverable is recovered; problems become :class:`~schemas.records.Warning_`
 entries (``warnings`` for data-quality findings, ``errors`` for data that was lost).
@@ -46,9 +56,12 @@ def _digits(value: str) -> bool:
 
 
 __all__ = [
+    "CREW_DOCUMENT_CODES",
+    "DOCUMENT_CODES",
     "TRAVELLER_ROLES",
     "MessageHeader",
     "PaxlstDecodeResult",
+    "clean_document_number",
     "decode_paxlst",
     "looks_like_paxlst",
 ]
@@ -63,6 +76,8 @@ TRAVELLER_ROLES: dict[str, Role] = {
 
 _HEADER_PARTIES = frozenset({"MS", "CZ", "CN", "CA", "CB", "DEC", "BA"})
 _TRAVELLER_LOC = frozenset({"22", "91", "174", "178", "179", "180"})
+_NO_COMPONENTS: list[str] = []
+_IGNORED_TRAVELLER_LOC = frozenset({"22", "178", "179"})  # clearance, embarkation, debarkation: flight data
 _TRAVELLER_DTM = frozenset({"329", "36", "182"})
 _KNOWN_TRAVELLER_TAGS = frozenset(
     {
@@ -92,9 +107,46 @@ _KNOWN_TRAVELLER_TAGS = frozenset(
         "UNZ",
     }
 )
+_STRUCTURAL_TAGS = frozenset({"UNB", "UNG", "UNE", "UNZ", "UNH", "UNT", "BGM", "TDT", "NAD", "CNT", "UNS", "PDT"})
+"""Tags that the main loop handles itself; every other tag inside a traveller group goes
+to the traveller-segment handler."""
+_KNOWN_RFF = frozenset({"AVF", "ABO", "AEA", "CR", "SEA", "TN"})
+DOCUMENT_CODES: dict[str, str] = {
+    "745": "passenger list",
+    "250": "crew list declaration",
+    "336": "master crew list",
+    "266": "flight status update",
+    "655": "gate pass request",
+}
+"""BGM 1001 document name codes used in the WCO/IATA/ICAO API guidelines and the US CBP
+APIS implementation guide. 745: passengers (NAD+FL/DDT). 250: crew of one flight
+(NAD+FM/DDU). 336: a crew member's standing registration (BGM 1004 ``G`` add, ``H``
+delete, ``I`` change). 266: flight close-out or status (BGM 1004 ``CL``, ``CLOB``,
+``CLNB``, ``XF`` cancelled, ``CF`` changed): may carry no traveller at all. 655: a
+non-traveller's gate pass (screened as a passenger)."""
+
+CREW_DOCUMENT_CODES = frozenset({"250", "336"})
+"""BGM codes whose traveller groups are crew whatever the NAD qualifier says: a crew list
+holds no passengers, and a sender that codes its crew ``NAD+FL`` must not turn them into
+passengers (warned ``role_from_document_code``)."""
+
+_STATUS_DOCUMENT_CODES = frozenset({"266"})
+_DOC_NUMBER_NOISE = re.compile(r"[\s<\x00-\x1f\x7f-\x9f\u200b-\u200d\ufeff]+")
+_PDT_ROLES: dict[str, Role] = {"PAX": "passenger", "CRW": "crew", "ITI": "in_transit_passenger"}
+_LEGACY_LOC = {"5": "dep", "005": "dep", "8": "arr", "008": "arr", "PT": "transit"}
+
+
+def clean_document_number(value: str) -> str:
+    """A travel-document number as sent, minus MRZ ``<`` fillers, whitespace and control
+    or zero-width characters (field case 17: ``"ZK4471203<"`` → ``"ZK4471203"``,
+    ``"ZK4471203\\n\\t"`` → ``"ZK4471203"``). Case, hyphens and look-alike characters are
+    kept: the matcher canonicalises. Returns ``""`` when nothing is left."""
+    return _DOC_NUMBER_NOISE.sub("", value)
+
+
 _GENDERS = {"M": "M", "F": "F", "X": "X", "U": "U", "MALE": "M", "FEMALE": "F"}
 _FLIGHT_RE = re.compile(r"^([A-Z0-9]{2})(\d{1,5}[A-Z]?)$|^([A-Z]{3})(\d{1,5}[A-Z]?)$")
-_NAME_OK = frozenset(" -'.,")
+_NAME_PUNCT_DELETE = str.maketrans("", "", " -'.,?")
 
 
 @dataclass
@@ -160,14 +212,14 @@ class PaxlstDecodeResult:
 # ----------------------------------------------------------------------------- drafts
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stamp:
     value: str
     fmt: str | None
     segment: Segment
 
 
-@dataclass
+@dataclass(slots=True)
 class _Leg:
     journey_id: str | None = None
     carrier: str | None = None
@@ -176,9 +228,11 @@ class _Leg:
     departure: _Stamp | None = None
     arrival: _Stamp | None = None
     scheduled: bool = False  # LOC+125/87 (the reported flight) rather than LOC+92
+    last_loc: str = ""
+    legacy: bool = False  # US/EDIFACT layout: TDT++flight+mode+carrier
 
 
-@dataclass
+@dataclass(slots=True)
 class _DocDraft:
     segment: Segment
     type: str | None
@@ -187,7 +241,7 @@ class _DocDraft:
     issuer: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _TravellerDraft:
     nad: Segment
     role: Role
@@ -201,16 +255,17 @@ class _TravellerDraft:
     place_of_birth: str | None = None
     documents: list[_DocDraft] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    record_locator: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Message:
     header: MessageHeader
     unh: Segment | None
     legs: list[_Leg] = field(default_factory=list)
     travellers: list[_TravellerDraft] = field(default_factory=list)
     counts: list[tuple[str, int, Segment]] = field(default_factory=list)
-    segment_count: int = 0
+    start_position: int = 0  # position of the UNH (or first) segment; UNT count = UNT position - this + 1
     unexpected_tags: set[str] = field(default_factory=set)
 
 
@@ -262,8 +317,10 @@ class _Decoder:
         message_count = 0
         for seg in self.inter.segments:
             tag = seg.tag
-            if msg is not None:
-                msg.segment_count += 1
+            if tr is not None and msg is not None and tag not in _STRUCTURAL_TAGS:
+                # hot path: ATT/DTM/LOC/NAT/DOC… inside a traveller group
+                doc = self._traveller_segment(seg, msg, tr, doc)
+                continue
             if tag == "UNB":
                 self._unb(seg)
                 unb_ref = seg.value(4) or None
@@ -276,6 +333,7 @@ class _Decoder:
                     self._finish(msg)
                     msg = None
                 self._unz(seg, unb_ref, message_count)
+                tr, doc = None, None
                 continue
             if tag == "UNH":
                 if msg is not None:
@@ -287,7 +345,7 @@ class _Decoder:
                 continue
             if msg is None:
                 msg = _Message(header=self._header_copy(), unh=None)
-                msg.segment_count = 1
+                msg.start_position = seg.position
                 self.warn("missing_unh", "segments outside a UNH/UNT message", seg)
             if msg.header.message_type not in (None, "", "PAXLST"):
                 if tag == "UNT":
@@ -298,8 +356,12 @@ class _Decoder:
                 self._finish(msg)
                 msg, tr, doc = None, None, None
             elif tag == "BGM":
-                msg.header.document_code = seg.value(0) or None
-                msg.header.document_id = seg.value(1) or None
+                self._bgm(seg, msg)
+            elif tag == "UNS":
+                tr, doc = None, None  # US/EDIFACT: start of the PDT detail section
+            elif tag == "PDT":
+                self._pdt(seg, msg)
+                tr, doc = None, None
             elif tag == "TDT":
                 msg.legs.append(self._tdt(seg))
                 tr, doc = None, None
@@ -377,16 +439,17 @@ class _Decoder:
             self.warn("missing_message_type", "UNH has no message type; read as PAXLST", seg)
             self.paxlst_seen += 1
         msg = _Message(header=h, unh=seg)
-        msg.segment_count = 1
+        msg.start_position = seg.position
         return msg
 
     def _unt(self, seg: Segment, msg: _Message) -> None:
         raw = seg.value(0)
         if _digits(raw):
-            if int(raw) != msg.segment_count:
+            count = seg.position - msg.start_position + 1
+            if int(raw) != count:
                 self.warn(
                     "segment_count_mismatch",
-                    f"UNT says {int(raw)} segments, message has {msg.segment_count}",
+                    f"UNT says {int(raw)} segments, message has {count}",
                     seg,
                 )
         else:
@@ -408,15 +471,101 @@ class _Decoder:
             return
         msg.counts.append((qual, int(raw), seg))
 
+    def _bgm(self, seg: Segment, msg: _Message) -> None:
+        """``BGM`` C002 1001 document name code, C106 1004 document identifier."""
+        code = seg.value(0) or None
+        msg.header.document_code = code
+        msg.header.document_id = seg.value(1) or None
+        if code is not None and code not in DOCUMENT_CODES:
+            self.warn("unknown_document_code", f"BGM {code[:6]!r} is not a PAXLST document code", seg)
+
+    def _pdt(self, seg: Segment, msg: _Message) -> None:
+        """US/EDIFACT (pre-2005 CBP APIS) ``PDT`` person details, one segment per traveller:
+        ``PDT+type/number:expiry YYMMDD:issuer (ISO alpha-2)+surname:first:middle:birth
+        YYMMDD:gender+PAX|CRW|ITI+embarkation:debarkation (country+airport)``."""
+        status = seg.value(2).upper()
+        role = _PDT_ROLES.get(status)
+        tr = _TravellerDraft(nad=seg, role=role or "passenger")
+        if role is None:
+            shown = repr(status[:4]) if status else "missing"
+            self.tw(tr, "unknown_qualifier", f"PDT person status {shown}: read as a passenger", seg)
+        surname = " ".join(seg.value(1, 0).split())
+        given = " ".join(" ".join(seg.value(1, i).split()) for i in (1, 2) if seg.value(1, i))
+        tr.surname, tr.given_names = surname or None, given or None
+        if tr.surname is None and tr.given_names is None:
+            self.tw(tr, "traveller_without_name", "PDT has no name", seg, is_error=True)
+        for name in (tr.surname, tr.given_names):
+            if name:
+                self._check_name(name, tr, seg)
+        birth = seg.value(1, 3)
+        if birth:
+            tr.birth = _Stamp(birth, None, seg)
+        gender = seg.value(1, 4).upper()
+        if gender:
+            tr.gender = _GENDERS.get(gender)
+            if tr.gender is None:
+                self.tw(tr, "unknown_gender_code", "PDT gender code not M/F/X/U", seg)
+        raw_doc = seg.value(0, 0)
+        if raw_doc:
+            dtype, sep, number = raw_doc.partition("/")
+            if not sep:
+                dtype, number = "", raw_doc
+            new = self._doc(seg, dtype.strip().upper() or None, number, tr)
+            if new is not None:
+                expiry = seg.value(0, 1)
+                if expiry:
+                    new.expiry = _Stamp(expiry, None, seg)
+                issuer = seg.value(0, 2)
+                if issuer:
+                    new.issuer = self._country(issuer, tr, seg)
+        msg.travellers.append(tr)
+
     # -- flight
     def _tdt(self, seg: Segment) -> _Leg:
-        if seg.qualifier != "20":
-            self.warn("unknown_qualifier", f"TDT qualifier {seg.qualifier!r} read as 20", seg)
+        qual = seg.qualifier
+        if not qual and seg.value(3) and not seg.value(4):
+            # US/EDIFACT layout: TDT++flight+mode of transport+carrier
+            return _Leg(
+                journey_id=seg.value(1).replace(" ", "").upper() or None,
+                carrier=seg.value(3, 0).upper() or None,
+                legacy=True,
+            )
+        if qual != "20":
+            self.warn("unknown_qualifier", f"TDT qualifier {qual!r} read as 20", seg)
         journey = seg.value(1).replace(" ", "").upper() or None
         carrier = seg.value(4, 0).upper() or None
         return _Leg(journey_id=journey, carrier=carrier)
 
+    def _legacy_leg_segment(self, seg: Segment, leg: _Leg) -> None:
+        """US/EDIFACT ``LOC+005``/``008``/``PT`` (value: ISO alpha-2 country + IATA airport)
+        and ``DTM+136``/``132`` (date YYMMDD + time HHMM in separate elements); a DTM
+        belongs to the LOC before it."""
+        q = seg.qualifier.upper()
+        if seg.tag == "LOC":
+            kind = _LEGACY_LOC.get(q)
+            if kind is None:
+                self.warn("unknown_qualifier", f"LOC qualifier {q[:4]!r} in a TDT group", seg)
+                return
+            value = seg.value(1, 0).upper()
+            airport = value[2:] if len(value) == 5 else value
+            leg.last_loc = kind
+            if kind == "dep":
+                leg.departure_airport, leg.scheduled = airport or None, True
+            elif kind == "arr":
+                leg.arrival_airport, leg.scheduled = airport or None, True
+            return
+        stamp = _Stamp(seg.value(1) + seg.value(2), None, seg)
+        if q == "136" and leg.last_loc == "dep":
+            leg.departure = stamp
+        elif q == "132" and leg.last_loc == "arr":
+            leg.arrival = stamp
+        elif q not in ("136", "132"):
+            self.warn("unknown_qualifier", f"DTM qualifier {q[:4]!r} in a TDT group", seg)
+
     def _leg_segment(self, seg: Segment, leg: _Leg) -> None:
+        if leg.legacy:
+            self._legacy_leg_segment(seg, leg)
+            return
         q = seg.qualifier
         if seg.tag == "LOC":
             place = seg.value(1, 0).upper() or None
@@ -477,6 +626,10 @@ class _Decoder:
         tr = _TravellerDraft(nad=seg, role=role or "passenger")
         if role is None:
             self.tw(tr, "unknown_qualifier", f"NAD qualifier {qual!r} read as a passenger", seg)
+        if msg.header.document_code in CREW_DOCUMENT_CODES and tr.role in ("passenger", "in_transit_passenger"):
+            tr.role = "crew" if tr.role == "passenger" else "in_transit_crew"
+            note = f"NAD+{qual} in a crew list (BGM {msg.header.document_code}): crew"
+            self.tw(tr, "role_from_document_code", note, seg)
         names = [" ".join(c.split()) for c in seg.element(3)[:5]]
         if names and names[0]:
             tr.surname = names[0]
@@ -500,7 +653,10 @@ class _Decoder:
             self.tw(
                 tr, "unknown_character_in_name", "literal '?' in name (unknown character, matched as a wildcard)", seg
             )
-        odd = sorted({c for c in name if not (c.isalpha() or c in _NAME_OK or c == "?")})
+        letters = name.translate(_NAME_PUNCT_DELETE)
+        if not letters or letters.isalpha():
+            return
+        odd = sorted({c for c in letters if not c.isalpha()})
         if odd:
             shown = ", ".join(f"U+{ord(c):04X}" for c in odd)
             self.tw(tr, "doubtful_character", f"unexpected character(s) in name: {shown}", seg)
@@ -508,20 +664,24 @@ class _Decoder:
     def _traveller_segment(
         self, seg: Segment, msg: _Message, tr: _TravellerDraft, doc: _DocDraft | None
     ) -> _DocDraft | None:
-        tag, q = seg.tag, seg.qualifier
-        if tag == "ATT":
+        tag = seg.tag
+        first = seg.elements[0] if seg.elements else _NO_COMPONENTS
+        q = first[0].strip() if first else ""
+        if tag == "LOC":
+            if q not in _IGNORED_TRAVELLER_LOC:
+                self._traveller_loc(seg, q, tr, doc)
+        elif tag == "ATT":
             if q == "2":
                 self._gender(seg, tr)
         elif tag == "DTM":
-            stamp = _Stamp(seg.value(0, 1), seg.value(0, 2) or None, seg)
+            n = len(first)
+            stamp = _Stamp(first[1].strip() if n > 1 else "", (first[2].strip() or None) if n > 2 else None, seg)
             if q == "329":
                 tr.birth = stamp
             elif q == "36" and doc is not None:
                 doc.expiry = stamp
             elif q not in _TRAVELLER_DTM:
                 self.tw(tr, "unknown_qualifier", f"DTM qualifier {q!r} in a traveller group", seg)
-        elif tag == "LOC":
-            self._traveller_loc(seg, tr, doc)
         elif tag == "NAT":
             if q not in ("2", "1"):
                 self.tw(tr, "unknown_qualifier", f"NAT qualifier {q!r} read as nationality", seg)
@@ -529,14 +689,9 @@ class _Decoder:
             if raw and (tr.nationality is None or q == "2"):
                 tr.nationality = self._country(raw, tr, seg)
         elif tag == "DOC":
-            number = seg.value(1, 0).replace(" ", "")
-            dtype = seg.value(0, 0).upper() or None
-            if not number:
-                self.tw(tr, "document_without_number", "DOC has no document number", seg, is_error=True)
-                return None
-            new = _DocDraft(segment=seg, type=dtype, number=number)
-            tr.documents.append(new)
-            return new
+            return self._doc(seg, q.upper() or None, seg.value(1, 0), tr)
+        elif tag == "RFF":
+            self._rff(seg, q.upper(), tr)
         elif tag not in _KNOWN_TRAVELLER_TAGS and tag not in msg.unexpected_tags:
             msg.unexpected_tags.add(tag)
             self.warn("unexpected_segment", f"{tag} not expected in a traveller group", seg)
@@ -556,16 +711,42 @@ class _Decoder:
             self.tw(tr, "unknown_gender_code", "ATT+2 gender code not M/F/X/U", seg)
         tr.gender = value
 
-    def _traveller_loc(self, seg: Segment, tr: _TravellerDraft, doc: _DocDraft | None) -> None:
-        q = seg.qualifier
-        code, codelist, name = seg.value(1, 0), seg.value(1, 1), seg.value(1, 3)
+    def _doc(self, seg: Segment, dtype: str | None, raw_number: str, tr: _TravellerDraft) -> _DocDraft | None:
+        """``DOC`` C002 1001 document type, C503 1004 number (field cases 07 and 17)."""
+        number = clean_document_number(raw_number)
+        if not number:
+            self.tw(tr, "document_without_number", "DOC has no document number", seg, is_error=True)
+            return None
+        if number != raw_number.strip():
+            self.tw(tr, "document_number_cleaned", "filler '<', whitespace or control characters removed", seg)
+        if dtype is None:
+            self.tw(tr, "document_type_missing", "DOC without document type code; number kept", seg)
+        new = _DocDraft(segment=seg, type=dtype, number=number)
+        tr.documents.append(new)
+        return new
+
+    def _rff(self, seg: Segment, q: str, tr: _TravellerDraft) -> None:
+        """``RFF`` C506 in a traveller group: ``AVF`` reservation reference (the PNR record
+        locator) goes to ``Source.record_locator``; ``ABO``/``AEA``/``CR``/``SEA`` (passenger,
+        government agency, customer references, seat) have no canonical field and are
+        accepted silently; anything else is warned."""
+        ref = seg.value(0, 1)
+        if q == "AVF":
+            if ref:
+                tr.record_locator = ref
+        elif q not in _KNOWN_RFF:
+            self.tw(tr, "unknown_qualifier", f"RFF qualifier {q[:4]!r} in a traveller group", seg)
+
+    def _traveller_loc(self, seg: Segment, q: str, tr: _TravellerDraft, doc: _DocDraft | None) -> None:
         if q == "174":
+            code = seg.value(1, 0)
             if code:
                 tr.residence = self._country(code, tr, seg)
         elif q == "180":
-            place = " ".join((name or code).split())
+            place = " ".join((seg.value(1, 3) or seg.value(1, 0)).split())
             tr.place_of_birth = place or None
         elif q == "91":
+            code, codelist = seg.value(1, 0), seg.value(1, 1)
             if doc is None:
                 self.tw(tr, "orphan_segment", "LOC+91 without a preceding DOC", seg)
             # code list 163 is a country subdivision (e.g. a US state), not a country
@@ -609,7 +790,10 @@ class _Decoder:
             legs=legs,
         )
         for n, tr in enumerate(msg.travellers, start=1):
-            self.travellers.append(self._build(tr, f"{id_prefix}-{n}", source, ref))
+            own = source
+            if tr.record_locator is not None:
+                own = source.model_copy(update={"record_locator": tr.record_locator})
+            self.travellers.append(self._build(tr, f"{id_prefix}-{n}", own, ref))
         self._check_counts(msg)
 
     def _reference(self, flight: Flight | None) -> date:
@@ -705,6 +889,9 @@ def decode_paxlst(data: bytes, *, reference_date: date | None = None) -> PaxlstD
         :class:`PaxlstDecodeResult`; ``traveller_id`` is ``"{UNH 0062}-{n}"`` with ``n``
         the 1-based position of the ``NAD`` group in its message.
 
+    A flight status message (``BGM+266``) without travellers returns an empty result with
+    a ``no_travellers`` warning instead of raising.
+
     Raises:
         DecodeError: only when no traveller can be recovered: ``not_edifact``,
             ``undecodable_bytes``, ``not_paxlst`` (no PAXLST message), ``no_travellers``
@@ -713,7 +900,13 @@ def decode_paxlst(data: bytes, *, reference_date: date | None = None) -> PaxlstD
     inter = tokenise(data)
     decoder = _Decoder(inter, reference_date)
     decoder.run()
-    if not decoder.travellers:
+    if (
+        not decoder.travellers
+        and decoder.messages
+        and all(m.document_code in _STATUS_DOCUMENT_CODES for m in decoder.messages)
+    ):
+        decoder.warn("no_travellers", "flight status message (BGM 266) without traveller groups")
+    elif not decoder.travellers:
         if decoder.paxlst_seen == 0 and decoder.other_types:
             raise NotPaxlstError(detail="message type(s) " + ", ".join(sorted(decoder.other_types)))
         if not any(s.tag == "UNH" for s in inter.segments) and not any(s.tag == "NAD" for s in inter.segments):

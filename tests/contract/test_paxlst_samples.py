@@ -195,3 +195,29 @@ def test_ediclean_e_old_passenger_and_missing_issuer() -> None:
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*")) if SAMPLES.is_dir() else [], ids=lambda p: p.name)
 def test_every_sample_sniffs_as_paxlst(path: Path) -> None:
     assert looks_like_paxlst(path.read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("name", "locators"),
+    [
+        ("ediclean_E_stx_etx_dash_part16F.txt", ["9N2DYZ", "NHSAR4", "ZXNHTW"]),
+        ("gtas_apisMessage.edi", ["TYR123", "TYR123"]),
+        ("gtas_Test1_crew.edi", [None] * 8),
+    ],
+)
+def test_rff_avf_record_locators(name: str, locators: list[str | None]) -> None:
+    r = decode(name)
+    assert [t.source.record_locator if t.source else "no source" for t in r.travellers] == locators
+
+
+def test_tamr_document_without_type_is_kept_and_warned() -> None:
+    jiang = decode("gtas_tamr_flight1_bags_visa.edi").travellers[0]
+    assert (jiang.documents[0].type, jiang.documents[0].number) == (None, "433419360")
+    assert "document_type_missing" in {w.code for w in jiang.warnings}
+
+
+def test_ace_document_code_is_warned_not_rejected() -> None:
+    r = decode("smooks_d03b_ace_release_char.edi")
+    assert r.messages[0].document_code == "10"
+    assert "unknown_document_code" in codes(r)
+    assert len(r.travellers) == 1

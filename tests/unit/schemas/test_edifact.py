@@ -26,6 +26,7 @@ from schemas.edifact import (
 )
 from schemas.errors import DecodeError, NotEdifactError, UndecodableBytesError
 from schemas.paxlst import decode_paxlst
+from schemas.records import Warning_
 
 SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
 SAMPLES = SHARED / "data" / "samples" / "paxlst"
@@ -521,3 +522,51 @@ def test_tokeniser_speed_on_large_sample() -> None:
     per_run = (_time.perf_counter() - start) / 5
     assert len(inter.segments) > 3000
     assert per_run < 0.25, f"tokenising 47 KB took {per_run:.3f}s"
+
+
+# ----------------------------------------------------------------------------- fast scanner
+
+
+_SCAN_TOKENS = st.sampled_from(["A", "B", "Z", " ", "'", "+", ":", "?", "??", "?'", "*", "UNZ", "UNH", "\n", "é"])
+_SCAN_DELIMS = st.sampled_from(
+    [
+        DEFAULT_DELIMITERS,
+        Delimiters(repetition="*"),
+        Delimiters(release=None),
+        Delimiters("*", "#", ".", "!", None, "~"),
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.lists(_SCAN_TOKENS, max_size=40).map("".join),
+    delims=_SCAN_DELIMS,
+    max_segments=st.sampled_from([None, 1, 3]),
+)
+def test_fast_scanner_equals_reference_scanner(text: str, delims: Delimiters, max_segments: int | None) -> None:
+    """The split-based scanner gives the same segments and warnings as the release-aware
+    regular-expression scanner it replaced (kept for repetition splitting)."""
+    from schemas.edifact import _scan, _scan_regex
+
+    fast_warnings: list[Warning_] = []
+    ref_warnings: list[Warning_] = []
+    fast = _scan(text, 0, delims, split_repetitions=False, max_segments=max_segments, warnings=fast_warnings)
+    ref = _scan_regex(text, 0, delims, split_repetitions=False, max_segments=max_segments, warnings=ref_warnings)
+    assert fast == ref
+    assert fast_warnings == ref_warnings
+
+
+def test_fast_scanner_released_terminators_and_offsets() -> None:
+    inter = tokenise(b"UNB+UNOA:4+A+B+261129:0800+R1'NAD+FL+++O?'BRIEN??'FTX+???'X'UNZ+1+R1'")
+    nad, ftx = inter.segments[1], inter.segments[2]
+    assert nad.elements[3] == ["O'BRIEN?"]
+    assert ftx.elements == [["?'X"]]
+    assert [s.offset for s in inter.segments] == [0, 30, 50, 60]
+    assert [s.position for s in inter.segments] == [1, 2, 3, 4]
+
+
+def test_parse_dtm_fast_path_matches_general_path() -> None:
+    assert parse_dtm("20300615", "102", reference=date(2026, 1, 1), kind="expiry") == (date(2030, 6, 15), None)
+    with pytest.raises(ValueError):
+        parse_dtm("20300631", "102", reference=date(2026, 1, 1), kind="expiry")
