@@ -30,6 +30,17 @@ def alert_id(traveller: Traveller) -> str:
     return f"ALR-{digest[:32]}"
 
 
+def flight_key_of(travellers: list[Traveller]) -> str | None:
+    """The flight key of a message: ``{carrier}{number}/{YYYY-MM-DD}`` of the first
+    traveller's flight (PAXLST ``TDT+20`` and ``DTM+189``), or None when unknown. Used as
+    the raw topic's record key and to group the parts of a manifest."""
+    for t in travellers:
+        f = t.source.flight if t.source else None
+        if f and (f.carrier or f.number):
+            return f"{f.carrier or ''}{f.number or ''}/{(f.scheduled_departure or '')[:10]}"
+    return None
+
+
 def build_alert(traveller: Traveller, hits: list[Hit], *, originator: str, releasability: str,
                 created_at: datetime | None = None) -> Alert:
     """The Alert for one traveller with at least one hit (hits best first).

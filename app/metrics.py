@@ -44,3 +44,8 @@ INDEX_BUILD_SECONDS = Histogram(
     "apis_matcher_index_build_seconds", "Time to build the screening index",
     buckets=(0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120),
 )
+MANIFESTS_INCOMPLETE = Counter(
+    "apis_matcher_manifests_incomplete_total",
+    "Multi-part manifests still missing parts after the wait (manifest_wait_s)",
+)
+MANIFESTS_TRACKED = Gauge("apis_matcher_manifests_tracked", "Multi-part manifests being tracked")

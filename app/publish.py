@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from app.alerts import flight_key_of
 from app.kafka_utils import stop_consumer, topic_partitions
 from app.settings import Settings
 from schemas.records import WatchList, WatchlistEntry
@@ -137,15 +138,10 @@ def flight_key(raw: bytes) -> bytes | None:
     from schemas.paxlst import decode_paxlst
 
     try:
-        result = decode_paxlst(raw)
+        key = flight_key_of(decode_paxlst(raw).travellers)
     except DecodeError:
         return None
-    for t in result.travellers:
-        f = t.source.flight if t.source else None
-        if f and (f.carrier or f.number):
-            day = (f.scheduled_departure or "")[:10]
-            return f"{f.carrier or ''}{f.number or ''}/{day}".encode()
-    return None
+    return key.encode() if key else None
 
 
 async def replay_files(settings: Settings, paths: Iterable[Path], *, topic: str,

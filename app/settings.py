@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     retry_backoff_s: float = Field(default=0.5, gt=0)
     broker_retry_backoff_s: float = Field(default=2.0, gt=0, description="wait between reconnects to the broker")
 
+    manifest_wait_s: float = Field(default=900.0, ge=0,
+                                   description="a multi-part manifest still missing parts this long after its "
+                                               "latest part is reported (log and metric)")
+    manifest_check_interval_s: float = Field(default=30.0, gt=0)
+
     # Screening
     match_threshold: float = Field(default=0.0, ge=0.0, le=1.0,
                                    description="0 means the matcher's default threshold")

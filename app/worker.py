@@ -22,39 +22,50 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError, ProducerFenced
 
 from app import metrics
-from app.alerts import build_alert
+from app.alerts import build_alert, flight_key_of
 from app.kafka_utils import stop_consumer
 from app.settings import Settings
 from app.watchlist_state import Snapshot, WatchlistStore
 from schemas.errors import DecodeError
-from schemas.paxlst import decode_paxlst
+from schemas.manifests import ManifestStatus, ManifestTracker
+from schemas.paxlst import MessageHeader, decode_paxlst
 from schemas.records import Alert, Traveller
 from schemas.screening import result_to_hit, traveller_to_person
 
 log = logging.getLogger(__name__)
 
-Decoder = Callable[[bytes], list[Traveller]]
+class Decoded(Protocol):
+    """What a decoder returns: the message headers and the travellers."""
+
+    @property
+    def messages(self) -> Sequence[MessageHeader]: ...
+
+    @property
+    def travellers(self) -> list[Traveller]: ...
 
 
-def _paxlst_travellers(raw: bytes) -> list[Traveller]:
-    return decode_paxlst(raw).travellers
+Decoder = Callable[[bytes], Decoded]
 
 
 @dataclass
 class Outcome:
-    """What handling one raw message produced: alerts to publish, or a DLQ reason."""
+    """What handling one raw message produced: alerts to publish (and the headers of
+    the decoded messages, for manifest tracking), or a DLQ reason."""
 
     alerts: list[Alert] = field(default_factory=list)
     travellers: int = 0
+    messages: Sequence[MessageHeader] = ()
+    flight_key: str | None = None
     dlq_reason: str | None = None
     dlq_detail: str | None = None
 
@@ -106,7 +117,8 @@ class ScreeningWorker:
                  decoders: dict[str, Decoder] | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.decoders = decoders or {settings.topic_paxlst_raw: _paxlst_travellers}
+        self.decoders: dict[str, Decoder] = decoders or {settings.topic_paxlst_raw: decode_paxlst}
+        self.manifests = ManifestTracker()
         self.consumer: AIOKafkaConsumer | None = None
         self.producer: AIOKafkaProducer | None = None
         self.connected = False
@@ -155,12 +167,16 @@ class ScreeningWorker:
                 consumer.subscribe(list(self.decoders), listener=_Listener(self))
                 self.connected = True
                 await self.store.loaded.wait()
+                next_overdue_check = time.monotonic() + s.manifest_check_interval_s
                 while True:
                     batch = await consumer.getmany(timeout_ms=s.poll_timeout_ms)
                     if batch:
                         async with self.batch_lock:
                             await self._handle_batch(batch)
                     await self._update_lag()
+                    if time.monotonic() >= next_overdue_check:
+                        self.report_overdue_manifests()
+                        next_overdue_check = time.monotonic() + s.manifest_check_interval_s
             finally:
                 await stop_consumer(consumer)
         finally:
@@ -190,16 +206,18 @@ class ScreeningWorker:
             return Outcome(dlq_reason="empty_message", dlq_detail="the record has no value")
         decoder = self.decoders[topic]
         try:
-            travellers = decoder(raw)
+            decoded = decoder(raw)
         except DecodeError as exc:
             return Outcome(dlq_reason=exc.reason, dlq_detail=exc.detail)
+        travellers = decoded.travellers
         for t in travellers:
             if t.source is not None:
                 t.source.topic, t.source.partition, t.source.offset = topic, partition, offset
             for w in t.warnings:
                 metrics.DECODE_WARNINGS.labels(code=w.code).inc()
-        alerts = screen_travellers(travellers, snapshot, self.settings)
-        return Outcome(alerts=alerts, travellers=len(travellers))
+        alerts = screen_travellers(travellers, snapshot, self.settings) if travellers else []
+        return Outcome(alerts=alerts, travellers=len(travellers), messages=list(decoded.messages),
+                       flight_key=flight_key_of(travellers))
 
     async def _handle_batch(self, batch: dict[TopicPartition, list[Any]]) -> None:
         s = self.settings
@@ -233,6 +251,7 @@ class ScreeningWorker:
                             "topic": tp.topic, "partition": tp.partition, "offset": m.offset,
                             "reason": outcome.dlq_reason})
                         continue
+                    self._track_manifests(outcome, m.key)
                     fmt = "PAXLST" if tp.topic == s.topic_paxlst_raw else "PNRGOV"
                     metrics.TRAVELLERS_SCREENED.labels(format=fmt).inc(outcome.travellers)
                     for alert in outcome.alerts:
@@ -263,6 +282,28 @@ class ScreeningWorker:
         for reason in dlq_reasons:
             metrics.DEAD_LETTERED.labels(topic=s.topic_dlq, reason=reason).inc()
         metrics.MESSAGE_LATENCY.observe(time.perf_counter() - started)
+
+    def _track_manifests(self, outcome: Outcome, record_key: bytes | None) -> None:
+        """Record the parts of multi-part manifests (UNH 0070/0073); a part seen twice is
+        logged (its alerts keep their deterministic ids)."""
+        key = outcome.flight_key or (record_key or b"").decode("utf-8", "replace")
+        now = datetime.now(UTC)
+        for header in outcome.messages:
+            status = self.manifests.observe(header, key, now)
+            if status.duplicate:
+                log.info("manifest part received again", extra={"manifest": status.manifest_id,
+                                                                 "part": header.part_number})
+        metrics.MANIFESTS_TRACKED.set(len(self.manifests))
+
+    def report_overdue_manifests(self, now: datetime | None = None) -> list[ManifestStatus]:
+        """Log and count the manifests still missing parts after ``manifest_wait_s``."""
+        overdue = self.manifests.overdue(now or datetime.now(UTC), self.settings.manifest_wait_s)
+        for status in overdue:
+            metrics.MANIFESTS_INCOMPLETE.inc()
+            log.warning("manifest incomplete", extra={
+                "manifest": status.manifest_id, "parts_received": list(status.parts_received),
+                "missing_parts": list(status.missing_parts), "final_part": status.final_part})
+        return overdue
 
     async def _publish(self, outputs: list[Output],
                        offsets: dict[TopicPartition, int]) -> None:

@@ -13,8 +13,7 @@ from app.publish import publish_watchlist
 from app.service import Service
 from app.settings import Settings
 from app.topics import ensure_topics
-from app.worker import _paxlst_travellers
-from schemas.records import Traveller
+from schemas.paxlst import PaxlstDecodeResult, decode_paxlst
 
 from .conftest import produce, read_all, running
 from .test_pipeline import ENTRIES, manifest, pax
@@ -39,11 +38,11 @@ async def test_transient_failure_is_retried_not_skipped(settings: Settings) -> N
     await _prepare(settings)
     calls: dict[bytes, int] = {}
 
-    def flaky(raw: bytes) -> list[Traveller]:
+    def flaky(raw: bytes) -> PaxlstDecodeResult:
         calls[raw] = calls.get(raw, 0) + 1
         if raw == MB and calls[raw] == 1:
             raise ConnectionError("watchlist store unavailable")  # transient, first time only
-        return _paxlst_travellers(raw)
+        return decode_paxlst(raw)
 
     await produce(settings, settings.topic_paxlst_raw, [MA, MB, MC])
     service = Service(settings)
@@ -60,11 +59,11 @@ async def test_poison_message_is_dead_lettered_after_retries(settings: Settings)
     await _prepare(settings)
     calls: dict[bytes, int] = {}
 
-    def poisoned(raw: bytes) -> list[Traveller]:
+    def poisoned(raw: bytes) -> PaxlstDecodeResult:
         calls[raw] = calls.get(raw, 0) + 1
         if raw == MB:
             raise IndexError("decoder bug")
-        return _paxlst_travellers(raw)
+        return decode_paxlst(raw)
 
     await produce(settings, settings.topic_paxlst_raw, [MA, MB, MC])
     service = Service(settings)
@@ -83,11 +82,11 @@ async def test_worker_killed_mid_batch_loses_and_duplicates_nothing(settings: Se
     await _prepare(settings)
     entered = threading.Event()
 
-    def slow(raw: bytes) -> list[Traveller]:
+    def slow(raw: bytes) -> PaxlstDecodeResult:
         if raw == MB:
             entered.set()
             time.sleep(2.0)  # the worker is stopped while it screens this message
-        return _paxlst_travellers(raw)
+        return decode_paxlst(raw)
 
     await produce(settings, settings.topic_paxlst_raw, [MA, MB, MC])
     first = Service(settings)
