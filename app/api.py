@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,6 +23,7 @@ from app.service import Service
 
 class Health(BaseModel):
     status: str
+    reason: str | None = None
 
 
 class ReadinessPublic(BaseModel):
@@ -30,13 +33,22 @@ class ReadinessPublic(BaseModel):
     last_error: str | None = None
 
 
-def create_app(service: Service | None = None) -> FastAPI:
+def create_app(service: Service | None = None, *, exit_on_failure: bool = False) -> FastAPI:
     """Build the FastAPI app. When ``service`` is given, its ``run()`` task starts with
-    the app and is cancelled at shutdown."""
+    the app and is cancelled at shutdown; with ``exit_on_failure`` a service that stops
+    for good (``Service.failure``) ends the process with SIGTERM."""
+
+    def _stop_process(task: asyncio.Task[None]) -> None:
+        # The service stopped for good (e.g. fenced): end the process so that it is
+        # restarted; /healthz fails meanwhile.
+        if not task.cancelled() and task.exception() is not None and exit_on_failure:
+            os.kill(os.getpid(), signal.SIGTERM)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         task = asyncio.create_task(service.run()) if service else None
+        if task:
+            task.add_done_callback(_stop_process)
         try:
             yield
         finally:
@@ -61,9 +73,13 @@ def create_app(service: Service | None = None) -> FastAPI:
             status_code=500, media_type="application/problem+json",
         )
 
-    @app.get("/healthz", response_model=Health, tags=["operations"])
-    async def healthz() -> Health:
-        """Liveness: the process answers (also while the broker is unreachable)."""
+    @app.get("/healthz", response_model=Health, tags=["operations"], response_model_exclude_none=True,
+             responses={503: {"model": Health, "description": "the service stopped for good"}})
+    async def healthz() -> Any:
+        """Liveness: the process answers (also while the broker is unreachable); 503 once
+        the service has stopped for good (for example, fenced by another instance)."""
+        if service is not None and service.failure:
+            return JSONResponse(Health(status="failed", reason=service.failure).model_dump(), status_code=503)
         return Health(status="ok")
 
     @app.get("/readyz", response_model=ReadinessPublic, tags=["operations"],

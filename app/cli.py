@@ -75,7 +75,7 @@ def _check_readable(paths: list[Path]) -> None:
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="bind address (default: APIS_MATCHER_HOST)")] = None,
-    port: Annotated[int | None, typer.Option(help="port (default: APIS_MATCHER_PORT)")] = None,
+    port: Annotated[int | None, typer.Option(min=0, max=65535, help="port (default: APIS_MATCHER_PORT)")] = None,
 ) -> None:
     """Run the REST API and the screening workers (keeps retrying while the broker is down)."""
     import uvicorn
@@ -84,9 +84,13 @@ def serve(
     from app.service import Service
 
     settings = _settings()
-    api = create_app(Service(settings))
-    uvicorn.run(api, host=host or settings.host, port=port or settings.port, log_config=None,
+    service = Service(settings)
+    api = create_app(service, exit_on_failure=True)
+    uvicorn.run(api, host=host or settings.host, port=settings.port if port is None else port, log_config=None,
                 access_log=False)
+    if service.failure:
+        typer.echo(f"error: the service stopped: {service.failure}", err=True)
+        raise typer.Exit(code=1)
 
 
 # -- demo ------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -27,3 +29,25 @@ async def topic_partitions(consumer: AIOKafkaConsumer, topic: str) -> list[Topic
         await consumer._client.force_metadata_update()
         parts = consumer.partitions_for_topic(topic) or set()
     return [TopicPartition(topic, p) for p in sorted(parts)]
+
+
+async def broker_answers(common: dict[str, Any], *, timeout_s: float = 5.0) -> str | None:
+    """Ask the cluster for its metadata (DescribeCluster); None when it answers with at
+    least one broker and an active controller, else the reason as a short string."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    kwargs = {**common, "request_timeout_ms": int(timeout_s * 1000)}
+    admin = AIOKafkaAdminClient(**kwargs)
+    try:
+        await asyncio.wait_for(admin.start(), timeout_s)
+        cluster = await asyncio.wait_for(admin.describe_cluster(), timeout_s)
+        if not cluster.get("brokers"):
+            return "no broker in the cluster metadata"
+        if cluster.get("controller_id", -1) < 0:
+            return "no active controller"
+        return None
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"[:300] or type(exc).__name__
+    finally:
+        with contextlib.suppress(Exception):
+            await admin.close()

@@ -28,6 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.kafka_utils import broker_answers
+
 DEFAULT_PORT = 19092
 
 
@@ -218,21 +220,6 @@ class LocalKafka:
         return True
 
 
-async def _describe(bootstrap: str, timeout_s: float) -> bool:
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout_s * 1000))
-    try:
-        await asyncio.wait_for(admin.start(), timeout_s)
-        cluster = await asyncio.wait_for(admin.describe_cluster(), timeout_s)
-        return bool(cluster.get("brokers")) and cluster.get("controller_id", -1) >= 0
-    except Exception:
-        return False
-    finally:
-        with contextlib.suppress(Exception):
-            await admin.close()
-
-
 def is_ready(bootstrap: str, *, timeout_s: float = 5.0) -> bool:
     """True when a broker at ``bootstrap`` answers a DescribeCluster/metadata request
     with at least one broker and an active controller."""
@@ -240,7 +227,7 @@ def is_ready(bootstrap: str, *, timeout_s: float = 5.0) -> bool:
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)
     try:
-        return asyncio.run(_describe(bootstrap, timeout_s))
+        return asyncio.run(broker_answers({"bootstrap_servers": bootstrap}, timeout_s=timeout_s)) is None
     finally:
         quiet.setLevel(level)
 

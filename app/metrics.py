@@ -49,3 +49,7 @@ MANIFESTS_INCOMPLETE = Counter(
     "Multi-part manifests still missing parts after the wait (manifest_wait_s)",
 )
 MANIFESTS_TRACKED = Gauge("apis_matcher_manifests_tracked", "Multi-part manifests being tracked")
+PROCESSING_STUCK = Gauge(
+    "apis_matcher_processing_stuck", "1 while a batch keeps failing to publish for a non-retriable reason"
+)
+BROKER_UP = Gauge("apis_matcher_broker_up", "1 when the last broker probe answered")

@@ -12,7 +12,7 @@ import socket
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     retry_max_attempts: int = Field(default=5, ge=1,
                                     description="attempts on a transient failure before a message is dead-lettered")
     retry_backoff_s: float = Field(default=0.5, gt=0)
+    dlq_max_value_bytes: int = Field(
+        default=900_000, ge=1024, description="longer raw messages are truncated on the DLQ (header value.truncated)")
+    broker_probe_interval_s: float = Field(default=5.0, gt=0, description="how often readiness asks the broker")
+    require_watchlist_entries: bool = Field(
+        default=True, description="do not screen (and report not ready) while no watchlist entry is loaded")
     broker_retry_backoff_s: float = Field(default=2.0, gt=0, description="wait between reconnects to the broker")
 
     manifest_wait_s: float = Field(default=900.0, ge=0,
@@ -95,8 +100,21 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
 
     # Logging
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["json", "text"] = "json"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("list_thresholds")
+    @classmethod
+    def _thresholds_in_range(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = {k: v for k, v in value.items() if not 0.0 <= v <= 1.0}
+        if bad:
+            raise ValueError(f"per-list thresholds must be within 0.0-1.0: {bad}")
+        return value
 
     @property
     def bootstrap_servers(self) -> str:

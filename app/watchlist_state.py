@@ -78,6 +78,14 @@ class WatchlistStore:
         self.bad_records = 0
         self._dirty = asyncio.Event()
 
+    def serving(self, *, require_entries: bool = True) -> bool:
+        """True when an index has been built after the initial load (and, with
+        ``require_entries``, holds at least one entry)."""
+        snap = self.snapshot
+        if not self.loaded.is_set() or snap is None:
+            return False
+        return len(snap.screener) > 0 or not require_entries
+
     # -- record handling -------------------------------------------------------
     def apply(self, topic: str, key: bytes | None, value: bytes | None) -> bool:
         """Apply one record of either topic; returns True when the entries or lists changed.

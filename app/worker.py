@@ -98,16 +98,25 @@ Output = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
 
 
 def dlq_record(dlq_topic: str, tp: TopicPartition, offset: int, key: bytes | None, value: bytes | None,
-               outcome: Outcome) -> Output:
+               outcome: Outcome, *, max_value_bytes: int = 900_000) -> Output:
     """The dead-letter record of a raw message: original key and bytes, and the headers
-    ``error`` (``reason: detail``), ``source.topic``, ``source.partition``, ``source.offset``."""
+    ``error`` (``reason: detail``), ``source.topic``, ``source.partition``, ``source.offset``.
+
+    A value longer than ``max_value_bytes`` (the broker would refuse the record) is cut
+    to that length and the header ``value.truncated`` gives the original size in bytes;
+    the original stays on the source topic at the offset named.
+    """
     headers = [
         ("error", f"{outcome.dlq_reason}: {outcome.dlq_detail or ''}"[:1000].encode()),
         ("source.topic", tp.topic.encode()),
         ("source.partition", str(tp.partition).encode()),
         ("source.offset", str(offset).encode()),
     ]
-    return (dlq_topic, key, value or b"", headers)
+    body = value or b""
+    if len(body) > max_value_bytes:
+        headers.append(("value.truncated", str(len(body)).encode()))
+        body = body[:max_value_bytes]
+    return (dlq_topic, key, body, headers)
 
 
 class ScreeningWorker:
@@ -124,6 +133,10 @@ class ScreeningWorker:
         self.connected = False
         self.batch_lock = asyncio.Lock()
         self._attempts: dict[tuple[str, int, int], int] = {}
+        self._failing: tuple[tuple[str, int, int], int] | None = None
+        self._unpublishable: tuple[tuple[str, int, int], str] | None = None
+        self._single_remaining = 0
+        self.stuck_reason: str | None = None
 
     @property
     def assignment(self) -> set[TopicPartition]:
@@ -164,12 +177,15 @@ class ScreeningWorker:
             await consumer.start()
             try:
                 self.producer, self.consumer = producer, consumer
-                consumer.subscribe(list(self.decoders), listener=_Listener(self))
                 self.connected = True
-                await self.store.loaded.wait()
+                # Never screen against nothing: join the group only once the index serves.
+                while not self.store.serving(require_entries=s.require_watchlist_entries):
+                    await asyncio.sleep(0.2)
+                consumer.subscribe(list(self.decoders), listener=_Listener(self))
                 next_overdue_check = time.monotonic() + s.manifest_check_interval_s
                 while True:
-                    batch = await consumer.getmany(timeout_ms=s.poll_timeout_ms)
+                    batch = await consumer.getmany(timeout_ms=s.poll_timeout_ms,
+                                                   max_records=1 if self._single_remaining else None)
                     if batch:
                         async with self.batch_lock:
                             await self._handle_batch(batch)
@@ -220,68 +236,118 @@ class ScreeningWorker:
                        flight_key=flight_key_of(travellers))
 
     async def _handle_batch(self, batch: dict[TopicPartition, list[Any]]) -> None:
+        """Screen one fetched batch and publish its results in one transaction.
+
+        On failure nothing is committed: every partition of the batch is rewound to its
+        first offset and the batch is fetched again after a back-off. A message whose
+        decoding or screening raises ``retry_max_attempts`` times is dead-lettered as
+        ``processing_error``. A batch the broker keeps refusing for a reason that retrying
+        cannot fix (a record too large, say) is retried one message at a time, and such a
+        message is finally dead-lettered (value truncated if need be) as
+        ``publish_failed``; while that goes on the worker reports ``processing_stuck``.
+        """
         s = self.settings
-        producer, consumer = self.producer, self.consumer
-        assert producer is not None and consumer is not None
+        consumer = self.consumer
+        assert consumer is not None
         started = time.perf_counter()
         outputs: list[Output] = []
-        alerts_count = 0
-        dlq_reasons: list[str] = []
+        screened: list[tuple[str, Outcome]] = []
+        first_tp = min(batch, key=lambda tp: (tp.topic, tp.partition))
+        first = batch[first_tp][0]
+        batch_key = (first_tp.topic, first_tp.partition, first.offset)
         try:
             for tp, msgs in batch.items():
                 for m in msgs:
-                    metrics.MESSAGES_CONSUMED.labels(topic=tp.topic).inc()
-                    try:
-                        outcome = await asyncio.to_thread(self._process, tp.topic, tp.partition, m.offset, m.value)
-                    except TransientProcessingError:
-                        raise
-                    except Exception as exc:  # a decoder or matcher bug: retry, then dead-letter
-                        attempt = (tp.topic, tp.partition, m.offset)
-                        self._attempts[attempt] = self._attempts.get(attempt, 0) + 1
-                        if self._attempts[attempt] < s.retry_max_attempts:
-                            raise TransientProcessingError(f"processing failed: {exc!r}") from exc
-                        log.exception("message dead-lettered after %d attempts", self._attempts[attempt],
-                                      extra={"topic": tp.topic, "partition": tp.partition, "offset": m.offset})
-                        outcome = Outcome(dlq_reason="processing_error", dlq_detail=repr(exc)[:500])
+                    if self._unpublishable is not None and self._unpublishable[0] == (tp.topic, tp.partition, m.offset):
+                        outcome = Outcome(dlq_reason="publish_failed", dlq_detail=self._unpublishable[1])
+                    else:
+                        outcome = await self._outcome(tp, m)
                     if outcome.dlq_reason:
-                        metrics.DECODE_FAILURES.labels(reason=outcome.dlq_reason).inc()
-                        outputs.append(dlq_record(s.topic_dlq, tp, m.offset, m.key, m.value, outcome))
-                        dlq_reasons.append(outcome.dlq_reason)
-                        log.warning("message dead-lettered", extra={
-                            "topic": tp.topic, "partition": tp.partition, "offset": m.offset,
-                            "reason": outcome.dlq_reason})
-                        continue
-                    self._track_manifests(outcome, m.key)
-                    fmt = "PAXLST" if tp.topic == s.topic_paxlst_raw else "PNRGOV"
-                    metrics.TRAVELLERS_SCREENED.labels(format=fmt).inc(outcome.travellers)
-                    for alert in outcome.alerts:
-                        value = orjson.dumps(alert.model_dump(mode="json", by_alias=True))
-                        key = alert.alert_id.encode()
-                        outputs.append((s.topic_alerts_internal, key, value, []))
-                        outputs.append((s.topic_alerts_bilateral, key, value, []))
-                    alerts_count += len(outcome.alerts)
-                    log.info("message screened", extra={
-                        "topic": tp.topic, "partition": tp.partition, "offset": m.offset,
-                        "travellers": outcome.travellers, "alerts": len(outcome.alerts)})
+                        outputs.append(dlq_record(s.topic_dlq, tp, m.offset, m.key, m.value, outcome,
+                                                  max_value_bytes=s.dlq_max_value_bytes))
+                    else:
+                        self._track_manifests(outcome, m.key)
+                        for alert in outcome.alerts:
+                            value = orjson.dumps(alert.model_dump(mode="json", by_alias=True))
+                            key = alert.alert_id.encode()
+                            outputs.append((s.topic_alerts_internal, key, value, []))
+                            outputs.append((s.topic_alerts_bilateral, key, value, []))
+                    screened.append((tp.topic, outcome))
             offsets = {tp: msgs[-1].offset + 1 for tp, msgs in batch.items()}
             await self._publish(outputs, offsets)
         except (TransientProcessingError, KafkaError) as exc:
             if isinstance(exc, ProducerFenced):
                 raise
+            self._note_failure(batch_key, exc, sum(len(msgs) for msgs in batch.values()))
             metrics.TRANSIENT_FAILURES.inc()
-            log.warning("batch aborted; retrying", extra={"error": repr(exc)[:300]})
+            log.warning("batch aborted; retrying", extra={"error": repr(exc)[:300], "topic": first_tp.topic,
+                                                          "partition": first_tp.partition, "offset": first.offset})
             for tp, msgs in batch.items():
                 consumer.seek(tp, msgs[0].offset)
             await asyncio.sleep(s.retry_backoff_s)
             return
+        self._failing = None
+        self._unpublishable = None
+        self._single_remaining = max(0, self._single_remaining - 1)
+        self.stuck_reason = None
+        metrics.PROCESSING_STUCK.set(0)
         for tp, msgs in batch.items():
             for m in msgs:
                 self._attempts.pop((tp.topic, tp.partition, m.offset), None)
-        metrics.ALERTS_PUBLISHED.labels(topic=s.topic_alerts_bilateral).inc(alerts_count)
-        metrics.ALERTS_PUBLISHED.labels(topic=s.topic_alerts_internal).inc(alerts_count)
-        for reason in dlq_reasons:
-            metrics.DEAD_LETTERED.labels(topic=s.topic_dlq, reason=reason).inc()
+        self._count(screened)
         metrics.MESSAGE_LATENCY.observe(time.perf_counter() - started)
+
+    async def _outcome(self, tp: TopicPartition, m: Any) -> Outcome:
+        """Decode and screen one message in a worker thread; count a failure and raise
+        TransientProcessingError until it has failed ``retry_max_attempts`` times."""
+        try:
+            return await asyncio.to_thread(self._process, tp.topic, tp.partition, m.offset, m.value)
+        except TransientProcessingError:
+            raise
+        except Exception as exc:  # a decoder or matcher bug: retry, then dead-letter
+            attempt = (tp.topic, tp.partition, m.offset)
+            self._attempts[attempt] = self._attempts.get(attempt, 0) + 1
+            if self._attempts[attempt] < self.settings.retry_max_attempts:
+                raise TransientProcessingError(f"processing failed: {exc!r}") from exc
+            log.exception("message dead-lettered after %d attempts", self._attempts[attempt],
+                          extra={"topic": tp.topic, "partition": tp.partition, "offset": m.offset})
+            return Outcome(dlq_reason="processing_error", dlq_detail=repr(exc)[:500])
+
+    def _note_failure(self, batch_key: tuple[str, int, int], exc: Exception, size: int) -> None:
+        """Track batches the broker keeps refusing for a reason retrying cannot fix: after
+        ``retry_max_attempts`` failures a batch is retried one message at a time, and a
+        single message that still fails is dead-lettered as ``publish_failed``."""
+        if not isinstance(exc, KafkaError) or getattr(exc, "retriable", False):
+            return
+        count = self._failing[1] + 1 if self._failing and self._failing[0] == batch_key else 1
+        self._failing = (batch_key, count)
+        if count < self.settings.retry_max_attempts:
+            return
+        self.stuck_reason = f"publish keeps failing: {exc!r}"[:300]
+        metrics.PROCESSING_STUCK.set(1)
+        self._failing = None
+        if size > 1:
+            self._single_remaining = size
+        else:
+            self._unpublishable = (batch_key, repr(exc)[:300])
+
+    def _count(self, screened: list[tuple[str, Outcome]]) -> None:
+        """Metrics for a committed batch (counted once, after the commit)."""
+        s = self.settings
+        alerts = 0
+        for topic, outcome in screened:
+            metrics.MESSAGES_CONSUMED.labels(topic=topic).inc()
+            if outcome.dlq_reason:
+                metrics.DECODE_FAILURES.labels(reason=outcome.dlq_reason).inc()
+                metrics.DEAD_LETTERED.labels(topic=s.topic_dlq, reason=outcome.dlq_reason).inc()
+                log.warning("message dead-lettered", extra={"topic": topic, "reason": outcome.dlq_reason})
+                continue
+            fmt = "PAXLST" if topic == s.topic_paxlst_raw else "PNRGOV"
+            metrics.TRAVELLERS_SCREENED.labels(format=fmt).inc(outcome.travellers)
+            alerts += len(outcome.alerts)
+        metrics.ALERTS_PUBLISHED.labels(topic=s.topic_alerts_bilateral).inc(alerts)
+        metrics.ALERTS_PUBLISHED.labels(topic=s.topic_alerts_internal).inc(alerts)
+        log.info("batch committed", extra={"messages": len(screened), "alerts": alerts})
 
     def _track_manifests(self, outcome: Outcome, record_key: bytes | None) -> None:
         """Record the parts of multi-part manifests (UNH 0070/0073); a part seen twice is

@@ -9,9 +9,11 @@ wire form; :func:`schemas.json_schema.export` writes their JSON Schemas under ``
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import date as _date
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
 
@@ -22,6 +24,22 @@ DispositionStatus = Literal["true_match", "false_positive", "inconclusive", "esc
 
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``: a full or partial calendar date."""
+
+
+def _real_date(value: str | None) -> str | None:
+    """Reject partial dates that name no calendar day or month (``1982-13-45``)."""
+    if value is None:
+        return value
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+        raise ValueError(f"month out of range in {value!r}")
+    if len(parts) == 3:
+        _date(parts[0], parts[1], parts[2])  # raises ValueError for a day that does not exist
+    return value
+
+
+PartialDate = Annotated[str, Field(pattern=PARTIAL_DATE_PATTERN), AfterValidator(_real_date)]
+"""A checked ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` string."""
 
 
 class _Record(BaseModel):
@@ -42,7 +60,7 @@ class Document(_Record):
     type: str | None = None
     number: str
     issuing_country: str | None = None
-    expiry_date: str | None = Field(default=None, pattern=PARTIAL_DATE_PATTERN)
+    expiry_date: PartialDate | None = None
 
 
 class Flight(_Record):
@@ -110,7 +128,7 @@ class Traveller(_Record):
     given_names: str | None = None
     full_name: str | None = None
     gender: Gender | None = None
-    date_of_birth: str | None = Field(default=None, pattern=PARTIAL_DATE_PATTERN)
+    date_of_birth: PartialDate | None = None
     nationality: str | None = None
     country_of_residence: str | None = None
     place_of_birth: str | None = None
@@ -147,9 +165,9 @@ class EntryDate(_Record):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    date: str | None = Field(default=None, pattern=PARTIAL_DATE_PATTERN)
-    from_: str | None = Field(default=None, alias="from", pattern=PARTIAL_DATE_PATTERN)
-    to: str | None = Field(default=None, pattern=PARTIAL_DATE_PATTERN)
+    date: PartialDate | None = None
+    from_: PartialDate | None = Field(default=None, alias="from")
+    to: PartialDate | None = None
     approximate: bool = False
 
 

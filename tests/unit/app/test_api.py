@@ -16,8 +16,20 @@ def test_health_and_readiness_without_a_broker() -> None:
         assert ready.status_code == 503
         body = ready.json()
         assert body["ready"] is False
-        assert set(body["reasons"]) == {"broker_reachable", "watchlist_loaded", "partitions_assigned"}
+        assert set(body["reasons"]) == {"broker_unreachable", "watchlist_not_loaded", "watchlist_empty",
+                                        "no_partitions_assigned"}
+        assert body["last_error"]
         metrics = client.get("/metrics")
         assert metrics.status_code == 200
         assert "apis_matcher_messages_consumed_total" in metrics.text
         assert client.get("/openapi.json").json()["info"]["title"] == "apis-matcher"
+
+
+def test_healthz_fails_once_the_service_stopped_for_good() -> None:
+    service = Service(Settings(kafka_bootstrap_servers="127.0.0.1:9"))
+    service.failure = "ProducerFenced: another instance took over"
+    with TestClient(create_app(service)) as client:
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["status"] == "failed"
+        assert "service_failed" in client.get("/readyz").json()["reasons"]
