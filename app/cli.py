@@ -49,13 +49,14 @@ def _usage_error(message: str) -> typer.Exit:
 
 def _settings(*, quiet: bool = False) -> Any:
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from app.logs import configure_logging
     from app.settings import get_settings
 
     try:
         settings = get_settings()
-    except ValidationError as exc:
+    except (ValidationError, SettingsError) as exc:
         typer.echo(f"error: invalid configuration (APIS_MATCHER_*):\n{exc}", err=True)
         raise typer.Exit(code=2) from exc
     if quiet and "APIS_MATCHER_LOG_LEVEL" not in os.environ:
@@ -69,6 +70,33 @@ def _check_readable(paths: list[Path]) -> None:
     for p in paths:
         if not p.is_file():
             raise _usage_error(f"not a readable file: {p}")
+
+
+MAX_ERRORS_SHOWN = 100
+
+
+def _read_list(path: Path, fmt: str, list_id: str | None) -> Any:
+    """Read a watchlist file for the CLI: a usage error (exit 2) for a missing path, an
+    unknown format or a file that cannot be read."""
+    from schemas.watchlists import WatchlistFormatError, read_watchlist
+
+    if not path.exists():
+        raise _usage_error(f"no such file or directory: {path}")
+    try:
+        return read_watchlist(path, format=fmt, list_id=list_id)
+    except WatchlistFormatError as exc:
+        raise _usage_error(str(exc)) from exc
+    except OSError as exc:
+        raise _usage_error(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _summary(res: Any) -> dict[str, Any]:
+    """``watchlist inspect``'s object, with at most MAX_ERRORS_SHOWN row errors listed
+    (``errors_total`` counts them all)."""
+    summary: dict[str, Any] = res.summary()
+    summary["errors_total"] = len(summary["errors"])
+    summary["errors"] = summary["errors"][:MAX_ERRORS_SHOWN]
+    return summary
 
 
 # -- serve -----------------------------------------------------------------------
@@ -193,7 +221,6 @@ def screen(
     from matchers import Screener
     from schemas.records import Traveller
     from schemas.screening import entry_to_person, result_to_hit, traveller_to_person
-    from schemas.watchlists import WatchlistFormatError, read_watchlist
 
     settings = _settings()
     for f in watchlist_format or []:
@@ -204,18 +231,18 @@ def screen(
     if len(pairs) != len(watchlist):
         pairs = [(p, (watchlist_format or [])[i] if i < len(watchlist_format or []) else "auto")
                  for i, p in enumerate(watchlist)]
-    _check_readable([p for p, _ in pairs if not p.is_dir()] + [travellers])
+    _check_readable([travellers])
     entries = []
     for path, fmt in pairs:
-        try:
-            res = read_watchlist(path, format=fmt)
-        except WatchlistFormatError as exc:
-            raise _usage_error(str(exc)) from exc
+        res = _read_list(path, fmt, None)
         for err in res.errors[:5]:
             typer.echo(f"warning: {path}: line {err.line}: {err.error}", err=True)
         if len(res.errors) > 5:
             typer.echo(f"warning: {path}: {len(res.errors)} bad rows in all", err=True)
         entries.extend(res.entries)
+    if not entries:
+        typer.echo("error: the watchlists yield no entry; nothing to screen against", err=True)
+        raise typer.Exit(code=1)
     versions = {e.key: e.list_version for e in entries}
     screener = Screener([entry_to_person(e) for e in entries], build_match_config(settings))
     bad = 0
@@ -234,11 +261,19 @@ def screen(
             if not line.strip():
                 continue
             try:
-                batch.append(Traveller.model_validate_json(line))
+                traveller = Traveller.model_validate_json(line)
             except ValidationError as exc:
                 bad += 1
-                typer.echo(f"warning: {travellers}:{lineno}: not a Traveller: {exc.errors()[0]['msg']}", err=True)
+                err = exc.errors()[0]
+                where = ".".join(str(p) for p in err["loc"])
+                typer.echo(f"warning: {travellers}:{lineno}: not a Traveller: {where}: {err['msg']}", err=True)
                 continue
+            if not traveller.display_name().strip():
+                bad += 1
+                typer.echo(f"warning: {travellers}:{lineno}: traveller {traveller.traveller_id} has no name; skipped",
+                           err=True)
+                continue
+            batch.append(traveller)
             if len(batch) >= 500:
                 flush()
         if batch:
@@ -254,55 +289,59 @@ def watchlist_inspect(
     list_id: Annotated[str | None, typer.Option("--list-id")] = None,
 ) -> None:
     """Read a list file without publishing it; print its counts as one JSON object."""
-    from schemas.watchlists import WatchlistFormatError, read_watchlist
-
-    if not path.exists():
-        raise _usage_error(f"not a readable file: {path}")
-    try:
-        res = read_watchlist(path, format=fmt, list_id=list_id)
-    except WatchlistFormatError as exc:
-        raise _usage_error(str(exc)) from exc
-    _out(res.summary())
+    _out(_summary(_read_list(path, fmt, list_id)))
 
 
 @watchlist_app.command("import")
 def watchlist_import(
-    path: Annotated[Path, typer.Argument(help="watchlist file")],
-    list_id: Annotated[str, typer.Option("--list-id", help="the list's id on the topic")],
+    path: Annotated[Path, typer.Argument(help="watchlist file (or OFAC folder)")],
+    list_id: Annotated[str, typer.Option("--list-id", help="the list's id on the topic (letters, digits, . _ -)")],
     fmt: Annotated[str, typer.Option("--format", help="|".join(WATCHLIST_FORMATS))] = "auto",
     owner: Annotated[str | None, typer.Option(help="owning agency code")] = None,
     shareable: Annotated[bool, typer.Option(help="may its hits be shared with the partner")] = True,
+    force: Annotated[bool, typer.Option(
+        help="publish even when the file yields no entry or more bad rows than entries")] = False,
 ) -> None:
-    """Publish a list to watchlist.entries (replaces it: entries no longer present get tombstones)."""
+    """Publish a list to watchlist.entries (replaces it: entries no longer present get tombstones).
+
+    Refuses (exit 1) a file that yields no entry, or more bad rows than entries, unless
+    --force: such an import would wipe the live list.
+    """
+    from rich.console import Console
     from rich.progress import Progress
 
-    from app.publish import publish_watchlist
+    from app.publish import check_list_id, publish_watchlist
     from app.topics import ensure_topics
-    from schemas.watchlists import WatchlistFormatError, read_watchlist
 
-    settings = _settings()
-    if not path.exists():
-        raise _usage_error(f"not a readable file: {path}")
     try:
-        res = read_watchlist(path, format=fmt, list_id=list_id)
-    except WatchlistFormatError as exc:
+        check_list_id(list_id)
+    except ValueError as exc:
         raise _usage_error(str(exc)) from exc
+    if fmt not in WATCHLIST_FORMATS:
+        raise _usage_error(f"unknown --format {fmt!r}; one of {', '.join(WATCHLIST_FORMATS)}")
+    settings = _settings()
+    res = _read_list(path, fmt, list_id)
+    if not force and (not res.entries or len(res.errors) > len(res.entries)):
+        typer.echo(f"error: {path} yields {len(res.entries)} entries and {len(res.errors)} bad rows; "
+                   "not publishing (it would replace the live list). Check --format, or use --force.", err=True)
+        _out(_summary(res))
+        raise typer.Exit(code=1)
 
     async def go() -> Any:
         if settings.create_topics:
             await ensure_topics(settings)
-        with Progress(transient=True, console=None) as progress:
+        with Progress(transient=True, console=Console(stderr=True)) as progress:
             task = progress.add_task(f"publishing {list_id}", total=len(res.entries))
             return await publish_watchlist(
-                settings, res.entries, list_id=list_id, source=str(path), fmt=res.format, owner=owner,
-                shareable=shareable, progress=lambda n: progress.advance(task, n))
+                settings, res.entries, list_id=list_id, source=str(path), fmt=res.format, version=res.list_version,
+                owner=owner, shareable=shareable, progress=lambda n: progress.advance(task, n))
 
     try:
         report = asyncio.run(go())
     except Exception as exc:
         typer.echo(f"error: publishing failed: {exc!r}", err=True)
         raise typer.Exit(code=1) from exc
-    _out({**report.to_json(), "summary": res.summary()})
+    _out({**report.to_json(), "summary": _summary(res)})
 
 
 # -- replay ----------------------------------------------------------------------
@@ -312,12 +351,14 @@ def replay(
     topic: Annotated[str, typer.Option("--topic", help="target topic, e.g. apis.paxlst.raw")],
 ) -> None:
     """Publish raw message files to a topic (one record per file)."""
-    from app.publish import replay_files
+    from app.publish import UnknownTopic, replay_files
 
     settings = _settings()
     _check_readable(paths)
     try:
         sent = asyncio.run(replay_files(settings, paths, topic=topic))
+    except UnknownTopic as exc:
+        raise _usage_error(str(exc)) from exc
     except Exception as exc:
         typer.echo(f"error: replay failed: {exc!r}", err=True)
         raise typer.Exit(code=1) from exc

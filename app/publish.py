@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,6 +75,29 @@ async def read_current_entries(settings: Settings, list_id: str) -> dict[str, by
         await stop_consumer(consumer)
 
 
+LIST_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+"""List ids: letters, digits, ``.``, ``_``, ``-``; no ``:`` (it separates list and entry in keys)."""
+
+
+def check_list_id(list_id: str) -> str:
+    """Return ``list_id`` or raise ValueError when it is not a valid list id."""
+    if not LIST_ID_PATTERN.match(list_id or ""):
+        raise ValueError(f"invalid list id {list_id!r}: use 1-64 letters, digits, '.', '_' or '-' (no ':')")
+    return list_id
+
+
+def _content(value: bytes) -> dict[str, object]:
+    """An entry's content for change detection: everything but its ``list_version``."""
+    data = orjson.loads(value)
+    data.pop("list_version", None)
+    return data  # type: ignore[no-any-return]
+
+
+async def _send_list_record(producer: AIOKafkaProducer, settings: Settings, meta: WatchList) -> None:
+    await producer.send_and_wait(settings.topic_watchlist_lists, key=meta.list_id.encode(),
+                                 value=orjson.dumps(meta.model_dump(mode="json")))
+
+
 async def publish_watchlist(
     settings: Settings,
     entries: list[WatchlistEntry],
@@ -81,31 +105,43 @@ async def publish_watchlist(
     list_id: str,
     source: str | None,
     fmt: str | None,
+    version: str | None = None,
     owner: str | None = None,
     shareable: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Publish one list version to ``watchlist.entries`` and then its WatchList record to
-    ``watchlist.lists``. Replaces the list: entries on the topic but not in ``entries``
-    get tombstones; entries whose JSON is unchanged are not re-sent (no churn).
+    """Publish one list version and make it the list's current one.
+
+    Order on the wire: a ``watchlist.lists`` record with ``status="importing"`` (workers
+    hold index rebuilds for this list meanwhile), then the changed entries on
+    ``watchlist.entries``, tombstones for entries no longer on the list, and finally the
+    ``watchlist.lists`` record with ``status="complete"``. Entries whose content is
+    unchanged (all but ``list_version``) are not re-sent, so re-importing a list makes no
+    churn. ``version`` defaults to a hash of the entries' content.
 
     ``progress`` is called with the number of records sent since the last call.
-    Raises aiokafka's KafkaError when the broker is unreachable.
+    Raises ValueError for an invalid ``list_id``; aiokafka's KafkaError when the broker
+    is unreachable.
     """
+    check_list_id(list_id)
     values: dict[str, bytes] = {}
     for e in entries:
         e = e.model_copy(update={"list_id": list_id})
         values[e.key] = entry_value(e)
-    version = hashlib.sha256(b"".join(values[k] for k in sorted(values))).hexdigest()[:16]
+    version = version or hashlib.sha256(b"".join(values[k] for k in sorted(values))).hexdigest()[:16]
     current = await read_current_entries(settings, list_id)
     producer = AIOKafkaProducer(enable_idempotence=True, acks="all", linger_ms=20,
                                 **settings.kafka_common())  # type: ignore[arg-type]
     await producer.start()
     published = unchanged = tombstoned = 0
     try:
+        meta = WatchList(list_id=list_id, version=version, entry_count=len(values), imported_at=datetime.now(UTC),
+                         source=source, format=fmt, owner=owner, shareable=shareable, status="importing")
+        await _send_list_record(producer, settings, meta)
         pending: list[asyncio.Future[object]] = []
         for key, value in values.items():
-            if current.get(key) == value:
+            old = current.get(key)
+            if old is not None and _content(old) == _content(value):
                 unchanged += 1
                 continue
             pending.append(await producer.send(settings.topic_watchlist_entries, key=key.encode(), value=value))
@@ -119,11 +155,8 @@ async def publish_watchlist(
                 progress(1)
         for fut in pending:
             await fut
-        meta = WatchList(list_id=list_id, version=version, entry_count=len(values),
-                         imported_at=datetime.now(UTC), source=source, format=fmt, owner=owner,
-                         shareable=shareable)
-        await producer.send_and_wait(settings.topic_watchlist_lists, key=list_id.encode(),
-                                     value=orjson.dumps(meta.model_dump(mode="json")))
+        await _send_list_record(producer, settings, meta.model_copy(update={"status": "complete",
+                                                                            "imported_at": datetime.now(UTC)}))
     finally:
         await producer.stop()
     return ImportReport(list_id=list_id, version=version, published=published, unchanged=unchanged,
@@ -144,15 +177,26 @@ def flight_key(raw: bytes) -> bytes | None:
     return key.encode() if key else None
 
 
+class UnknownTopic(ValueError):
+    """The topic named does not exist on the cluster (this service never auto-creates)."""
+
+
 async def replay_files(settings: Settings, paths: Iterable[Path], *, topic: str,
                        source: str = "replay") -> list[tuple[str, int, int]]:
     """Publish each file's bytes as one record to ``topic`` (headers content-type, source,
     received-at). Returns (file, partition, offset) per file, in order.
-    Raises OSError for an unreadable file (before anything is sent)."""
+    Raises OSError for an unreadable file and UnknownTopic for a topic that does not
+    exist (both before anything is sent); KafkaError when the broker is unreachable."""
     payloads = [(str(p), Path(p).read_bytes()) for p in paths]
     producer = AIOKafkaProducer(enable_idempotence=True, acks="all", **settings.kafka_common())  # type: ignore[arg-type]
-    await producer.start()
     try:
+        await producer.start()
+    except BaseException:
+        await producer.stop()
+        raise
+    try:
+        if not topic or topic not in (await producer.client.fetch_all_metadata()).topics():
+            raise UnknownTopic(f"topic {topic!r} does not exist")
         out = []
         for name, data in payloads:
             headers = [("content-type", b"application/edifact"), ("source", source.encode()),

@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     max_hits_per_traveller: int = Field(default=10, ge=1)
     watchlist_rebuild_delay_s: float = Field(default=0.5, ge=0,
                                              description="quiet time before an index rebuild after updates")
+    watchlist_import_hold_s: float = Field(
+        default=300.0, ge=0, description="longest wait for a list version marked 'importing' before rebuilding anyway")
 
     # Alerts and sharing
     originator: str = Field(default="XXX-NTC", description="this agency's code, carried by every alert")

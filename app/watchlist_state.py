@@ -14,6 +14,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -44,10 +45,12 @@ class Snapshot:
         return (meta.owner if meta and meta.owner else None) or default
 
     def list_version(self, list_id: str, entry_id: str) -> str | None:
-        version = self.entry_versions.get(f"{list_id}:{entry_id}")
-        if version is None and list_id in self.lists:
-            return self.lists[list_id].version
-        return version
+        """The list's current version (its ``watchlist.lists`` record), else the version
+        the entry was last published with."""
+        meta = self.lists.get(list_id)
+        if meta is not None:
+            return meta.version
+        return self.entry_versions.get(f"{list_id}:{entry_id}")
 
 
 def build_match_config(settings: Settings) -> MatchConfig:
@@ -207,13 +210,21 @@ class WatchlistStore:
         finally:
             await stop_consumer(consumer)
 
+    def importing(self, now: datetime | None = None) -> list[str]:
+        """Lists whose new version is still being published (``status="importing"`` for
+        less than ``watchlist_import_hold_s``): the index is not rebuilt meanwhile."""
+        now = now or datetime.now(UTC)
+        hold = timedelta(seconds=self.settings.watchlist_import_hold_s)
+        return [m.list_id for m in self.lists.values() if m.status == "importing" and now - m.imported_at < hold]
+
     async def _rebuild_loop(self) -> None:
         while True:
             await self._dirty.wait()
-            # Quiet time: let a burst of updates (a list import) settle first.
+            # Quiet time: let a burst of updates settle, and wait for list versions in
+            # the middle of their import to complete.
             while True:
                 self._dirty.clear()
                 await asyncio.sleep(self.settings.watchlist_rebuild_delay_s)
-                if not self._dirty.is_set():
+                if not self._dirty.is_set() and not self.importing():
                     break
             await self._rebuild()

@@ -196,7 +196,9 @@ class WatchlistEntry(_Record):
 
 
 class WatchList(_Record):
-    """A list's current version, written to ``watchlist.lists`` after all its entries."""
+    """A list's current version on ``watchlist.lists``: written with ``status="importing"``
+    before a new version's entries and with ``status="complete"`` after all of them, so a
+    worker knows when a version is complete."""
 
     schema_version: str = SCHEMA_VERSION
     list_id: str
@@ -207,6 +209,7 @@ class WatchList(_Record):
     format: str | None = None
     owner: str | None = None
     shareable: bool = True
+    status: Literal["importing", "complete"] = "complete"
 
 
 class Hit(_Record):

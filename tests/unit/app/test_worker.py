@@ -41,3 +41,11 @@ def test_missing_manifest_part_is_reported_once() -> None:
     [status] = worker.report_overdue_manifests(later)
     assert status.missing_parts == (2,) and status.final_part == 3
     assert worker.report_overdue_manifests(later + timedelta(seconds=120)) == []
+
+
+def test_oversized_message_is_truncated_on_the_dlq() -> None:
+    big = b"x" * 5000
+    _, _, value, headers = dlq_record("dlq", TopicPartition("raw", 0), 7, None, big,
+                                      Outcome(dlq_reason="not_edifact"), max_value_bytes=1024)
+    assert value == big[:1024]
+    assert dict(headers)["value.truncated"] == b"5000"
