@@ -8,10 +8,9 @@ wire form; :func:`schemas.json_schema.export` writes their JSON Schemas under ``
 
 from __future__ import annotations
 
+from datetime import date as _date
 from datetime import datetime
 from typing import Annotated, Any, Literal
-
-from datetime import date as _date
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
