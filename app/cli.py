@@ -143,10 +143,11 @@ def demo(
 # -- parse -----------------------------------------------------------------------
 def _sniff(data: bytes) -> str:
     from schemas.paxlst import looks_like_paxlst
+    from schemas.pnrgov import looks_like_pnrgov
 
-    if looks_like_paxlst(data):
-        return "paxlst"
-    return "pnrgov" if b"PNRGOV" in data[:2000] else "unknown"
+    if looks_like_pnrgov(data):
+        return "pnrgov"
+    return "paxlst" if looks_like_paxlst(data) else "unknown"
 
 
 @app.command()
@@ -157,6 +158,7 @@ def parse(
     """Decode raw messages; print one JSON object per file (travellers, warnings, errors)."""
     from schemas.errors import DecodeError
     from schemas.paxlst import decode_paxlst
+    from schemas.pnrgov import decode_pnrgov
 
     _check_readable(files)
     rejected = False
@@ -165,19 +167,18 @@ def parse(
         kind = fmt.value if fmt is not ParseFormat.auto else _sniff(data)
         record: dict[str, Any] = {"file": str(path), "format": kind.upper(), "messages": [], "travellers": [],
                                   "warnings": [], "errors": []}
-        if kind == "paxlst":
+        if kind in ("paxlst", "pnrgov"):
             try:
-                res = decode_paxlst(data)
+                res = decode_paxlst(data) if kind == "paxlst" else decode_pnrgov(data)
                 record["messages"] = [m.to_json() for m in res.messages]
+                if kind == "pnrgov":
+                    record["pnrs"] = [p.to_json() for p in res.pnrs]  # type: ignore[union-attr]
                 record["travellers"] = [t.model_dump(mode="json", by_alias=True, exclude_none=True)
                                         for t in res.travellers]
                 record["warnings"] = [w.model_dump(exclude_none=True) for w in res.warnings]
                 record["errors"] = [w.model_dump(exclude_none=True) for w in res.errors]
             except DecodeError as exc:
                 record["errors"].append({"code": exc.reason, "message": exc.detail})
-        elif kind == "pnrgov":
-            record["errors"].append({"code": "unsupported_format",
-                                     "message": "PNRGOV decoding is not available yet"})
         else:
             record["errors"].append({"code": "unknown_format", "message": "neither PAXLST nor PNRGOV"})
         if not record["travellers"]:

@@ -3,8 +3,8 @@
 Starts the local broker from ``deploy/kafka`` when no bootstrap server is configured,
 creates the topics, publishes the invented sample watchlist (``app/sample_data``), runs
 the screening service in this process, replays the invented sample manifests to
-``apis.paxlst.raw``, waits until the service has committed them, and prints the alerts
-it published on ``alerts.bilateral`` for them.
+``apis.paxlst.raw`` and the sample PNR push to ``pnr.pnrgov.raw``, waits until the service
+has committed them, and prints the alerts it published on ``alerts.bilateral`` for them.
 """
 
 from __future__ import annotations
@@ -90,6 +90,8 @@ def format_alert(alert: Alert) -> str:
     t = alert.traveller
     flight = t.source.flight if t.source and t.source.flight else None
     where = f"{flight.carrier or ''}{flight.number or ''}" if flight else "?"
+    if t.source and t.source.record_locator and t.source.format == "PNRGOV":
+        where += f" PNR {t.source.record_locator}"
     best = alert.hits[0]
     return (f"ALERT {alert.alert_id}  flight {where}  traveller {t.traveller_id}: {t.display_name()}"
             f" (born {t.date_of_birth or '?'}, {t.nationality or '?'})  ->  {best.list_id}/{best.entry_id}"
@@ -143,13 +145,16 @@ async def _run(settings: Settings, *, json_output: bool, timeout_s: float) -> in
     task = asyncio.create_task(service.run())
     try:
         alert_start = await _end_offsets(settings, settings.topic_alerts_bilateral)
-        manifests = sorted((samples / "paxlst").glob("*.edi"))
-        sent = await replay_files(settings, manifests, topic=settings.topic_paxlst_raw, source="demo")
-        _say(f"replayed {len(sent)} sample manifests to {settings.topic_paxlst_raw}")
         need: dict[TopicPartition, int] = {}
-        for _name, partition, offset in sent:
-            tp = TopicPartition(settings.topic_paxlst_raw, partition)
-            need[tp] = max(need.get(tp, 0), offset + 1)
+        sent: list[tuple[str, int, int]] = []
+        for folder, topic in (("paxlst", settings.topic_paxlst_raw), ("pnrgov", settings.topic_pnrgov_raw)):
+            files = sorted((samples / folder).glob("*.edi"))
+            replayed = await replay_files(settings, files, topic=topic, source="demo")
+            _say(f"replayed {len(replayed)} sample {folder.upper()} messages to {topic}")
+            for _name, partition, offset in replayed:
+                tp = TopicPartition(topic, partition)
+                need[tp] = max(need.get(tp, 0), offset + 1)
+            sent.extend(replayed)
         deadline = time.monotonic() + timeout_s
         while True:
             if task.done():
@@ -176,5 +181,5 @@ async def _run(settings: Settings, *, json_output: bool, timeout_s: float) -> in
         else:
             print(format_alert(alert))
     sys.stdout.flush()
-    _say(f"{len(unique)} alerts on {settings.topic_alerts_bilateral} for {len(sent)} manifests")
+    _say(f"{len(unique)} alerts on {settings.topic_alerts_bilateral} for {len(sent)} messages")
     return 0

@@ -169,11 +169,13 @@ def flight_key(raw: bytes) -> bytes | None:
     when the message cannot be decoded (it is still published and will be dead-lettered)."""
     from schemas.errors import DecodeError
     from schemas.paxlst import decode_paxlst
+    from schemas.pnrgov import decode_pnrgov, looks_like_pnrgov
 
     try:
-        key = flight_key_of(decode_paxlst(raw).travellers)
+        decoded = decode_pnrgov(raw) if looks_like_pnrgov(raw) else decode_paxlst(raw)
     except DecodeError:
         return None
+    key = flight_key_of(decoded.travellers)
     return key.encode() if key else None
 
 

@@ -1,4 +1,4 @@
-"""The screening worker: consume raw messages, decode, screen, publish alerts.
+"""The screening worker: consume raw messages (PAXLST and PNRGOV), decode, screen, publish alerts.
 
 One consumer in the group ``consumer_group`` and one transactional producer per worker.
 Each fetched batch is handled in one Kafka transaction: the alerts (``alerts.internal``
@@ -39,6 +39,7 @@ from app.watchlist_state import Snapshot, WatchlistStore
 from schemas.errors import DecodeError
 from schemas.manifests import ManifestStatus, ManifestTracker
 from schemas.paxlst import MessageHeader, decode_paxlst
+from schemas.pnrgov import decode_pnrgov
 from schemas.records import Alert, Traveller
 from schemas.screening import result_to_hit, traveller_to_person
 
@@ -126,7 +127,8 @@ class ScreeningWorker:
                  decoders: dict[str, Decoder] | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.decoders: dict[str, Decoder] = decoders or {settings.topic_paxlst_raw: decode_paxlst}
+        self.decoders: dict[str, Decoder] = decoders or {settings.topic_paxlst_raw: decode_paxlst,
+                                                         settings.topic_pnrgov_raw: decode_pnrgov}
         self.manifests = ManifestTracker()
         self.consumer: AIOKafkaConsumer | None = None
         self.producer: AIOKafkaProducer | None = None

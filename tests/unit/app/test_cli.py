@@ -28,6 +28,16 @@ def test_parse_sample_manifest() -> None:
     assert set(record) == {"file", "format", "messages", "travellers", "warnings", "errors"}
 
 
+def test_parse_sample_pnr_push() -> None:
+    result = runner.invoke(app, ["parse", str(SAMPLES / "pnrgov" / "push_ZZ0650_NBO_AMS.edi")])
+    assert result.exit_code == 0, result.output
+    [record] = lines(result.stdout)
+    assert record["format"] == "PNRGOV"
+    assert [p["record_locator"] for p in record["pnrs"]] == ["KQ7W2D", "M3XT8P", "R8LN5C"]
+    assert [t["surname"] for t in record["travellers"]] == ["WARSAME", "HASSANI", "DE VRIES", "KAMAU", "KAMAU"]
+    assert "WHEELCHAIR" not in result.stdout  # IFT free text never leaves the decoder
+
+
 def test_parse_rejected_file_exits_1_and_missing_file_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.edi"
     bad.write_bytes(b"\xff\xfe\x00garbage")
