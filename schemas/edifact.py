@@ -45,12 +45,6 @@ from typing import Literal
 from schemas.errors import NotEdifactError, UndecodableBytesError
 from schemas.records import Warning_
 
-
-def _digits(value: str) -> bool:
-    """``True`` for a non-empty string of ASCII digits (``str.isdigit`` also accepts ``²``)."""
-    return value.isascii() and value.isdigit()
-
-
 __all__ = [
     "CHARSETS",
     "DEFAULT_DELIMITERS",
@@ -64,6 +58,7 @@ __all__ = [
     "expand_two_digit_year",
     "expiry_is_plausible",
     "format_segment",
+    "is_ascii_digits",
     "parse_decimal",
     "parse_dtm",
     "peek_header",
@@ -233,6 +228,12 @@ class Interchange:
 
 
 # ----------------------------------------------------------------------------- decoding
+
+
+def is_ascii_digits(value: str) -> bool:
+    """``True`` for a non-empty string of ASCII digits (``str.isdigit`` also accepts
+    ``²`` and other Unicode digits, which are never EDIFACT numbers)."""
+    return value.isascii() and value.isdigit()
 
 
 def decode_bytes(data: bytes, syntax_id: str | None) -> tuple[str, str, list[Warning_]]:
@@ -450,16 +451,7 @@ def _scan(
             return segments
 
     if stopped:
-        rest = text[pos:]
-        if rest.strip():
-            warnings.append(
-                Warning_(
-                    code="trailing_data_ignored",
-                    message=f"{len(rest.strip())} characters after UNZ ignored",
-                    segment="UNZ",
-                    position=segments[-1].position,
-                )
-            )
+        _trailing_data(text[pos:], segments, warnings)
     else:
         if tail:
             if has_release and rel_char in tail:
@@ -475,17 +467,9 @@ def _scan(
                 position = len(segments) + 1
                 if not _TAG_RE.match(tag):
                     warnings.append(_bad_tag_warning(tag, position))
-                warnings.append(
-                    Warning_(
-                        code="unterminated_segment",
-                        message="last segment has no segment terminator",
-                        segment=tag[:12],
-                        position=position,
-                    )
-                )
+                warnings.append(_unterminated_warning(tag, position))
                 segments.append(Segment(tag, elements[1:], position, pos))
-        if max_segments is None and (not segments or segments[-1].tag != "UNZ"):
-            warnings.append(Warning_(code="missing_unz", message="interchange has no UNZ trailer"))
+        _check_unz(segments, max_segments, warnings)
     _finish_warnings(warnings, tag_ws, bad_release)
     return segments
 
@@ -497,6 +481,34 @@ def _bad_tag_warning(tag: str, position: int) -> Warning_:
         segment=tag[:12],
         position=position,
     )
+
+
+def _unterminated_warning(tag: str, position: int) -> Warning_:
+    return Warning_(
+        code="unterminated_segment",
+        message="last segment has no segment terminator",
+        segment=tag[:12],
+        position=position,
+    )
+
+
+def _trailing_data(rest: str, segments: list[Segment], warnings: list[Warning_]) -> None:
+    """Warn about text after the ``UNZ`` (the last of ``segments``) that is not blank."""
+    if rest.strip():
+        warnings.append(
+            Warning_(
+                code="trailing_data_ignored",
+                message=f"{len(rest.strip())} characters after UNZ ignored",
+                segment="UNZ",
+                position=segments[-1].position,
+            )
+        )
+
+
+def _check_unz(segments: list[Segment], max_segments: int | None, warnings: list[Warning_]) -> None:
+    """Warn when a full scan (no ``max_segments`` peek) did not end with ``UNZ``."""
+    if max_segments is None and (not segments or segments[-1].tag != "UNZ"):
+        warnings.append(Warning_(code="missing_unz", message="interchange has no UNZ trailer"))
 
 
 def _finish_warnings(warnings: list[Warning_], tag_ws: int, bad_release: dict[str, int]) -> None:
@@ -601,23 +613,9 @@ def _scan_regex(
             tag_ws += 1
         position = len(segments) + 1
         if not _TAG_RE.match(tag):
-            warnings.append(
-                Warning_(
-                    code="invalid_segment_tag",
-                    message=f"segment tag {tag[:12]!r} is not three upper-case characters",
-                    segment=tag[:12],
-                    position=position,
-                )
-            )
+            warnings.append(_bad_tag_warning(tag, position))
         if not terminated:
-            warnings.append(
-                Warning_(
-                    code="unterminated_segment",
-                    message="last segment has no segment terminator",
-                    segment=tag[:12],
-                    position=position,
-                )
-            )
+            warnings.append(_unterminated_warning(tag, position))
         segments.append(
             Segment(
                 tag=tag,
@@ -678,16 +676,7 @@ def _scan_regex(
                 return segments
 
     if stopped:
-        rest = text[pos:]
-        if rest.strip():
-            warnings.append(
-                Warning_(
-                    code="trailing_data_ignored",
-                    message=f"{len(rest.strip())} characters after UNZ ignored",
-                    segment="UNZ",
-                    position=segments[-1].position,
-                )
-            )
+        _trailing_data(text[pos:], segments, warnings)
     else:
         if pos < len(text):
             pieces.append(text[pos:])
@@ -697,23 +686,8 @@ def _scan_regex(
             elements.append(reps[0])
             if any(c.strip() for el in elements for c in el):
                 emit(seg_start, terminated=False)
-        if max_segments is None and (not segments or segments[-1].tag != "UNZ"):
-            warnings.append(Warning_(code="missing_unz", message="interchange has no UNZ trailer"))
-    if tag_ws:
-        warnings.append(
-            Warning_(
-                code="tag_whitespace",
-                message=f"whitespace around the tag of {tag_ws} segment(s) removed",
-            )
-        )
-    for char, count in bad_release.items():
-        what = char if char == "end of data" else repr(char)
-        warnings.append(
-            Warning_(
-                code="release_before_non_service_char",
-                message=f"release character before {what} ({count}x): release dropped",
-            )
-        )
+        _check_unz(segments, max_segments, warnings)
+    _finish_warnings(warnings, tag_ws, bad_release)
     return segments
 
 
@@ -722,7 +696,7 @@ def _syntax_of(unb: Segment | None) -> tuple[str | None, int | None]:
         return None, None
     sid = unb.value(0, 0).upper() or None
     ver = unb.value(0, 1)
-    return sid, int(ver) if _digits(ver) else None
+    return sid, int(ver) if is_ascii_digits(ver) else None
 
 
 def _prepare(data: bytes | str) -> tuple[str, str, str | None, list[Warning_]]:
@@ -1007,10 +981,10 @@ def parse_dtm(value: str, fmt: str | None, *, reference: date, kind: DateKind) -
         ValueError: unknown format, wrong length, non-digits or impossible date/time.
     """
     v = value.strip()
-    if fmt == "102" and len(v) == 8 and _digits(v):  # fast path: CCYYMMDD, the common case
+    if fmt == "102" and len(v) == 8 and is_ascii_digits(v):  # fast path: CCYYMMDD, the common case
         return date(int(v[0:4]), int(v[4:6]), int(v[6:8])), None
     code = (fmt or "").strip() or _DTM_LENGTHS.get(len(v), "")
-    if not _digits(v):
+    if not is_ascii_digits(v):
         raise ValueError(f"DTM value is not numeric: {value!r}")
     expected = {"101": 6, "102": 8, "201": 10, "203": 12, "204": 14}.get(code)
     if expected is None:

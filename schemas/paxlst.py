@@ -32,8 +32,8 @@ entries (``warnings`` for data-quality findings, ``errors`` for data that was lo
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from schemas.countries import to_alpha3
@@ -42,18 +42,13 @@ from schemas.edifact import (
     Segment,
     combine_iso,
     expiry_is_plausible,
+    is_ascii_digits,
     parse_dtm,
-    peek_header,
     tokenise,
 )
-from schemas.errors import DecodeError, NotPaxlstError, NoTravellersError
+from schemas.envelope import ENVELOPE_TAGS, EnvelopeDecoder, MessageHeader, header_names
+from schemas.errors import NotPaxlstError, NoTravellersError
 from schemas.records import Document, Flight, Role, Source, Traveller, Warning_
-
-
-def _digits(value: str) -> bool:
-    """``True`` for a non-empty string of ASCII digits (``str.isdigit`` also accepts ``²``)."""
-    return value.isascii() and value.isdigit()
-
 
 __all__ = [
     "CREW_DOCUMENT_CODES",
@@ -150,42 +145,6 @@ _NAME_PUNCT_DELETE = str.maketrans("", "", " -'.,?")
 
 
 @dataclass
-class MessageHeader:
-    """Identity of one PAXLST message (``UNB``/``UNH``/``BGM``).
-
-    Attributes:
-        interchange_ref: UNB 0020. sender / recipient: UNB 0004 / 0010.
-        syntax_id / syntax_version: UNB S001 (e.g. ``"UNOA"``, ``4``).
-        prepared_at: UNB S004 as ISO ``YYYY-MM-DDTHH:MM`` (two-digit years expanded).
-        message_ref: UNH 0062. message_type: S009 0065 (``"PAXLST"``).
-        message_version: S009 0052:0054 (``"D:05B"``).
-        document_code: BGM 1001 (``"745"`` passenger list, ``"250"`` crew list).
-        document_id: BGM 1004. part_number: UNH 0070 (int). final_part: UNH 0073
-        (``True`` for ``F``, ``False`` for ``C`` or an intermediate part, ``None`` when
-        the message is not multi-part). common_access_ref: UNH 0068.
-    """
-
-    interchange_ref: str | None = None
-    sender: str | None = None
-    recipient: str | None = None
-    syntax_id: str | None = None
-    syntax_version: int | None = None
-    prepared_at: str | None = None
-    message_ref: str | None = None
-    message_type: str | None = None
-    message_version: str | None = None
-    document_code: str | None = None
-    document_id: str | None = None
-    part_number: int | None = None
-    final_part: bool | None = None
-    common_access_ref: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict of every field (``apis-matcher parse`` ``messages`` items)."""
-        return asdict(self)
-
-
-@dataclass
 class PaxlstDecodeResult:
     """What :func:`decode_paxlst` recovered from one interchange.
 
@@ -266,96 +225,44 @@ class _Message:
     travellers: list[_TravellerDraft] = field(default_factory=list)
     counts: list[tuple[str, int, Segment]] = field(default_factory=list)
     start_position: int = 0  # position of the UNH (or first) segment; UNT count = UNT position - this + 1
+    readable: bool = True  # False: a message of another type, skipped
     unexpected_tags: set[str] = field(default_factory=set)
 
 
-class _Decoder:
+class _Decoder(EnvelopeDecoder[_Message]):
+    MESSAGE_TYPE = "PAXLST"
+
     def __init__(self, inter: Interchange, reference_date: date | None) -> None:
-        self.inter = inter
-        self.reference_date = reference_date
-        self.warnings: list[Warning_] = list(inter.warnings)
-        self.errors: list[Warning_] = []
-        self.messages: list[MessageHeader] = []
-        self.travellers: list[Traveller] = []
-        self.env = MessageHeader(syntax_id=inter.syntax_id, syntax_version=inter.syntax_version)
-        self.env_ref_date: date = reference_date or datetime.now(UTC).date()
+        super().__init__(inter, reference_date)
         self.seen_refs: dict[str, int] = {}
-        self.paxlst_seen = 0
-        self.other_types: set[str] = set()
-
-    # -- helpers
-    def warn(self, code: str, message: str, seg: Segment | None = None) -> Warning_:
-        w = Warning_(
-            code=code,
-            message=message,
-            segment=seg.label if seg else None,
-            position=seg.position if seg else None,
-        )
-        self.warnings.append(w)
-        return w
-
-    def error(self, code: str, message: str, seg: Segment | None = None) -> Warning_:
-        w = Warning_(
-            code=code,
-            message=message,
-            segment=seg.label if seg else None,
-            position=seg.position if seg else None,
-        )
-        self.errors.append(w)
-        return w
-
-    def tw(self, tr: _TravellerDraft, code: str, message: str, seg: Segment | None, *, is_error: bool = False) -> None:
-        w = (self.error if is_error else self.warn)(code, message, seg)
-        tr.warnings.append(w)
 
     # -- main loop
     def run(self) -> None:
         msg: _Message | None = None
         tr: _TravellerDraft | None = None
         doc: _DocDraft | None = None
-        unb_ref: str | None = None
-        message_count = 0
         for seg in self.inter.segments:
             tag = seg.tag
             if tr is not None and msg is not None and tag not in _STRUCTURAL_TAGS:
                 # hot path: ATT/DTM/LOC/NAT/DOC… inside a traveller group
                 doc = self._traveller_segment(seg, msg, tr, doc)
                 continue
-            if tag == "UNB":
-                self._unb(seg)
-                unb_ref = seg.value(4) or None
-                continue
-            if tag in ("UNG", "UNE"):
-                continue
-            if tag == "UNZ":
-                if msg is not None:
-                    self.warn("missing_unt", "message has no UNT trailer", seg)
-                    self._finish(msg)
-                    msg = None
-                self._unz(seg, unb_ref, message_count)
-                tr, doc = None, None
-                continue
-            if tag == "UNH":
-                if msg is not None:
-                    self.warn("missing_unt", "message has no UNT trailer", seg)
-                    self._finish(msg)
-                msg = self._unh(seg)
-                message_count += 1
-                tr, doc = None, None
+            if tag in ENVELOPE_TAGS:
+                msg = self._envelope(seg, msg)
+                if tag in ("UNZ", "UNH"):
+                    tr, doc = None, None
                 continue
             if msg is None:
                 msg = _Message(header=self._header_copy(), unh=None)
                 msg.start_position = seg.position
                 self.warn("missing_unh", "segments outside a UNH/UNT message", seg)
-            if msg.header.message_type not in (None, "", "PAXLST"):
-                if tag == "UNT":
-                    msg = None
-                continue
             if tag == "UNT":
-                self._unt(seg, msg)
-                self._finish(msg)
+                self._end_message(seg, msg)
                 msg, tr, doc = None, None, None
-            elif tag == "BGM":
+                continue
+            if not msg.readable:
+                continue
+            if tag == "BGM":
                 self._bgm(seg, msg)
             elif tag == "UNS":
                 tr, doc = None, None  # US/EDIFACT: start of the PDT detail section
@@ -380,90 +287,21 @@ class _Decoder:
             elif msg.legs and tag in ("LOC", "DTM"):
                 self._leg_segment(seg, msg.legs[-1])
         if msg is not None:
-            self.warn("missing_unt", "message has no UNT trailer")
-            self._finish(msg)
-
-    def _header_copy(self) -> MessageHeader:
-        e = self.env
-        return MessageHeader(
-            interchange_ref=e.interchange_ref,
-            sender=e.sender,
-            recipient=e.recipient,
-            syntax_id=e.syntax_id,
-            syntax_version=e.syntax_version,
-            prepared_at=e.prepared_at,
-        )
+            self._missing_unt(msg)
 
     # -- envelope
-    def _unb(self, seg: Segment) -> None:
-        e = self.env
-        e.interchange_ref = seg.value(4) or None
-        e.sender = seg.value(1) or None
-        e.recipient = seg.value(2) or None
-        raw_date, raw_time = seg.value(3, 0), seg.value(3, 1)
-        if raw_date:
-            try:
-                ref = self.reference_date or datetime.now(UTC).date()
-                d, _ = parse_dtm(raw_date, None, reference=ref, kind="event")
-                t = None
-                if len(raw_time) == 4 and _digits(raw_time):
-                    t = time(int(raw_time[:2]), int(raw_time[2:]))
-                e.prepared_at = combine_iso(d, t)
-                self.env_ref_date = self.reference_date or d
-            except ValueError:
-                self.warn("invalid_date", "UNB preparation date is not a valid date", seg)
-
-    def _unz(self, seg: Segment, unb_ref: str | None, message_count: int) -> None:
-        ref = seg.value(1)
-        if unb_ref and ref and ref != unb_ref:
-            self.warn("unz_reference_mismatch", "UNZ control reference differs from UNB", seg)
-
-    def _unh(self, seg: Segment) -> _Message:
-        h = self._header_copy()
-        h.message_ref = seg.value(0) or None
-        h.message_type = seg.value(1, 0).upper() or None
-        version = ":".join(p for p in (seg.value(1, 1), seg.value(1, 2)) if p)
-        h.message_version = version or None
-        h.common_access_ref = seg.value(2) or None
-        part = seg.value(3, 0)
-        if part:
-            h.part_number = int(part) if _digits(part) else None
-            indicator = seg.value(3, 1).upper()
-            h.final_part = indicator == "F"
-        if h.message_type == "PAXLST":
-            self.paxlst_seen += 1
-        elif h.message_type:
-            self.other_types.add(h.message_type)
-            self.error("not_paxlst", f"{h.message_type} message skipped", seg)
-        else:
-            self.warn("missing_message_type", "UNH has no message type; read as PAXLST", seg)
-            self.paxlst_seen += 1
-        msg = _Message(header=h, unh=seg)
+    def _open_message(self, seg: Segment) -> _Message:
+        h, readable = self._unh_header(seg)
+        msg = _Message(header=h, unh=seg, readable=readable)
         msg.start_position = seg.position
         return msg
 
-    def _unt(self, seg: Segment, msg: _Message) -> None:
-        raw = seg.value(0)
-        if _digits(raw):
-            count = seg.position - msg.start_position + 1
-            if int(raw) != count:
-                self.warn(
-                    "segment_count_mismatch",
-                    f"UNT says {int(raw)} segments, message has {count}",
-                    seg,
-                )
-        else:
-            self.warn("segment_count_missing", "UNT segment count absent or not numeric", seg)
-        ref = seg.value(1)
-        if msg.header.message_ref and ref != msg.header.message_ref:
-            self.warn("unt_reference_mismatch", "UNT message reference differs from UNH", seg)
-
     def _cnt(self, seg: Segment, msg: _Message) -> None:
         qual, raw = seg.value(0, 0), seg.value(0, 1)
-        if not raw and _digits(seg.value(1)):
+        if not raw and is_ascii_digits(seg.value(1)):
             raw = seg.value(1)
             self.warn("malformed_segment", "CNT count sent as a separate element", seg)
-        if not _digits(raw):
+        if not is_ascii_digits(raw):
             self.warn("malformed_segment", "CNT has no numeric count", seg)
             return
         if qual not in ("41", "42"):
@@ -613,7 +451,7 @@ class _Decoder:
         if stamp is None or not stamp.value:
             return None
         try:
-            d, t = parse_dtm(stamp.value, stamp.fmt, reference=self.env_ref_date, kind="event")
+            d, t = parse_dtm(stamp.value, stamp.fmt, reference=self.env_date, kind="event")
         except ValueError:
             self.warn("invalid_date", "flight date/time is not valid", stamp.segment)
             return None
@@ -763,10 +601,10 @@ class _Decoder:
         return code
 
     # -- assembly
-    def _finish(self, msg: _Message) -> None:
-        h = msg.header
-        if h.message_type not in (None, "", "PAXLST"):
+    def _finish_message(self, msg: _Message) -> None:
+        if not msg.readable:
             return
+        h = msg.header
         self.messages.append(h)
         legs = [self._flight(leg) for leg in msg.legs]
         primary_idx = next((i for i, leg in enumerate(msg.legs) if leg.scheduled), 0)
@@ -801,7 +639,7 @@ class _Decoder:
             for stamp in (flight.scheduled_departure, flight.scheduled_arrival):
                 if stamp:
                     return date.fromisoformat(stamp[:10])
-        return self.reference_date or self.env_ref_date
+        return self.reference_date or self.env_date
 
     def _build(self, tr: _TravellerDraft, tid: str, source: Source, ref: date) -> Traveller:
         dob = None
@@ -907,8 +745,8 @@ def decode_paxlst(data: bytes, *, reference_date: date | None = None) -> PaxlstD
     ):
         decoder.warn("no_travellers", "flight status message (BGM 266) without traveller groups")
     elif not decoder.travellers:
-        if decoder.paxlst_seen == 0 and decoder.other_types:
-            raise NotPaxlstError(detail="message type(s) " + ", ".join(sorted(decoder.other_types)))
+        if decoder.type_seen == 0 and decoder.other_types:
+            raise NotPaxlstError(detail=decoder._other_types_detail())
         if not any(s.tag == "UNH" for s in inter.segments) and not any(s.tag == "NAD" for s in inter.segments):
             raise NotPaxlstError(detail="no UNH message header and no NAD segment")
         raise NoTravellersError(detail="no NAD+FL/FM/DDT/DDU traveller group found")
@@ -924,10 +762,4 @@ def looks_like_paxlst(data: bytes) -> bool:
     """Cheap sniff for ``parse --format auto``: ``True`` when the UNG or UNH header (read
     with the release-aware tokeniser from the first 4 KiB) names ``PAXLST``. Never
     raises."""
-    try:
-        header = peek_header(data)
-    except DecodeError:
-        return False
-    if header is None:
-        return False
-    return "PAXLST" in ((header.message_type or "").upper(), (header.group_message_type or "").upper())
+    return header_names(data, "PAXLST")

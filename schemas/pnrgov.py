@@ -4,7 +4,7 @@ canonical Travellers and PNR records.
 Structure read (segment groups as in the IATA PNRGOV message implementation guide):
 
 - ``UNB``/``UNG``/``UNH`` envelope (same identity fields as PAXLST, see
-  :class:`schemas.paxlst.MessageHeader`), ``MSG`` C302 1225 message function (``22`` full
+  :class:`schemas.envelope.MessageHeader`), ``MSG`` C302 1225 message function (``22`` full
   push, ``141`` changes only), level-0 ``TVL`` (the flight the push is for) and ``EQN``
   (number of PNRs, checked).
 - Group 1, one per PNR, opened by ``SRC``: ``RCI`` reservation control information
@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 from typing import Any
 
 from schemas.countries import to_alpha3
@@ -49,12 +49,12 @@ from schemas.edifact import (
     combine_iso,
     expand_two_digit_year,
     expiry_is_plausible,
-    parse_dtm,
-    peek_header,
+    is_ascii_digits,
     tokenise,
 )
+from schemas.envelope import ENVELOPE_TAGS, EnvelopeDecoder, MessageHeader, header_names
 from schemas.errors import DecodeError, NoTravellersError
-from schemas.paxlst import MessageHeader, clean_document_number
+from schemas.paxlst import clean_document_number
 from schemas.records import Document, Flight, Gender, Role, Source, Traveller, Warning_
 
 __all__ = [
@@ -74,11 +74,6 @@ class NotPnrgovError(DecodeError):
     and no PNR structure (``SRC``/``TIF``) either."""
 
     default_reason = "not_pnrgov"
-
-
-def _digits(value: str) -> bool:
-    """``True`` for a non-empty string of ASCII digits."""
-    return value.isascii() and value.isdigit()
 
 
 NAME_TITLES: tuple[str, ...] = ("MSTR", "MISS", "MRS", "MR", "MS", "DR")
@@ -291,116 +286,65 @@ class _Message:
     flight_date: date | None = None
     eqn: tuple[int, Segment] | None = None
     pnr_count: int = 0
-    pnrgov: bool = True
+    readable: bool = True  # False: a message of another type, skipped
+    pnr: _Pnr | None = None  # the PNR being read (group 1)
 
 
 # ----------------------------------------------------------------------------- decoder
 
 
-class _Decoder:
+class _Decoder(EnvelopeDecoder[_Message]):
+    MESSAGE_TYPE = "PNRGOV"
+    SHOWN_TYPE_LENGTH = 12
+
     def __init__(
         self, inter: Interchange, reference_date: date | None, *, mask_payment: bool, drop_sensitive: bool
     ) -> None:
-        self.inter = inter
-        self.reference_date = reference_date
+        super().__init__(inter, reference_date)
         self.mask_payment = mask_payment
         self.drop_sensitive = drop_sensitive
-        self.warnings: list[Warning_] = list(inter.warnings)
-        self.errors: list[Warning_] = []
-        self.messages: list[MessageHeader] = []
         self.pnrs: list[PnrRecord] = []
-        self.travellers: list[Traveller] = []
-        self.env = MessageHeader(syntax_id=inter.syntax_id, syntax_version=inter.syntax_version)
-        self.env_date: date = reference_date or datetime.now(UTC).date()
-        self.pnrgov_seen = 0
-        self.other_types: set[str] = set()
         self.used_prefixes: set[str] = set()
         self.group_names = 0
         self.placeholders = 0
         self.unknown_tags: dict[str, int] = {}
         self.src_seen = 0
 
-    # -- helpers
-    def _w(self, code: str, message: str, seg: Segment | None) -> Warning_:
-        return Warning_(
-            code=code,
-            message=message,
-            segment=seg.label if seg else None,
-            position=seg.position if seg else None,
-        )
-
-    def warn(self, code: str, message: str, seg: Segment | None = None) -> Warning_:
-        w = self._w(code, message, seg)
-        self.warnings.append(w)
-        return w
-
-    def error(self, code: str, message: str, seg: Segment | None = None) -> Warning_:
-        w = self._w(code, message, seg)
-        self.errors.append(w)
-        return w
-
-    def pw(self, pax: _Pax, code: str, message: str, seg: Segment | None, *, is_error: bool = False) -> None:
-        w = (self.error if is_error else self.warn)(code, message, seg)
-        pax.warnings.append(w)
-
     # -- main loop
     def run(self) -> None:
         msg: _Message | None = None
-        pnr: _Pnr | None = None
-        unb_ref: str | None = None
         for seg in self.inter.segments:
             tag = seg.tag
-            if tag == "UNB":
-                self._unb(seg)
-                unb_ref = seg.value(4) or None
-                continue
-            if tag in ("UNG", "UNE"):
-                continue
-            if tag == "UNZ":
-                if msg is not None:
-                    self.warn("missing_unt", "message has no UNT trailer", seg)
-                    self._finish_message(msg, pnr)
-                    msg, pnr = None, None
-                ref = seg.value(1)
-                if unb_ref and ref and ref != unb_ref:
-                    self.warn("unz_reference_mismatch", "UNZ control reference differs from UNB", seg)
-                continue
-            if tag == "UNH":
-                if msg is not None:
-                    self.warn("missing_unt", "message has no UNT trailer", seg)
-                    self._finish_message(msg, pnr)
-                msg, pnr = self._unh(seg), None
+            if tag in ENVELOPE_TAGS:
+                msg = self._envelope(seg, msg)
                 continue
             if msg is None:
                 msg = _Message(header=self._header_copy(), start_position=seg.position)
                 msg.header.message_type = "PNRGOV"
-                self.pnrgov_seen += 1
+                self.type_seen += 1
                 self.warn("missing_unh", "segments outside a UNH/UNT message", seg)
-            if not msg.pnrgov:
-                if tag == "UNT":
-                    msg = None
-                continue
             if tag == "UNT":
-                self._unt(seg, msg)
-                self._finish_message(msg, pnr)
-                msg, pnr = None, None
+                self._end_message(seg, msg)
+                msg = None
+                continue
+            if not msg.readable:
                 continue
             if tag == "SRC":
-                if pnr is not None:
-                    self._finish_pnr(msg, pnr)
-                pnr = self._new_pnr(msg, seg)
+                if msg.pnr is not None:
+                    self._finish_pnr(msg, msg.pnr)
+                msg.pnr = self._new_pnr(msg, seg)
                 continue
+            pnr = msg.pnr
             if pnr is None:
                 if tag in ("RCI", "TIF", "SSR"):
-                    pnr = self._new_pnr(msg, None)
+                    pnr = msg.pnr = self._new_pnr(msg, None)
                     pnr.record.warnings.append(self.warn("missing_src", "PNR data before any SRC: read as a PNR", seg))
                 else:
                     self._level0(seg, msg)
                     continue
             self._pnr_segment(seg, msg, pnr)
         if msg is not None:
-            self.warn("missing_unt", "message has no UNT trailer")
-            self._finish_message(msg, pnr)
+            self._missing_unt(msg)
         if self.group_names:
             self.warn("group_name_skipped", f"{self.group_names} group name TIF(s) (qualifier G) are not travellers")
         if self.placeholders:
@@ -408,69 +352,12 @@ class _Decoder:
         for tag, count in sorted(self.unknown_tags.items()):
             self.warn("unknown_segment", f"segment {tag!r} is not a PNRGOV segment ({count}x): ignored")
 
-    def _header_copy(self) -> MessageHeader:
-        e = self.env
-        return MessageHeader(
-            interchange_ref=e.interchange_ref,
-            sender=e.sender,
-            recipient=e.recipient,
-            syntax_id=e.syntax_id,
-            syntax_version=e.syntax_version,
-            prepared_at=e.prepared_at,
-        )
-
     # -- envelope
-    def _unb(self, seg: Segment) -> None:
-        e = self.env
-        e.interchange_ref = seg.value(4) or None
-        e.sender = seg.value(1) or None
-        e.recipient = seg.value(2) or None
-        raw_date, raw_time = seg.value(3, 0), seg.value(3, 1)
-        if raw_date:
-            try:
-                ref = self.reference_date or datetime.now(UTC).date()
-                d, _ = parse_dtm(raw_date, None, reference=ref, kind="event")
-                t = time(int(raw_time[:2]), int(raw_time[2:])) if len(raw_time) == 4 and _digits(raw_time) else None
-                e.prepared_at = combine_iso(d, t)
-                self.env_date = self.reference_date or d
-            except ValueError:
-                self.warn("invalid_date", "UNB preparation date is not a valid date", seg)
-
-    def _unh(self, seg: Segment) -> _Message:
-        h = self._header_copy()
-        h.message_ref = seg.value(0) or None
-        h.message_type = seg.value(1, 0).upper() or None
-        version = ":".join(p for p in (seg.value(1, 1), seg.value(1, 2)) if p)
-        h.message_version = version or None
-        h.common_access_ref = seg.value(2) or None
-        part = seg.value(3, 0)
-        if part:
-            h.part_number = int(part) if _digits(part) else None
-            h.final_part = seg.value(3, 1).upper() == "F"
-        msg = _Message(header=h, start_position=seg.position)
-        if h.message_type == "PNRGOV":
-            self.pnrgov_seen += 1
-        elif h.message_type:
-            msg.pnrgov = False
-            self.other_types.add(h.message_type[:12])
-            self.error("not_pnrgov", f"{h.message_type[:12]} message skipped", seg)
-        else:
+    def _open_message(self, seg: Segment) -> _Message:
+        h, readable = self._unh_header(seg)
+        if h.message_type is None:
             h.message_type = "PNRGOV"
-            self.pnrgov_seen += 1
-            self.warn("missing_message_type", "UNH has no message type; read as PNRGOV", seg)
-        return msg
-
-    def _unt(self, seg: Segment, msg: _Message) -> None:
-        raw = seg.value(0)
-        if _digits(raw):
-            count = seg.position - msg.start_position + 1
-            if int(raw) != count:
-                self.warn("segment_count_mismatch", f"UNT says {int(raw)} segments, message has {count}", seg)
-        else:
-            self.warn("segment_count_missing", "UNT segment count absent or not numeric", seg)
-        ref = seg.value(1)
-        if msg.header.message_ref and ref != msg.header.message_ref:
-            self.warn("unt_reference_mismatch", "UNT message reference differs from UNH", seg)
+        return _Message(header=h, start_position=seg.position, readable=readable)
 
     def _level0(self, seg: Segment, msg: _Message) -> None:
         """Level 0 (before the first ``SRC``): ``MSG``, ``ORG``, ``TVL``, ``EQN``."""
@@ -484,7 +371,7 @@ class _Decoder:
                     msg.flight, msg.flight_date = parsed
         elif tag == "EQN":
             raw = seg.value(0, 0)
-            if _digits(raw):
+            if is_ascii_digits(raw):
                 msg.eqn = (int(raw), seg)
             else:
                 self.warn("malformed_segment", "EQN has no numeric count", seg)
@@ -499,7 +386,7 @@ class _Decoder:
     def _ddmmyy(self, value: str, reference: date) -> date | None:
         """PNRGOV C310/C330/C688 date ``DDMMYY`` (century nearest ``reference``)."""
         v = value.strip()
-        if len(v) != 6 or not _digits(v):
+        if len(v) != 6 or not is_ascii_digits(v):
             return None
         try:
             return expand_two_digit_year(int(v[4:6]), int(v[2:4]), int(v[0:2]), reference=reference, kind="event")
@@ -509,7 +396,7 @@ class _Decoder:
     @staticmethod
     def _hhmm(value: str) -> time | None:
         v = value.strip()
-        if len(v) == 4 and _digits(v) and int(v[:2]) < 24 and int(v[2:]) < 60:
+        if len(v) == 4 and is_ascii_digits(v) and int(v[:2]) < 24 and int(v[2:]) < 60:
             return time(int(v[:2]), int(v[2:]))
         return None
 
@@ -652,10 +539,10 @@ class _Decoder:
             infant_indicator=bool(seg.value(1, 3)),
         )
         if not surname and not given:
-            self.pw(pax, "traveller_without_name", "TIF has no name", seg, is_error=True)
+            self.tw(pax, "traveller_without_name", "TIF has no name", seg, is_error=True)
         for name in (pax.surname, pax.given):
             if name and "?" in name:
-                self.pw(
+                self.tw(
                     pax,
                     "unknown_character_in_name",
                     "literal '?' in name (unknown character, matched as a wildcard)",
@@ -788,9 +675,9 @@ class _Decoder:
         if code is not None:
             return code
         if v.isalpha() and len(v) in (2, 3):
-            self.pw(pax, "unknown_country_code", f"SSR DOCS {what} not ISO 3166/ICAO; kept as sent", seg)
+            self.tw(pax, "unknown_country_code", f"SSR DOCS {what} not ISO 3166/ICAO; kept as sent", seg)
             return v
-        self.pw(pax, "invalid_country_code", f"SSR DOCS {what} is not a country code; dropped", seg)
+        self.tw(pax, "invalid_country_code", f"SSR DOCS {what} is not a country code; dropped", seg)
         return None
 
     def _resolve_docs(self, pnr: _Pnr, d: _Docs, ref_date: date) -> _Pax:
@@ -860,9 +747,9 @@ class _Decoder:
             adult=adult,
         )
         if infant and adult is not None:
-            self.pw(pax, "infant_from_ssr", f"infant known only from SSR {d.kind}: traveller added", d.segment)
+            self.tw(pax, "infant_from_ssr", f"infant known only from SSR {d.kind}: traveller added", d.segment)
         else:
-            self.pw(pax, "orphan_docs", f"SSR {d.kind} matches no TIF traveller: traveller added", d.segment)
+            self.tw(pax, "orphan_docs", f"SSR {d.kind} matches no TIF traveller: traveller added", d.segment)
         pnr.paxes.append(pax)
         return pax
 
@@ -883,7 +770,7 @@ class _Decoder:
                 issuer = to_alpha3(f[3]) if f[3] else None
                 pax.documents.append(Document(type=f[1].upper() or "V", number=number, issuing_country=issuer))
             elif not number:
-                self.pw(pax, "document_without_number", "SSR DOCO without visa number", seg)
+                self.tw(pax, "document_without_number", "SSR DOCO without visa number", seg)
             return
         # DOCS: /type/issuing country/number/nationality/DOB/gender/expiry/surname/given/middle
         pax.has_docs = True
@@ -893,38 +780,38 @@ class _Decoder:
             gender, infant = _DOCS_GENDERS[gender_code]
             if gender is not None:
                 if pax.gender not in (None, gender):
-                    self.pw(pax, "conflicting_gender", "SSR DOCS lines disagree on gender", seg)
+                    self.tw(pax, "conflicting_gender", "SSR DOCS lines disagree on gender", seg)
                 pax.gender = pax.gender or gender
             if infant:
                 pax.role = "infant"
         else:
-            self.pw(pax, "unknown_gender_code", "SSR DOCS gender not M/F/MI/FI/U/X", seg)
+            self.tw(pax, "unknown_gender_code", "SSR DOCS gender not M/F/MI/FI/U/X", seg)
         if dob_raw:
             dob = self._parse_ssr_date(dob_raw, ref_date, "birth")
             if dob is None:
-                self.pw(pax, "invalid_date", "SSR DOCS birth date is not a valid DDMMMYY date", seg, is_error=True)
+                self.tw(pax, "invalid_date", "SSR DOCS birth date is not a valid DDMMMYY date", seg, is_error=True)
             elif pax.dob is None:
                 pax.dob = dob
             elif pax.dob != dob:
-                self.pw(pax, "conflicting_date_of_birth", "SSR DOCS lines disagree on the birth date", seg)
+                self.tw(pax, "conflicting_date_of_birth", "SSR DOCS lines disagree on the birth date", seg)
         missing = [w for w, v in (("gender", gender_code), ("date of birth", dob_raw)) if not v]
         if missing:
-            self.pw(pax, "docs_incomplete", "SSR DOCS without " + " and ".join(missing), seg)
+            self.tw(pax, "docs_incomplete", "SSR DOCS without " + " and ".join(missing), seg)
         if nat_raw and pax.nationality is None:
             pax.nationality = self._country(nat_raw, pax, seg, "nationality")
         number = clean_document_number(number_raw)
         if not number:
-            self.pw(pax, "docs_without_document", "SSR DOCS without document number", seg)
+            self.tw(pax, "docs_without_document", "SSR DOCS without document number", seg)
         elif all(doc.number != number for doc in pax.documents):
             expiry: str | None = None
             if exp_raw:
                 exp = self._parse_ssr_date(exp_raw, ref_date, "expiry")
                 if exp is None:
-                    self.pw(pax, "invalid_date", "SSR DOCS expiry is not a valid DDMMMYY date", seg, is_error=True)
+                    self.tw(pax, "invalid_date", "SSR DOCS expiry is not a valid DDMMMYY date", seg, is_error=True)
                 else:
                     expiry = exp.isoformat()
                     if not expiry_is_plausible(exp, ref_date):
-                        self.pw(
+                        self.tw(
                             pax,
                             "expiry_date_implausible",
                             "document expiry outside [flight - 15 y, flight + 20 y]",
@@ -940,7 +827,7 @@ class _Decoder:
                 pax.surname = " ".join(docs_surname.split()) or None
                 pax.given = split_title(docs_given)[0] or None
             elif not _names_agree(pax, docs_surname, docs_given):
-                self.pw(pax, "docs_name_mismatch", "SSR DOCS name differs from the TIF name; TIF name kept", seg)
+                self.tw(pax, "docs_name_mismatch", "SSR DOCS name differs from the TIF name; TIF name kept", seg)
 
     # -- assembly
     def _link_infants(self, pnr: _Pnr) -> None:
@@ -1014,11 +901,11 @@ class _Decoder:
                 return date.fromisoformat(leg.scheduled_departure[:10])
         return None
 
-    def _finish_message(self, msg: _Message, pnr: _Pnr | None) -> None:
-        if not msg.pnrgov:
+    def _finish_message(self, msg: _Message) -> None:
+        if not msg.readable:
             return
-        if pnr is not None:
-            self._finish_pnr(msg, pnr)
+        if msg.pnr is not None:
+            self._finish_pnr(msg, msg.pnr)
         self.messages.append(msg.header)
         if msg.eqn is not None and msg.eqn[0] != msg.pnr_count:
             count, seg = msg.eqn
@@ -1074,8 +961,8 @@ def decode_pnrgov(
     decoder = _Decoder(inter, reference_date, mask_payment=mask_payment, drop_sensitive=drop_sensitive)
     decoder.run()
     if not decoder.travellers:
-        if decoder.pnrgov_seen == 0 and decoder.other_types:
-            raise NotPnrgovError(detail="message type(s) " + ", ".join(sorted(decoder.other_types)))
+        if decoder.type_seen == 0 and decoder.other_types:
+            raise NotPnrgovError(detail=decoder._other_types_detail())
         tags = {s.tag for s in inter.segments}
         if "UNH" not in tags and not tags & {"SRC", "TIF"}:
             raise NotPnrgovError(detail="no UNH message header and no SRC/TIF segment")
@@ -1098,10 +985,4 @@ def decode_pnrgov(
 def looks_like_pnrgov(data: bytes) -> bool:
     """Cheap sniff for ``parse --format auto``: ``True`` when the UNG or UNH header (read
     with the release-aware tokeniser from the first 4 KiB) names ``PNRGOV``. Never raises."""
-    try:
-        header = peek_header(data)
-    except DecodeError:
-        return False
-    if header is None:
-        return False
-    return "PNRGOV" in ((header.message_type or "").upper(), (header.group_message_type or "").upper())
+    return header_names(data, "PNRGOV")
