@@ -8,7 +8,7 @@ wire form; :func:`schemas.json_schema.export` writes their JSON Schemas under ``
 
 from __future__ import annotations
 
-from datetime import date as _date
+import calendar
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -26,14 +26,18 @@ PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
 def _real_date(value: str | None) -> str | None:
-    """Reject partial dates that name no calendar day or month (``1982-13-45``)."""
-    if value is None:
+    """Reject partial dates that name no calendar day or month (``1982-13-45``); the
+    pattern has already checked the shape. Cheap on the common path (decoders call it
+    for every traveller)."""
+    if value is None or len(value) == 4:
         return value
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+    month = int(value[5:7])
+    if not 1 <= month <= 12:
         raise ValueError(f"month out of range in {value!r}")
-    if len(parts) == 3:
-        _date(parts[0], parts[1], parts[2])  # raises ValueError for a day that does not exist
+    if len(value) == 10:
+        day = int(value[8:10])
+        if day < 1 or (day > 28 and day > calendar.monthrange(int(value[:4]), month)[1]):
+            raise ValueError(f"day out of range in {value!r}")
     return value
 
 
