@@ -1,7 +1,10 @@
-"""The HTTP app: health, readiness and metrics (the operator API grows here).
+"""The HTTP app: health, readiness, metrics and the operator API (``/v1``).
 
 ``create_app(service)`` returns a FastAPI app; with a service it starts and stops the
-service with the app's lifespan. Errors are RFC 9457 problem details.
+service, and the consumer that fills the alert store, with the app's lifespan. Errors
+are RFC 9457 problem details (:mod:`app.routers.problems`). Every endpoint except
+``/healthz`` and ``/readyz`` needs a credential (``/metrics`` only with
+``metrics_require_auth``); see :mod:`app.auth`.
 """
 
 from __future__ import annotations
@@ -11,14 +14,22 @@ import contextlib
 import os
 import signal
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
+from app.alert_store import AlertMaterialiser, AlertStore, Database
+from app.audit import AuditLog
+from app.auth import Authenticator, KeyStore
+from app.routers import admin, alerts, messages, screen, suppressions, watchlists
+from app.routers import problems as problem_details
+from app.routers.deps import ApiContext, _api_key, _bearer, authenticate, bearer_of
 from app.service import Service
+from app.settings import Settings, get_settings
 
 
 class Health(BaseModel):
@@ -33,10 +44,22 @@ class ReadinessPublic(BaseModel):
     last_error: str | None = None
 
 
-def create_app(service: Service | None = None, *, exit_on_failure: bool = False) -> FastAPI:
+def create_app(service: Service | None = None, *, exit_on_failure: bool = False,
+               settings: Settings | None = None) -> FastAPI:
     """Build the FastAPI app. When ``service`` is given, its ``run()`` task starts with
     the app and is cancelled at shutdown; with ``exit_on_failure`` a service that stops
-    for good (``Service.failure``) ends the process with SIGTERM."""
+    for good (``Service.failure``) ends the process with SIGTERM.
+
+    ``settings`` defaults to the service's (else the environment's); the API database
+    is ``settings.db_path``, opened on first use and closed at shutdown.
+    """
+    settings = settings or (service.settings if service else get_settings())
+    db = Database(settings.db_path)
+    keys = KeyStore(db)
+    alert_store = AlertStore(db)
+    ctx = ApiContext(settings=settings, service=service, db=db, alerts=alert_store, keys=keys,
+                     audit=AuditLog(db), auth=Authenticator(settings, keys))
+    materialiser = AlertMaterialiser(settings, alert_store)
 
     def _stop_process(task: asyncio.Task[None]) -> None:
         # The service stopped for good (e.g. fenced): end the process so that it is
@@ -49,29 +72,45 @@ def create_app(service: Service | None = None, *, exit_on_failure: bool = False)
         task = asyncio.create_task(service.run()) if service else None
         if task:
             task.add_done_callback(_stop_process)
+        feeder = asyncio.create_task(materialiser.run(), name="alert-store") if service else None
         try:
             yield
         finally:
-            if task:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+            for t in (feeder, task):
+                if t:
+                    t.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await t
+            db.close()
 
     app = FastAPI(
         title="apis-matcher",
         summary="Screens PAXLST/PNRGOV travellers against watchlists and publishes alerts.",
         version="0.1.0",
         lifespan=lifespan,
+        description=API_DESCRIPTION,
     )
     app.state.service = service
+    app.state.ctx = ctx
+    app.state.materialiser = materialiser
+    problem_details.install(app)
 
-    @app.exception_handler(Exception)
-    async def problem(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
-        return JSONResponse(
-            {"type": "about:blank", "title": "Internal Server Error", "status": 500,
-             "detail": type(exc).__name__, "instance": str(request.url.path)},
-            status_code=500, media_type="application/problem+json",
-        )
+    @app.middleware("http")
+    async def authenticate_first(request: Request, call_next: Any) -> Any:
+        # Credentials are checked before routing and body parsing: without a valid
+        # credential nothing under /v1 answers anything but 401 (no validation errors).
+        path = request.url.path
+        if path.startswith("/v1/") or path == "/v1" or (path == "/metrics" and settings.metrics_require_auth):
+            try:
+                request.state.principal = await authenticate(
+                    ctx, api_key=request.headers.get("x-api-key"),
+                    bearer=bearer_of(request.headers.get("authorization")))
+            except problem_details.ApiProblem as exc:
+                return problem_details.problem_response(request, status=exc.status, code=exc.code, title=exc.title,
+                                                        detail=exc.detail, headers=exc.headers)
+        return await call_next(request)
+    for module in (screen, watchlists, alerts, suppressions, messages, admin):
+        app.include_router(module.router)
 
     @app.get("/healthz", response_model=Health, tags=["operations"], response_model_exclude_none=True,
              responses={503: {"model": Health, "description": "the service stopped for good"}})
@@ -93,9 +132,28 @@ def create_app(service: Service | None = None, *, exit_on_failure: bool = False)
         body = ReadinessPublic(ready=r.ready, reasons=r.reasons, checks=r.checks, last_error=service.last_error)
         return JSONResponse(body.model_dump(), status_code=200 if r.ready else 503)
 
-    @app.get("/metrics", tags=["operations"], response_class=Response)
+    async def metrics_auth(api_key: Annotated[str | None, Depends(_api_key)],
+                           bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
+        if settings.metrics_require_auth:
+            await authenticate(ctx, api_key=api_key, bearer=bearer.credentials if bearer else None)
+
+    @app.get("/metrics", tags=["operations"], response_class=Response, dependencies=[Depends(metrics_auth)],
+             responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}},
+                        **problem_details.problems(401)})
     async def metrics() -> Response:
-        """Prometheus metrics in the text exposition format."""
+        """Prometheus metrics in the text exposition format (a credential of any role is
+        needed when ``metrics_require_auth`` is set)."""
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+API_DESCRIPTION = """\
+Operator API of apis-matcher: ad hoc screening, watchlists, alerts and dispositions,
+suppressions, raw message intake, API keys and the audit trail.
+
+Credentials: an API key in `X-API-Key` (or `Authorization: Bearer <key>`), or an OAuth2
+bearer JWT. Roles: `operator` (screen, alerts, dispositions), `admin` (watchlists, keys,
+audit; implies operator), `feed` (raw message intake). Errors are RFC 9457 problem details
+(`application/problem+json`).
+"""

@@ -26,6 +26,9 @@ app = typer.Typer(
 watchlist_app = typer.Typer(help="Read watchlist files and publish them to the watchlist topics.",
                             no_args_is_help=True)
 app.add_typer(watchlist_app, name="watchlist")
+keys_app = typer.Typer(help="API keys of the operator API (stored hashed in APIS_MATCHER_DB_PATH).",
+                       no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 
 
 class ParseFormat(StrEnum):
@@ -365,6 +368,54 @@ def replay(
         raise typer.Exit(code=1) from exc
     for name, partition, offset in sent:
         _out({"file": name, "topic": topic, "partition": partition, "offset": offset})
+
+
+# -- keys ------------------------------------------------------------------------
+def _key_store() -> Any:
+    from app.alert_store import Database
+    from app.audit import AuditLog
+    from app.auth import KeyStore
+
+    settings = _settings(quiet=True)
+    db = Database(settings.db_path)
+    return KeyStore(db), AuditLog(db)
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option("--role", help="operator | admin | feed")],
+    name: Annotated[str, typer.Option("--name", help="who or what uses the key")],
+) -> None:
+    """Create an API key; prints {"id","name","role","created_at","key"} once (only its hash is kept)."""
+    from app.auth import ROLES
+
+    if role not in ROLES:
+        raise _usage_error(f"unknown --role {role!r}; one of {', '.join(ROLES)}")
+    if not name.strip():
+        raise _usage_error("--name must not be empty")
+    store, audit = _key_store()
+    record, key = store.create(role=role, name=name, created_by="cli")
+    audit.record(actor="cli", auth="cli", action="keys.create", target=f"key:{record.id}", result_count=1)
+    _out({"id": record.id, "name": record.name, "role": record.role, "created_at": record.created_at, "key": key})
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """One JSON line per key (never the key itself)."""
+    store, _ = _key_store()
+    for k in store.list():
+        _out(dict(k.__dict__))
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key's id (keys list)")]) -> None:
+    """Revoke a key at once; exit 1 when no active key has this id."""
+    store, audit = _key_store()
+    if not store.revoke(key_id):
+        typer.echo(f"error: no active key {key_id!r}", err=True)
+        raise typer.Exit(code=1)
+    audit.record(actor="cli", auth="cli", action="keys.revoke", target=f"key:{key_id}", result_count=1)
+    _out({"id": key_id, "revoked": True})
 
 
 def main() -> None:

@@ -13,10 +13,14 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from typing import Protocol
+
+from aiokafka import AIOKafkaProducer
 
 from app import metrics
 from app.kafka_utils import broker_answers
 from app.settings import Settings
+from app.suppression import SuppressionConsumer, SuppressionSet
 from app.topics import ensure_topics
 from app.watchlist_state import WatchlistStore
 from app.worker import ScreeningWorker
@@ -35,6 +39,53 @@ class Readiness:
     checks: dict[str, bool] = field(default_factory=dict)
 
 
+class RecordSink(Protocol):
+    """Where the operator API produces records (dispositions, watchlist entries, raw messages)."""
+
+    async def send(self, topic: str, *, key: bytes | None, value: bytes | None,
+                   headers: list[tuple[str, bytes]] | None = None) -> tuple[int, int]:
+        """Produce one record and wait for the broker's acknowledgement; returns
+        ``(partition, offset)``. Raises aiokafka's KafkaError when the broker refuses."""
+        ...
+
+
+class KafkaRecordSink:
+    """One long-lived idempotent producer (``acks=all``), started on first use and
+    stopped with the service."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    async def _get(self) -> AIOKafkaProducer:
+        async with self._lock:
+            if self._producer is None:
+                producer = AIOKafkaProducer(enable_idempotence=True, acks="all",
+                                            **self.settings.kafka_common())  # type: ignore[arg-type]
+                try:
+                    await producer.start()
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        await producer.stop()
+                    raise
+                self._producer = producer
+            return self._producer
+
+    async def send(self, topic: str, *, key: bytes | None, value: bytes | None,
+                   headers: list[tuple[str, bytes]] | None = None) -> tuple[int, int]:
+        producer = await self._get()
+        md = await producer.send_and_wait(topic, value=value, key=key, headers=headers)
+        return md.partition, md.offset
+
+    async def stop(self) -> None:
+        async with self._lock:
+            if self._producer is not None:
+                with contextlib.suppress(Exception):
+                    await self._producer.stop()
+                self._producer = None
+
+
 class Service:
     """The screening service: one watchlist store and one screening worker."""
 
@@ -42,6 +93,10 @@ class Service:
         self.settings = settings
         self.store = WatchlistStore(settings)
         self.worker = ScreeningWorker(settings, self.store)
+        self.suppressions = SuppressionSet(expiry_days=settings.suppression_expiry_days)
+        self.worker.suppress = self.suppressions.filter
+        self.worker.suppress_ready = self.suppressions.loaded.is_set
+        self.producer: RecordSink = KafkaRecordSink(settings)
         self.topics_ready = False
         self.broker_error: str | None = "not contacted yet"
         self.failure: str | None = None
@@ -91,7 +146,9 @@ class Service:
             await self.probe_broker()
             self._tasks = [asyncio.create_task(self.store.run(), name="watchlist-store"),
                            asyncio.create_task(self.worker.run(), name="screening-worker"),
-                           asyncio.create_task(self._probe_loop(), name="broker-probe")]
+                           asyncio.create_task(self._probe_loop(), name="broker-probe"),
+                           asyncio.create_task(SuppressionConsumer(self.settings, self.suppressions).run(),
+                                               name="suppressions")]
             done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_EXCEPTION)
             for task in done:
                 task.result()
@@ -107,6 +164,8 @@ class Service:
             for task in self._tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+            if isinstance(self.producer, KafkaRecordSink):
+                await self.producer.stop()
 
     def readiness(self) -> Readiness:
         """Ready when the broker answers, the watchlists are loaded (and not empty, unless

@@ -101,6 +101,28 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
 
+    # Operator API (issue 8)
+    db_path: str = Field(default="./apis-matcher.db",
+                         description="SQLite database of the operator API: alerts, API keys, audit trail")
+    api_bootstrap_admin_key: SecretStr | None = Field(
+        default=None, description="secret: an admin API key accepted as is, so a fresh deployment is usable")
+    metrics_require_auth: bool = Field(default=False, description="/metrics needs a credential (any role)")
+    jwt_issuer: str | None = Field(default=None, description="expected 'iss' of OAuth2 bearer JWTs")
+    jwt_audience: str | None = Field(default=None, description="expected 'aud' of OAuth2 bearer JWTs")
+    jwt_verification_key: SecretStr | None = Field(
+        default=None, description="PEM public key (RS*/ES*/EdDSA) or shared secret (HS*) verifying bearer JWTs")
+    jwt_jwks_file: str | None = Field(default=None, description="JWKS file (JSON) of the identity provider's keys")
+    jwt_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"],
+                                      description="accepted JWT signature algorithms")
+    jwt_roles_claim: str = Field(default="roles", description="claim holding the roles; dotted path allowed")
+    suppression_expiry_days: float = Field(default=365.0, gt=0,
+                                           description="how long a false-positive disposition suppresses a hit")
+    topic_cleared_travellers: str = Field(default="apis-matcher.cleared",
+                                          description="compacted topic of the cleared-travellers list")
+    api_screen_max_travellers: int = Field(default=500, ge=1, description="travellers per POST /v1/screen")
+    api_upload_max_bytes: int = Field(default=200_000_000, ge=1024, description="largest watchlist upload")
+    api_message_max_bytes: int = Field(default=900_000, ge=1024, description="largest raw message accepted")
+
     # Logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["json", "text"] = "json"

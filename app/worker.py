@@ -35,6 +35,7 @@ from app import metrics
 from app.alerts import build_alert, flight_key_of
 from app.kafka_utils import stop_consumer
 from app.settings import Settings
+from app.suppression import SuppressFn
 from app.watchlist_state import Snapshot, WatchlistStore
 from schemas.errors import DecodeError
 from schemas.manifests import ManifestStatus, ManifestTracker
@@ -71,8 +72,14 @@ class Outcome:
     dlq_detail: str | None = None
 
 
-def screen_travellers(travellers: list[Traveller], snapshot: Snapshot, settings: Settings) -> list[Alert]:
-    """Screen one message's travellers in one call; one Alert per traveller with hits."""
+def screen_travellers(travellers: list[Traveller], snapshot: Snapshot, settings: Settings, *,
+                      suppress: SuppressFn | None = None) -> list[Alert]:
+    """Screen one message's travellers in one call; one Alert per traveller with hits.
+
+    ``suppress`` (see :mod:`app.suppression`) drops hits operators already decided were
+    false positives (or of cleared travellers); when other hits remain, the dropped ones
+    are listed under ``"suppressed"`` in the best remaining hit's explanation.
+    """
     persons = [traveller_to_person(t) for t in travellers]
     started = time.perf_counter()
     results = snapshot.screener.screen(persons)
@@ -89,6 +96,13 @@ def screen_travellers(travellers: list[Traveller], snapshot: Snapshot, settings:
             )
             for r in matches
         ]
+        if suppress is not None:
+            hits, dropped = suppress(traveller, hits)
+            if not hits:
+                continue
+            if dropped:
+                best = max(hits, key=lambda h: h.score)
+                best.explanation = {**best.explanation, "suppressed": dropped}
         alerts.append(build_alert(traveller, hits, originator=settings.originator,
                                   releasability=settings.releasability))
     return alerts
@@ -139,6 +153,10 @@ class ScreeningWorker:
         self._unpublishable: tuple[tuple[str, int, int], str] | None = None
         self._single_remaining = 0
         self.stuck_reason: str | None = None
+        self.suppress: SuppressFn | None = None
+        """Hook dropping suppressed hits (the service sets it; see :mod:`app.suppression`)."""
+        self.suppress_ready: Callable[[], bool] | None = None
+        """When set, the worker joins its group only once this returns True (suppressions loaded)."""
 
     @property
     def assignment(self) -> set[TopicPartition]:
@@ -182,6 +200,8 @@ class ScreeningWorker:
                 self.connected = True
                 # Never screen against nothing: join the group only once the index serves.
                 while not self.store.serving(require_entries=s.require_watchlist_entries):
+                    await asyncio.sleep(0.2)
+                while self.suppress_ready is not None and not self.suppress_ready():
                     await asyncio.sleep(0.2)
                 consumer.subscribe(list(self.decoders), listener=_Listener(self))
                 next_overdue_check = time.monotonic() + s.manifest_check_interval_s
@@ -233,7 +253,7 @@ class ScreeningWorker:
                 t.source.topic, t.source.partition, t.source.offset = topic, partition, offset
             for w in t.warnings:
                 metrics.DECODE_WARNINGS.labels(code=w.code).inc()
-        alerts = screen_travellers(travellers, snapshot, self.settings) if travellers else []
+        alerts = screen_travellers(travellers, snapshot, self.settings, suppress=self.suppress) if travellers else []
         return Outcome(alerts=alerts, travellers=len(travellers), messages=list(decoded.messages),
                        flight_key=flight_key_of(travellers))
 

@@ -244,7 +244,12 @@ class Alert(_Record):
 
 
 class Disposition(_Record):
-    """An operator's decision on an alert (``alerts.dispositions``, one per decision)."""
+    """An operator's decision on an alert (``alerts.dispositions``, one per decision).
+
+    ``traveller_identity`` (a stable hash of the traveller's normalised names, date of
+    birth and document numbers) and ``entry_keys`` (``list_id:entry_id`` of the hits
+    decided on) let every worker suppress a ``false_positive`` pair without the alert.
+    """
 
     schema_version: str = SCHEMA_VERSION
     alert_id: str
@@ -252,3 +257,5 @@ class Disposition(_Record):
     operator: str
     reason: str | None = None
     decided_at: datetime
+    traveller_identity: str | None = None
+    entry_keys: list[str] | None = None

@@ -1,0 +1,1 @@
+"""The operator API's routers, one per concern (``/v1/...``)."""
