@@ -3,7 +3,8 @@
 A date is held as ``(year, month, day)`` with ``None`` for the unknown parts; a
 :class:`~matchers.model.DateSpec` becomes a set of such values, a range or an
 approximate year. Results are ``match`` (same date at the coarser precision of the two),
-``partial`` (inside a range or an approximate window), ``mismatch`` (different at a
+``partial`` (inside a range or an approximate window, or a full date with day and
+month exchanged: ``day_month_swapped``), ``mismatch`` (different at a
 known precision) or ``unknown`` (nothing comparable).
 """
 
@@ -81,11 +82,18 @@ def parse_partial_date(value: str | None) -> PartialDate | None:
     return PartialDate(year, month, day)
 
 
+def _day_month_swapped(a: PartialDate, b: PartialDate) -> bool:
+    """Same year, and ``a``'s day and month are ``b``'s month and day (``1971-03-04`` vs
+    ``1971-04-03``): the common DD/MM vs MM/DD entry error."""
+    return a.year == b.year and a.day is not None and a.month != a.day and (a.day, a.month) == (b.month, b.day)
+
+
 @dataclass(frozen=True, slots=True)
 class DobResult:
     """Outcome of one DOB comparison: ``result`` (``match``/``partial``/``mismatch``/
     ``unknown``), ``precision`` of a match (``day``/``month``/``year``) or the kind of
-    partial agreement (``range``/``approximate``), and the values compared (ISO)."""
+    partial agreement (``range``/``approximate``/``day_month_swapped``), and the values
+    compared (ISO)."""
 
     result: str
     precision: str | None
@@ -94,7 +102,7 @@ class DobResult:
 
 
 _RANK = {"match": 3, "partial": 2, "mismatch": 1, "unknown": 0}
-_PREC_RANK = {"day": 3, "month": 2, "year": 1, "range": 0, "approximate": 0, None: 0}
+_PREC_RANK = {"day": 3, "month": 2, "year": 1, "range": 0, "approximate": 0, "day_month_swapped": 0, None: 0}
 
 
 def _spec_text(spec: DateSpec) -> str:
@@ -117,6 +125,8 @@ def _compare_one(query: PartialDate, spec: DateSpec, approximate_years: int) -> 
         prec = PRECISIONS[min(PRECISIONS.index(listed.precision), PRECISIONS.index(query.precision))]
         if listed.truncated(prec) == query.truncated(prec):
             return DobResult("match", prec, q_text, text)
+        if prec == "day" and _day_month_swapped(query, listed):
+            return DobResult("partial", "day_month_swapped", q_text, text)
         return DobResult("mismatch", prec, q_text, text)
     lo = parse_partial_date(spec.from_)
     hi = parse_partial_date(spec.to)

@@ -4,6 +4,7 @@ Keys per normalised token (both sides, every transliteration variant):
 
 * ``T:`` the token, its particle-free core, and the join of each two adjacent tokens
   (``WEI JIE`` → ``WEIJIE``) — finds exact, swapped-order, joined and split forms;
+* ``V:`` the known-spelling-variant group of the core (MOHAMED → MUHAMMAD);
 * ``P:`` the Metaphone key of the core (tokens of 3+ letters) — phonetic variants;
 * ``D:`` the token and every one-letter deletion of it (tokens of 4+ letters) — any single
   edit (substitution, insertion, deletion, transposition) meets on a shared key.
@@ -24,9 +25,9 @@ from itertools import pairwise
 
 import jellyfish
 
-from matchers.normalise import NameVariant, Token
+from matchers.normalise import NameVariant, Token, variant_key
 
-_KEY_FACTOR = {"T": 1.0, "P": 0.6, "D": 0.7}
+_KEY_FACTOR = {"T": 1.0, "V": 0.9, "P": 0.6, "D": 0.7}
 
 
 @lru_cache(maxsize=200_000)
@@ -39,6 +40,9 @@ def phonetic_key(text: str) -> str:
 
 def _token_keys(tok: Token) -> set[str]:
     keys = {"T:" + tok.text, "T:" + tok.core}
+    known = variant_key(tok.core)
+    if known:
+        keys.add("V:" + known)
     ph = phonetic_key(tok.core)
     if ph:
         keys.add("P:" + ph)

@@ -6,7 +6,9 @@ Every name gets one or two *variants* (keys), on both sides of a comparison:
 * ``icao`` — ICAO Doc 9303 part 3 transliteration of the letters it treats specially
   (Ä/Æ→AE, Ö/Ø→OE, Ü→UE, Å→AA, ß→SS, Þ→TH), the rest as ``plain``.
 
-Only names containing such letters get the second variant. Tokens are uppercase ``A–Z``;
+Only names containing such letters get the second variant. Tokens are uppercase ``A–Z``
+(digits inside a word are read as the letters they resemble, ``SECH1N`` → ``SECHIN``;
+words of digits only are dropped);
 apostrophes are dropped (O'DWYER → ODWYER), hyphens and other separators split tokens,
 titles (MR, MRS, DR…) are removed, and name particles (AL, EL, BIN, ABU, DE, VAN…) are
 joined to the token that follows (AL QAIDI → ALQAIDI) so joined and split forms meet;
@@ -61,6 +63,68 @@ PARTICLES = frozenset(
 Dutch and German particles). ``LE``/``LA``/``DU``/``DI`` are left out on purpose: they are
 common surnames (Vietnamese LE, Chinese DU) as well as particles."""
 
+_VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
+    (
+        "MUHAMMAD",
+        "MOHAMMED",
+        "MOHAMMAD",
+        "MOHAMED",
+        "MOHAMAD",
+        "MUHAMMED",
+        "MUHAMAD",
+        "MUHAMMET",
+        "MEHMET",
+        "MOHAMMET",
+        "MOHAMET",
+        "MOUHAMED",
+        "MOUHAMMAD",
+        "MAHOMED",
+        "MOHD",
+    ),
+    ("AHMAD", "AHMED", "AHMET", "ACHMAD", "ACHMED"),
+    ("HUSAYN", "HUSSEIN", "HUSSAIN", "HUSAIN", "HOSSEIN", "HOSEIN", "HUSEYIN", "HUSEIN"),
+    ("HASAN", "HASSAN", "HASSANE"),
+    ("MAHMUD", "MAHMOUD", "MAHMOOD"),
+    ("YUSUF", "YOUSUF", "YOUSSEF", "YOUSEF", "YUSSUF", "YOUSOF", "YUSOF", "YOUSSOUF"),
+    ("ABDULLAH", "ABDALLAH", "ABDULLA", "ABDALLA", "ABDOULLAH", "ABDELLAH"),
+    ("ABDULRAHMAN", "ABDELRAHMAN", "ABDERRAHMANE", "ABDERRAHMAN", "ABDURRAHMAN", "ABDALRAHMAN", "ABDURAHMAN"),
+    ("UMAR", "OMAR", "OMER"),
+    ("UTHMAN", "OSMAN", "USMAN", "OTHMAN"),
+    ("MUSTAFA", "MUSTAPHA", "MOSTAFA", "MOUSTAFA"),
+    ("IBRAHIM", "IBRAHEEM", "EBRAHIM", "IBRAGIM"),
+    ("KHALID", "KHALED", "KHALEED"),
+    ("SAID", "SAEED", "SAIID", "SAEID"),
+    ("HAMID", "HAMED", "HAMEED"),
+    ("RASHID", "RASHEED", "RACHID"),
+    ("MAJID", "MAJEED", "MADJID"),
+    ("YAHYA", "YAHIA", "YAHIYA"),
+    ("ISMAIL", "ISMAEL", "ISMAIEL"),
+    ("JAMAL", "GAMAL", "DJAMAL"),
+    ("JAFAR", "JAAFAR", "JAFFAR"),
+    ("SULAYMAN", "SULEIMAN", "SULAIMAN", "SOLIMAN", "SULEYMAN"),
+    ("AISHA", "AYESHA", "AICHA", "AYSHA"),
+    ("ALEKSANDR", "ALEXANDER", "ALEXANDR", "ALEKSANDER"),
+    ("DMITRIY", "DMITRY", "DMITRI", "DMITRII", "DMITRIJ"),
+    ("SERGEY", "SERGEI", "SERGUEI", "SERGEJ"),
+    ("YURIY", "YURI", "IURII", "YURII", "JURIJ"),
+    ("ALEKSEY", "ALEXEI", "ALEKSEI", "ALEXEY", "ALEKSEJ"),
+    ("NIKOLAY", "NIKOLAI", "NIKOLAJ"),
+    ("ANDREY", "ANDREI", "ANDREJ"),
+    ("YEVGENIY", "EVGENY", "YEVGENY", "EVGENIY", "EVGENII"),
+)
+KNOWN_VARIANTS: dict[str, str] = {form: group[0] for group in _VARIANT_GROUPS for form in group}
+"""Curated spelling variants of frequent given names across romanisations (Arabic,
+Persian, Turkish, Russian): ``form → group key``. Forms in one group are the same name;
+the table is small on purpose (a few frequent names whose variants are more than one
+edit apart), so it never joins names that merely look alike."""
+
+
+def variant_key(token: str) -> str | None:
+    """The :data:`KNOWN_VARIANTS` group of an ``A–Z`` token (``MOHAMED`` →
+    ``MUHAMMAD``), ``None`` when it is not listed."""
+    return KNOWN_VARIANTS.get(token)
+
+
 _ICAO_TABLE = {
     "ä": "ae",
     "æ": "ae",
@@ -88,6 +152,8 @@ _PLAIN_TABLE = {
 _ICAO_TRIGGERS = frozenset("äæöøüåßþ")
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4\u2032]")
 _NON_LETTER = re.compile(r"[^A-Z]+")
+_ALNUM_WORD = re.compile(r"[A-Z0-9]+")
+_DIGIT_LOOKALIKE = str.maketrans({"0": "O", "1": "I", "3": "E", "4": "A", "5": "S", "6": "G", "8": "B", "9": "G"})
 _DOC_SPLIT = re.compile(r"[,;/\r\n]+")
 _DOC_KEEP = re.compile(r"[^A-Z0-9]+")
 
@@ -126,8 +192,17 @@ class Token:
     field: str
 
 
+def _unmix_digits(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if word.isalpha() or word.isdigit():
+        return word
+    return word.translate(_DIGIT_LOOKALIKE)
+
+
 def _split_tokens(text: str) -> list[str]:
     text = _APOSTROPHES.sub("", text.upper())
+    # digits inside a word are OCR/keying look-alikes of letters (SECH1N → SECHIN)
+    text = _ALNUM_WORD.sub(_unmix_digits, text)
     return [t for t in _NON_LETTER.split(text) if t]
 
 
@@ -146,6 +221,21 @@ def _join_particles(raw: list[str], field: str) -> list[Token]:
 def _drop_titles(raw: list[str]) -> list[str]:
     kept = [t for t in raw if t not in TITLES]
     return kept if kept else raw
+
+
+def _move_trailing_particles(fields: list[tuple[str, list[str]]]) -> None:
+    """Given names ending in particles (``MOHAMMED AL`` + surname ``GHABRA``: a name split
+    at its last space; given name ``ABU`` + surname ``RUSDAN``) hand them to the surname,
+    which is written after them (→ ``ALGHABRA``, ``ABURUSDAN``), so the particle joins as
+    it does in the unsplit name."""
+    by_field = dict(fields)
+    given, surname = by_field.get("g"), by_field.get("s")
+    if not given or not surname:
+        return
+    moved: list[str] = []
+    while given and given[-1] in PARTICLES:
+        moved.insert(0, given.pop())
+    surname[:0] = moved
 
 
 @lru_cache(maxsize=200_000)
@@ -194,12 +284,14 @@ def name_variants(
         structured = False
     else:
         return ()
-    rules: dict[str, list[Token]] = {}
+    raw_by_rule: dict[str, list[tuple[str, list[str]]]] = {}
     for field_code, value in parts:
         for rule, folded in _variants_of(value):
-            raw = _drop_titles(_split_tokens(folded))
-            rules.setdefault(rule, [])
-            rules[rule].extend(_join_particles(raw, field_code))
+            raw_by_rule.setdefault(rule, []).append((field_code, _drop_titles(_split_tokens(folded))))
+    rules: dict[str, list[Token]] = {}
+    for rule, fields in raw_by_rule.items():
+        _move_trailing_particles(fields)
+        rules[rule] = [tok for field_code, raw in fields for tok in _join_particles(raw, field_code)]
     plain_tokens = rules.get("plain", [])
     variants = []
     for rule in ("plain", "icao"):

@@ -26,6 +26,7 @@ from matchers.normalise import (
     lookalike_document_number,
     normalise_country,
     normalise_gender,
+    variant_key,
 )
 
 MATCH, PARTIAL, MISMATCH, UNKNOWN = "match", "partial", "mismatch", "unknown"
@@ -59,14 +60,18 @@ class Feature:
 def string_similarity(a: str, b: str) -> tuple[float, str]:
     """Similarity 0.0–1.0 of two normalised ``A–Z`` strings and the rule that gave it.
 
-    ``exact`` 1.0; one-letter initial vs a name starting with it ``initial`` 0.9; tokens
-    of 1–2 letters otherwise strict (0.0); one edit (OSA: substitution, insertion,
-    deletion, adjacent transposition) ``edit`` 0.85 — also for 3–4 letter names
-    (JON/JOHN, field case 10); two edits in names of 6+ letters ``edit`` up to 0.8; equal
-    Metaphone key with the same first letter ``phonetic`` 0.8; else 0.0.
+    ``exact`` 1.0; two spellings of one name in :data:`matchers.normalise.KNOWN_VARIANTS`
+    (MOHAMMED/MUHAMMAD) ``known_variant`` 0.95; one-letter initial vs a name starting
+    with it ``initial`` 0.9; tokens of 1–2 letters otherwise strict (0.0); one edit (OSA:
+    substitution, insertion, deletion, adjacent transposition) ``edit`` 0.85 — also for
+    3–4 letter names (JON/JOHN, field case 10); two edits in names of 6+ letters ``edit``
+    up to 0.8; equal Metaphone key with the same first letter ``phonetic`` 0.8; else 0.0.
     """
     if a == b:
         return 1.0, "exact"
+    ka = variant_key(a)
+    if ka is not None and ka == variant_key(b):
+        return 0.95, "known_variant"
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
         if (la == 1 and b.startswith(a)) or (lb == 1 and a.startswith(b)):
@@ -113,6 +118,9 @@ def _units(tokens: Sequence[Token]) -> list[_Unit]:
     return units
 
 
+_Option = tuple[float, int, int, _Unit, _Unit, str]
+
+
 @dataclass
 class NameScore:
     """Result of aligning a query name with a listed name: ``score`` 0.0–1.0 (0.0 and
@@ -150,30 +158,35 @@ def score_name(
 ) -> NameScore:
     """Order-insensitive alignment of two normalised names.
 
-    Token pairs (and a token against two adjacent tokens joined, for lost spaces) are
-    aligned greedily by similarity. The score is the weighted mean similarity of the
-    aligned pairs, where the denominator also carries a small penalty per listed token
-    absent from the query (``absent_penalty``), a large one per listed token contradicted
-    by a different query token (``contradicted_penalty``, ``surname_contradicted_penalty``
-    for a structured surname) and one per extra query token (``extra_penalty``).
-    Weights (0.3–1.0, rarity in the index) are per token. Fewer than two full tokens in
-    common caps the score at ``single_token_cap`` (a shared common first name alone
+    Token pairs (and a token against two adjacent tokens joined, for lost spaces; two
+    joined pairs only when they differ by an edit, TONG HU vs TONG HO) are aligned
+    greedily by similarity, and once more with joined units first when there are any
+    (AEBDUL RAHMAN vs ABDULRAHMAN); the better of the two alignments counts. The score
+    is the weighted mean similarity of the aligned pairs, where the denominator also
+    carries a small penalty per listed token absent from the query (``absent_penalty``),
+    a large one per listed token contradicted by a different query token
+    (``contradicted_penalty``, ``surname_contradicted_penalty`` for a structured surname)
+    and one per extra query token (``extra_penalty``). Weights (0.3–1.0, rarity in the
+    index) are per token. Fewer than two full tokens in common (a joined pair counts its
+    two tokens) caps the score at ``single_token_cap`` (a shared common first name alone
     never alerts) unless both names are a single token. A surname/given swap between
     structured names costs ``swap_penalty`` and is reported as ``order_swapped``.
     """
     qt, ct = query.tokens, candidate.tokens
     if not qt or not ct:
         return NameScore(0.0, UNKNOWN, reasons=["uncomparable_name"])
-    options: list[tuple[float, int, int, _Unit, _Unit, str]] = []
+    options: list[_Option] = []
     for qu in _units(qt):
         for cu in _units(ct):
-            if len(qu.idx) == 2 and len(cu.idx) == 2:
-                continue
             if len(qu.idx) == 1 and len(cu.idx) == 1:
                 sim, rule = token_similarity(qt[qu.idx[0]], ct[cu.idx[0]])
             else:
                 sim, rule = string_similarity(qu.text, cu.text)
                 if rule in ("initial", "none"):
+                    continue
+                if len(qu.idx) == 2 and len(cu.idx) == 2 and rule != "edit":
+                    # two joined pairs only for an edit spanning a short syllable
+                    # (TONG HU vs TONG HO); equal pairs align token by token
                     continue
                 rule = "tokens_joined" if rule == "exact" else "tokens_joined_" + rule
             if sim < config.token_min_similarity:
@@ -181,6 +194,26 @@ def score_name(
             same_field = int(qu.fields[0] == cu.fields[0])
             options.append((sim, len(qu.idx) + len(cu.idx), same_field, qu, cu, rule))
     options.sort(key=lambda o: (-o[0], -o[1], -o[2]))
+    best = _align(query, candidate, options, query_weights, candidate_weights, config)
+    if any(o[1] > 2 for o in options):
+        # a lost or added space (AEBDUL RAHMAN vs ABDULRAHMAN, YU ORO vs YU RO): greedy
+        # by similarity may spend a token on a weaker single pair; try joins first too
+        joined_first = sorted(options, key=lambda o: (-(o[1] > 2), -o[0], -o[2]))
+        other = _align(query, candidate, joined_first, query_weights, candidate_weights, config)
+        if other.score > best.score:
+            best = other
+    return best
+
+
+def _align(
+    query: NameVariant,
+    candidate: NameVariant,
+    options: Sequence[_Option],
+    query_weights: Sequence[float],
+    candidate_weights: Sequence[float],
+    config: MatchConfig,
+) -> NameScore:
+    qt, ct = query.tokens, candidate.tokens
     used_q: set[int] = set()
     used_c: set[int] = set()
     pairs: list[dict[str, Any]] = []
@@ -199,7 +232,8 @@ def score_name(
         total += sim * w
         weight += w
         if rule != "initial":
-            full_matches += len(cu.idx)
+            # a joined pair (ABU RUSDAN = ABURUSDAN) carries both of its tokens
+            full_matches += max(len(qu.idx), len(cu.idx))
         rules.add(rule)
         for qf in qu.fields:
             for cf in cu.fields:
@@ -243,7 +277,7 @@ def score_name(
         reasons.append("exact_after_normalisation")
     if any(r.startswith("tokens_joined") for r in rules):
         reasons.append("tokens_joined")
-    for r in ("particle_dropped", "edit", "phonetic", "initial"):
+    for r in ("particle_dropped", "known_variant", "edit", "phonetic", "initial"):
         if r in rules:
             reasons.append(
                 {"edit": "spelling_variant", "phonetic": "phonetic_match", "initial": "initial_matched"}.get(r, r)
