@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -111,10 +112,19 @@ class Database:
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
             if self.path != ":memory:":
-                Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+                path = Path(self.path).expanduser()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # Alerts hold personal data and key hashes: owner-only, also for the WAL files.
+                path.touch(mode=0o600, exist_ok=True)
+                path.chmod(0o600)
+                old_umask = os.umask(0o077)
+            try:
+                conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+            finally:
+                if self.path != ":memory:":
+                    os.umask(old_umask)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             for script in self._schemas:
                 conn.executescript(script)

@@ -9,23 +9,30 @@ from schemas.records import Alert, Hit, Traveller
 
 
 def alert_id(traveller: Traveller) -> str:
-    """A deterministic alert id: SHA-256 over the source message's identity and the
-    traveller's id, so a redelivered or resent message never makes a second alert.
+    """A deterministic alert id, so a redelivered or resent message never makes a
+    second alert: SHA-256 over the source message's identity and the traveller.
 
-    PAXLST identity: sender (UNB 0004), interchange reference (UNB 0020), message
-    reference (UNH 0062), part number; PNRGOV: record locator and push (interchange and
-    message reference). Returns ``"ALR-"`` + 32 hex digits.
+    PAXLST: sender (UNB 0004), interchange reference (UNB 0020), message reference (UNH
+    0062), part number, traveller id. PNRGOV (a PNR is pushed several times, each push a
+    new interchange): sender, record locator (RCI), the pushed flight (carrier, number,
+    date) and the traveller's name, so every push of the same PNR for the same flight
+    updates one alert per traveller. Returns ``"ALR-"`` + 32 hex digits.
     """
     src = traveller.source
-    parts = [
-        src.format if src else "",
-        (src.sender or "") if src else "",
-        (src.interchange_ref or "") if src else "",
-        (src.message_ref or "") if src else "",
-        str(src.part_number or "") if src else "",
-        (src.record_locator or "") if src else "",
-        traveller.traveller_id,
-    ]
+    if src is not None and src.format == "PNRGOV" and src.record_locator:
+        parts = ["PNRGOV", src.sender or "", src.record_locator, flight_key_of([traveller]) or "",
+                 " ".join((traveller.surname or "", traveller.given_names or "", traveller.full_name or "")).upper(),
+                 traveller.role]
+    else:
+        parts = [
+            src.format if src else "",
+            (src.sender or "") if src else "",
+            (src.interchange_ref or "") if src else "",
+            (src.message_ref or "") if src else "",
+            str(src.part_number or "") if src else "",
+            (src.record_locator or "") if src else "",
+            traveller.traveller_id,
+        ]
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
     return f"ALR-{digest[:32]}"
 

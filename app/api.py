@@ -96,6 +96,17 @@ def create_app(service: Service | None = None, *, exit_on_failure: bool = False,
     problem_details.install(app)
 
     @app.middleware("http")
+    async def limit_json_bodies(request: Request, call_next: Any) -> Any:
+        # JSON bodies are parsed whole: refuse oversized ones before reading them.
+        length = request.headers.get("content-length")
+        is_json = (request.headers.get("content-type") or "").startswith("application/json")
+        if is_json and length and length.isdigit() and int(length) > settings.api_max_json_bytes:
+            return problem_details.problem_response(
+                request, status=413, code="payload_too_large", title="Payload Too Large",
+                detail=f"JSON bodies are limited to {settings.api_max_json_bytes} bytes")
+        return await call_next(request)
+
+    @app.middleware("http")
     async def authenticate_first(request: Request, call_next: Any) -> Any:
         # Credentials are checked before routing and body parsing: without a valid
         # credential nothing under /v1 answers anything but 401 (no validation errors).

@@ -94,11 +94,15 @@ def _read_list(path: Path, fmt: str, list_id: str | None) -> Any:
 
 
 def _summary(res: Any) -> dict[str, Any]:
-    """``watchlist inspect``'s object, with at most MAX_ERRORS_SHOWN row errors listed
-    (``errors_total`` counts them all)."""
+    """``watchlist inspect``'s object (DESIGN.md) plus ``warnings``; at most
+    MAX_ERRORS_SHOWN row errors and warnings are listed (``*_total`` counts them all)."""
     summary: dict[str, Any] = res.summary()
     summary["errors_total"] = len(summary["errors"])
     summary["errors"] = summary["errors"][:MAX_ERRORS_SHOWN]
+    # Values dropped from entries that were kept (future or unreadable birth dates, empty
+    # document numbers, unknown countries), with their line.
+    summary["warnings_total"] = len(res.warnings)
+    summary["warnings"] = [{"line": w.line, "warning": w.error} for w in res.warnings[:MAX_ERRORS_SHOWN]]
     return summary
 
 
@@ -153,6 +157,22 @@ def _sniff(data: bytes) -> str:
     return "paxlst" if looks_like_paxlst(data) else "unknown"
 
 
+def _try_both(data: bytes) -> str:
+    """For input whose headers do not say (no UNH, say): the format whose decoder
+    recovers travellers, as the stream's decoders would; ``unknown`` when neither does."""
+    from schemas.errors import DecodeError
+    from schemas.paxlst import decode_paxlst
+    from schemas.pnrgov import decode_pnrgov
+
+    for kind, decode in (("paxlst", decode_paxlst), ("pnrgov", decode_pnrgov)):
+        try:
+            if decode(data).travellers:
+                return kind
+        except DecodeError:
+            continue
+    return "unknown"
+
+
 @app.command()
 def parse(
     files: Annotated[list[Path], typer.Argument(help="raw EDIFACT message files")],
@@ -168,6 +188,8 @@ def parse(
     for path in files:
         data = path.read_bytes()
         kind = fmt.value if fmt is not ParseFormat.auto else _sniff(data)
+        if kind == "unknown":
+            kind = _try_both(data)
         record: dict[str, Any] = {"file": str(path), "format": kind.upper(), "messages": [], "travellers": [],
                                   "warnings": [], "errors": []}
         if kind in ("paxlst", "pnrgov"):

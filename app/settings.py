@@ -120,6 +120,7 @@ class Settings(BaseSettings):
     topic_cleared_travellers: str = Field(default="apis-matcher.cleared",
                                           description="compacted topic of the cleared-travellers list")
     api_screen_max_travellers: int = Field(default=500, ge=1, description="travellers per POST /v1/screen")
+    api_max_json_bytes: int = Field(default=5_000_000, ge=1024, description="largest JSON request body accepted")
     api_upload_max_bytes: int = Field(default=200_000_000, ge=1024, description="largest watchlist upload")
     api_message_max_bytes: int = Field(default=900_000, ge=1024, description="largest raw message accepted")
 

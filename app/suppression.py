@@ -21,7 +21,6 @@ feeds it from the topics.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import re
@@ -32,8 +31,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
 from prometheus_client import Counter, Gauge
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from unidecode import unidecode
@@ -188,22 +185,6 @@ class SuppressionSet:
         return kept, notes
 
 
-async def ensure_cleared_topic(settings: Settings) -> None:
-    """Create the compacted cleared-travellers topic when it does not exist."""
-    admin = AIOKafkaAdminClient(**settings.kafka_common())  # type: ignore[arg-type]
-    try:
-        await admin.start()
-        if settings.topic_cleared_travellers in set(await admin.list_topics()):
-            return
-        with contextlib.suppress(TopicAlreadyExistsError):
-            await admin.create_topics([NewTopic(name=settings.topic_cleared_travellers,
-                                                num_partitions=settings.topic_partitions,
-                                                replication_factor=settings.topic_replication_factor,
-                                                topic_configs={"cleanup.policy": "compact"})])
-    finally:
-        await admin.close()
-
-
 class SuppressionConsumer:
     """Feeds a :class:`SuppressionSet` from ``alerts.dispositions`` and the cleared-travellers
     topic, read from the beginning without a consumer group (every worker holds all of
@@ -238,8 +219,6 @@ class SuppressionConsumer:
 
     async def _consume(self) -> None:
         s = self.settings
-        if s.create_topics:
-            await ensure_cleared_topic(s)
         consumer = AIOKafkaConsumer(group_id=None, enable_auto_commit=False, auto_offset_reset="earliest",
                                     isolation_level="read_committed", **s.kafka_common())  # type: ignore[arg-type]
         try:

@@ -37,6 +37,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         TopicSpec(settings.topic_alerts_bilateral, "delete", long_retention),
         TopicSpec(settings.topic_alerts_dispositions, "delete", long_retention),
         TopicSpec(settings.topic_dlq, "delete", long_retention),
+        TopicSpec(settings.topic_cleared_travellers, "compact", {}),
     ]
 
 

@@ -12,7 +12,7 @@ import calendar
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
 
@@ -41,7 +41,21 @@ def _real_date(value: str | None) -> str | None:
     return value
 
 
+UNKNOWN_VALUES = frozenset({"", "NONE", "NULL", "UNKNOWN", "UNK", "N/A", "NA", "XX", "00", "-"})
+"""Values senders and lists use for "not known" (field case 13): read as absent."""
+
+
+def _unknown_as_none(value: object) -> object:
+    if isinstance(value, str) and value.strip().upper() in UNKNOWN_VALUES:
+        return None
+    return value
+
+
 PartialDate = Annotated[str, Field(pattern=PARTIAL_DATE_PATTERN), AfterValidator(_real_date)]
+"""A checked ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` string."""
+
+OptionalDate = Annotated[PartialDate | None, BeforeValidator(_unknown_as_none)]
+"""A :data:`PartialDate`, or None; blank and "unknown" markers (:data:`UNKNOWN_VALUES`) read as None."""
 """A checked ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` string."""
 
 
@@ -63,7 +77,7 @@ class Document(_Record):
     type: str | None = None
     number: str
     issuing_country: str | None = None
-    expiry_date: PartialDate | None = None
+    expiry_date: OptionalDate = None
 
 
 class Flight(_Record):
@@ -131,7 +145,7 @@ class Traveller(_Record):
     given_names: str | None = None
     full_name: str | None = None
     gender: Gender | None = None
-    date_of_birth: PartialDate | None = None
+    date_of_birth: OptionalDate = None
     nationality: str | None = None
     country_of_residence: str | None = None
     place_of_birth: str | None = None
@@ -168,9 +182,9 @@ class EntryDate(_Record):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    date: PartialDate | None = None
-    from_: PartialDate | None = Field(default=None, alias="from")
-    to: PartialDate | None = None
+    date: OptionalDate = None
+    from_: OptionalDate = Field(default=None, alias="from")
+    to: OptionalDate = None
     approximate: bool = False
 
 

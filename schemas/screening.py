@@ -8,10 +8,21 @@ document number fields are split (field case 17).
 
 from __future__ import annotations
 
+from datetime import date
+
 from matchers import DateSpec, DocumentKey, MatchResult, Person, PersonName
 from matchers.normalise import split_document_numbers
 from schemas.countries import to_alpha3
 from schemas.records import Document, Hit, Traveller, WatchlistEntry
+
+
+def in_future(value: str | None, today: date | None = None) -> bool:
+    """True when a (full or partial) ISO date lies wholly after ``today``: a birth date
+    that cannot be right, read as unknown rather than as evidence against a match."""
+    if not value:
+        return False
+    today = today or date.today()
+    return value > today.isoformat()[: len(value)]
 
 
 def _documents(docs: list[Document]) -> tuple[DocumentKey, ...]:
@@ -39,7 +50,7 @@ def traveller_to_person(t: Traveller) -> Person:
     return Person(
         key=t.traveller_id,
         names=(PersonName(full_name=t.full_name, surname=t.surname, given_names=t.given_names),),
-        dates_of_birth=(DateSpec(date=t.date_of_birth),) if t.date_of_birth else (),
+        dates_of_birth=(DateSpec(date=t.date_of_birth),) if t.date_of_birth and not in_future(t.date_of_birth) else (),
         nationalities=_countries([t.nationality] if t.nationality else []),
         genders=(t.gender,) if t.gender else (),
         documents=_documents(t.documents),
@@ -58,7 +69,9 @@ def entry_to_person(e: WatchlistEntry) -> Person:
             for n in e.names
         ),
         dates_of_birth=tuple(
-            DateSpec(date=d.date, from_=d.from_, to=d.to, approximate=d.approximate) for d in e.dates_of_birth
+            DateSpec(date=d.date, from_=d.from_, to=d.to, approximate=d.approximate)
+            for d in e.dates_of_birth
+            if not in_future(d.date or d.from_)
         ),
         nationalities=_countries(e.nationalities + e.citizenships),
         genders=tuple(e.genders),

@@ -13,14 +13,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from app.alert_store import AlertStore, Database
 from app.audit import AuditLog
 from app.auth import Authenticator, AuthError, KeyStore, Principal
-from app.routers.problems import Forbidden, Unauthorized, Unavailable
+from app.routers.problems import Forbidden, PayloadTooLarge, Unauthorized, Unavailable
 from app.service import Service
 from app.settings import Settings
 from app.watchlist_state import Snapshot
@@ -69,6 +69,8 @@ class ApiContext:
         try:
             return await asyncio.wait_for(service.producer.send(topic, key=key, value=value, headers=headers),
                                           self.settings.kafka_request_timeout_ms / 1000)
+        except MessageSizeTooLargeError as exc:  # retrying cannot help
+            raise PayloadTooLarge("the record is larger than the broker accepts") from exc
         except (KafkaError, TimeoutError, OSError) as exc:
             raise Unavailable(f"the broker did not acknowledge the record: {type(exc).__name__}",
                               headers={"Retry-After": "5"}) from exc

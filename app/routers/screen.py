@@ -47,12 +47,13 @@ class ScreenResponse(BaseModel):
     index_entries: int
 
 
-def _screen(snapshot: Snapshot, travellers: list[Traveller], threshold: float | None) -> list[ScreenResult]:
+def _screen(snapshot: Snapshot, travellers: list[Traveller], threshold: float | None,
+            default_owner: str | None) -> list[ScreenResult]:
     results = snapshot.screener.screen([traveller_to_person(t) for t in travellers], threshold=threshold)
     out = []
     for t, matches in zip(travellers, results, strict=True):
         hits = [result_to_hit(r, list_version=snapshot.list_version(r.list_id, r.entry_id),
-                              list_owner=snapshot.list_owner(r.list_id, None)) for r in matches]
+                              list_owner=snapshot.list_owner(r.list_id, default_owner)) for r in matches]
         out.append(ScreenResult(traveller_id=t.traveller_id, hits=sorted(hits, key=lambda h: h.score, reverse=True)))
     return out
 
@@ -73,7 +74,8 @@ async def screen(body: ScreenRequest, ctx: Context, who: Operator) -> ScreenResp
         raise Unprocessable("every traveller needs a name (surname, given_names or full_name)",
                             traveller_ids=nameless[:20])
     snapshot = ctx.snapshot()
-    results = await asyncio.to_thread(_screen, snapshot, body.travellers, body.threshold)
+    owner = ctx.settings.default_list_owner or ctx.settings.originator
+    results = await asyncio.to_thread(_screen, snapshot, body.travellers, body.threshold, owner)
     hits = sum(len(r.hits) for r in results)
     await ctx.audit_event(who, "screen", target=f"{len(body.travellers)} travellers", result_count=hits)
     return ScreenResponse(results=results, index_built_at=datetime.fromtimestamp(snapshot.built_at, UTC),

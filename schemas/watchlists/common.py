@@ -345,7 +345,8 @@ _MONTH_NAMES = {
 _APPROX = re.compile(r"^(?:approximately|approx\.?|circa|ca\.?|c\.|about|around|~)\s*", re.I)
 _HIJRI = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*\((?:hijri|islamic)[^)]*\)$", re.I)
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DMY2 = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{2})$")
 _MY = re.compile(r"^(\d{1,2})[/.](\d{4})$")
 _YEAR_RANGE = re.compile(r"^(\d{4})\s*(?:\.\.|-|–|to)\s*(\d{4})$")
 _YEAR_LIST = re.compile(r"^\d{4}(?:\s*(?:,|;|\bor\b)\s*\d{4})+$")
@@ -396,7 +397,9 @@ def parse_dob(raw: str | None, *, day_first: bool | None = None, today: date | N
     ========================== ===========================================================
     ``1971-03-22`` ``1971-03``  ISO, full or partial; ``1971-00-00`` → ``1971`` (zeros =
     ``1971``                    unknown)
-    ``22/03/1971`` ``22.03.1971`` day first (lists use D/M/Y); ``00.03.1971`` → ``1971-03``
+    ``22/03/1971`` ``22.03.1971`` day first (lists use D/M/Y); ``00.03.1971`` → ``1971-03``;
+    ``22-03-1971`` ``16-07-68``  also with ``-``; a two-digit year takes the latest century
+                                that is not in the future (case 06: ``68`` → 1968)
     ``03/1971``                 month precision
     ``1969, 1971``              several candidate years → one ``EntryDate`` each
     ``1970-1973`` ``1970..1973`` year range → ``{from, to}``
@@ -426,6 +429,11 @@ def parse_dob(raw: str | None, *, day_first: bool | None = None, today: date | N
     if stripped != text:
         approximate = True
         text = stripped
+    if m := _DMY2.match(text):
+        # Two-digit year (field case 06): the latest century that is not in the future.
+        yy = int(m.group(5))
+        year = 2000 + yy if 2000 + yy <= (today or date.today()).year else 1900 + yy
+        text = f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(4)}{year}"
     dates = _parse_dob_body(text, approximate, day_first)
     limit = (today or date.today()).isoformat()
     for d in dates:

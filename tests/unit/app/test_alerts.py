@@ -32,3 +32,21 @@ def test_build_alert_orders_hits_best_first() -> None:
 def test_build_alert_needs_a_hit() -> None:
     with pytest.raises(ValueError):
         build_alert(traveller(), [], originator="XX", releasability="bilateral")
+
+
+def pnr_traveller(interchange: str, position: int) -> Traveller:
+    from schemas.records import Flight
+
+    return Traveller(traveller_id=f"LQ4MZT-{position}", surname="LINDQVIST", given_names="ASTRID",
+                     source=Source(format="PNRGOV", interchange_ref=interchange, message_ref=interchange, sender="ZZ",
+                                   record_locator="LQ4MZT",
+                                   flight=Flight(carrier="ZZ", number="0421", scheduled_departure="2026-11-29T10:15")))
+
+
+def test_a_resent_pnr_push_keeps_its_alert_id() -> None:
+    # A PNR is pushed again (new interchange), even with the traveller at another position.
+    assert alert_id(pnr_traveller("R0002", 1)) == alert_id(pnr_traveller("R0002B", 2))
+    other_flight = pnr_traveller("R0002", 1)
+    assert other_flight.source is not None and other_flight.source.flight is not None
+    other_flight.source.flight.number = "0422"
+    assert alert_id(other_flight) != alert_id(pnr_traveller("R0002", 1))

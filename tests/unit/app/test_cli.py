@@ -90,3 +90,14 @@ def test_screen_bad_format_is_a_usage_error(tmp_path: Path) -> None:
 ])
 def test_watchlist_format_applies_to_the_watchlist_before_it(argv: list[str], expected: list[tuple[str, str]]) -> None:
     assert [(str(p), f) for p, f in _pair_watchlists(argv)] == expected
+
+
+def test_parse_auto_falls_back_to_the_decoder_that_recovers_travellers(tmp_path: Path) -> None:
+    raw = (SAMPLES / "pnrgov" / "push_ZZ0650_NBO_AMS.edi").read_bytes()
+    start, end = raw.index(b"UNH+"), raw.index(b"MSG+")
+    headless = tmp_path / "no_unh.edi"
+    headless.write_bytes(raw[:start] + raw[end:])
+    result = runner.invoke(app, ["parse", str(headless)])
+    assert result.exit_code == 0, result.output
+    [record] = lines(result.stdout)
+    assert record["format"] == "PNRGOV" and len(record["travellers"]) == 5

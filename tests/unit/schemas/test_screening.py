@@ -91,3 +91,16 @@ def test_result_to_hit_round_trip_through_screener() -> None:
 def test_result_to_hit_clamps() -> None:
     hit = result_to_hit(MatchResult("wl", "E1", 1.0000001, "X", {}))
     assert hit.score == 1.0
+
+
+def test_future_and_unknown_birth_dates_are_not_evidence() -> None:
+    from datetime import date
+
+    from schemas.screening import in_future
+
+    assert in_future("2090-01-01") and in_future("2090") and not in_future("1990-01-01")
+    assert not in_future("2026-11", today=date(2026, 11, 29)) and in_future("2026-12", today=date(2026, 11, 29))
+    future = Traveller(traveller_id="t", surname="ZHOU", given_names="MINGHAO", date_of_birth="2090-01-01")
+    assert traveller_to_person(future).dates_of_birth == ()
+    unknown = Traveller.model_validate({"traveller_id": "u", "full_name": "A B", "date_of_birth": "UNKNOWN"})
+    assert unknown.date_of_birth is None

@@ -453,3 +453,17 @@ def test_sample_watchlist_covers_the_demo_features() -> None:
     assert any(len(d.date or "") == 4 for e in entries for d in e.dates_of_birth)
     assert sum(1 for e in entries for d in e.documents if d.type == "P") == 8
     assert {e.programme for e in entries} == {"DEMO"}
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("16-07-68", "1968-07-16"),   # field case 06: two-digit year, not in the future
+    ("16/07/24", "2024-07-16"),
+    ("16.07.27", "1927-07-16"),   # 2027 would be after "today" (2026-11-29)
+    ("16-07-1968", "1968-07-16"),
+])
+def test_two_digit_and_dashed_dates_of_birth(raw: str, expected: str) -> None:
+    from datetime import date
+
+    from schemas.watchlists.common import parse_dob
+
+    assert [d.date for d in parse_dob(raw, today=date(2026, 11, 29))] == [expected]
