@@ -190,13 +190,18 @@ class AlertStore:
     # -- writes (from the consumer) ----------------------------------------------
     @staticmethod
     def _upsert_alert(conn: sqlite3.Connection, alert: Alert) -> None:
+        # A resent message republishes the same alert id: keep when it was first raised,
+        # take the rest (hits, traveller data) from the newest record.
+        first = conn.execute("SELECT created_at FROM alerts WHERE alert_id = ?", (alert.alert_id,)).fetchone()
+        if first is not None:
+            alert = alert.model_copy(update={"created_at": datetime.fromisoformat(first[0])})
         src = alert.traveller.source
         flight = src.flight if src else None
         departure = (flight.scheduled_departure or "")[:10] if flight else ""
         conn.execute(
             "INSERT INTO alerts (alert_id, created_at, carrier, flight_number, departure_date, record_locator,"
             " max_score, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id) DO UPDATE SET"
-            " created_at=excluded.created_at, carrier=excluded.carrier, flight_number=excluded.flight_number,"
+            " carrier=excluded.carrier, flight_number=excluded.flight_number,"
             " departure_date=excluded.departure_date, record_locator=excluded.record_locator,"
             " max_score=excluded.max_score, body=excluded.body",
             (alert.alert_id, alert.created_at.astimezone(UTC).isoformat(), flight.carrier if flight else None,

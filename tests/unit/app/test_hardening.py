@@ -48,3 +48,21 @@ def test_ad_hoc_hits_name_the_list_owner(tmp_path: Path) -> None:
 def test_cleared_travellers_topic_is_created_with_the_others() -> None:
     specs = {s.name: s.cleanup for s in topic_specs(Settings())}
     assert specs["apis-matcher.cleared"] == "compact"
+
+
+def test_a_resent_alert_keeps_when_it_was_first_raised(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from app.alert_store import AlertStore, Database
+
+    from .api_helpers import alert_for, traveller
+
+    store = AlertStore(Database(str(tmp_path / "a.db")))
+    t = traveller("M1-1", "VOLKOVA", "IRINA", "1975-03-14", "RUS")
+    first = alert_for(t, ("E-1", 0.9)).model_copy(update={"created_at": datetime(2026, 11, 29, 8, tzinfo=UTC)})
+    again = first.model_copy(update={"created_at": datetime(2026, 11, 29, 9, tzinfo=UTC)})
+    store.db.run(lambda conn: store._upsert_alert(conn, first))
+    store.db.run(lambda conn: store._upsert_alert(conn, again))
+    row = store.get(first.alert_id)
+    assert row is not None
+    assert row.alert.created_at == datetime(2026, 11, 29, 8, tzinfo=UTC)
