@@ -17,10 +17,13 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
+from swagger_ui_bundle import swagger_ui_path
 
 from app.alert_store import AlertMaterialiser, AlertStore, Database
 from app.audit import AuditLog
@@ -89,7 +92,20 @@ def create_app(service: Service | None = None, *, exit_on_failure: bool = False,
         version="0.1.0",
         lifespan=lifespan,
         description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
     )
+    # Swagger UI served from the installed package, not a CDN: the docs page works on an
+    # air-gapped network.
+    app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> Response:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="apis-matcher API",
+                                   swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger-ui/swagger-ui.css",
+                                   swagger_favicon_url="/static/swagger-ui/favicon-32x32.png")
+
     app.state.service = service
     app.state.ctx = ctx
     app.state.materialiser = materialiser

@@ -33,3 +33,12 @@ def test_healthz_fails_once_the_service_stopped_for_good() -> None:
         assert response.status_code == 503
         assert response.json()["status"] == "failed"
         assert "service_failed" in client.get("/readyz").json()["reasons"]
+
+
+def test_docs_page_works_without_the_internet() -> None:
+    with TestClient(create_app(None)) as client:
+        page = client.get("/docs")
+        assert page.status_code == 200
+        assert "cdn" not in page.text.lower()
+        assert "/static/swagger-ui/swagger-ui-bundle.js" in page.text
+        assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
