@@ -1,33 +1,59 @@
-"""Candidate index: an inverted index from name keys to listed names.
+"""Candidate index: finds, for a query name, the few listed names worth scoring.
 
-Keys per normalised token (both sides, every transliteration variant):
+Two levels, both memory-lean (issue 7: a million names with aliases):
 
-* ``T:`` the token, its particle-free core, and the join of each two adjacent tokens
-  (``WEI JIE`` → ``WEIJIE``) — finds exact, swapped-order, joined and split forms;
-* ``V:`` the known-spelling-variant group of the core (MOHAMED → MUHAMMAD);
-* ``P:`` the Metaphone key of the core (tokens of 3+ letters) — phonetic variants;
-* ``D:`` the token and every one-letter deletion of it (tokens of 4+ letters) — any single
-  edit (substitution, insertion, deletion, transposition) meets on a shared key.
+* **Vocabulary** — every distinct normalised token text is interned once (``tid``);
+  each listed name (*record*) is stored as a run of token ids in flat ``array``\\ s, and
+  each token id has a posting list (``array('I')`` of record ids). Fuzzy keys are
+  computed per distinct token, never per name occurrence.
+* **Token keys** — per vocabulary token (its text and its particle-free core): the form
+  itself and every one-letter deletion (tokens of 3+ letters; any single edit —
+  substitution, insertion, deletion, adjacent transposition — meets on a shared key), the
+  known-spelling-variant group (MOHAMED → MUHAMMAD) and the Metaphone key. Keys are
+  hashed (BLAKE2b, 40 bits) and packed with the token id into one sorted
+  ``array('Q')`` (8 bytes a key, looked up with ``bisect``) instead of a dict of strings.
+  Adjacent listed tokens joined (``WEI JIE`` → ``WEIJIE``) are packed the same way with
+  the record id, for queries that write them as one word.
 
-A query collects, per query token, the best key weight of each listed name (inverse
-document frequency), sums them over tokens, and keeps the best ``limit`` names, so each
-query is scored against a few candidates instead of the whole list.
+A query token's neighbours are the vocabulary tokens sharing a key, kept only when the
+scorer's own token similarity (:func:`matchers.scoring.string_similarity`, text and
+core) reaches ``token_min_similarity``. The scorer caps a name that has fewer than two
+matched tokens at ``single_token_cap``, so the candidates are the records where at least
+two query tokens (or a joined pair) meet a neighbour — ranked by an estimate of the name
+score (query-token rarity × similarity, less the listed tokens left over) and cut to
+``limit``. Records matching one query token only are added when there is room and the
+posting sets are small (they can only score below ``single_token_cap``).
+
+Limits: at most 2**24 (16.7 million) records and as many distinct tokens; two edits
+inside one token are not keyed (such a pair is found when another token matches too).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 import jellyfish
 
 from matchers.normalise import NameVariant, Token, variant_key
 
-_KEY_FACTOR = {"T": 1.0, "V": 0.9, "P": 0.6, "D": 0.7}
+Similarity = Callable[[str, str], tuple[float, str]]
+"""A string similarity ``(a, b) -> (0.0–1.0, rule)`` (the scorer's ``string_similarity``)."""
+
+_ID_BITS = 24
+_ID_MASK = (1 << _ID_BITS) - 1
+MAX_IDS = 1 << _ID_BITS
+"""Upper bound (exclusive) of record ids and token ids the packed arrays can hold."""
+
+_FILL_UNION_CAP = 4000
+"""Single-token-match records are added to the candidates only when the union of the
+query tokens' posting sets is at most this large."""
 
 
 @lru_cache(maxsize=200_000)
@@ -38,27 +64,29 @@ def phonetic_key(text: str) -> str:
     return str(jellyfish.metaphone(text))
 
 
-def _token_keys(tok: Token) -> set[str]:
-    keys = {"T:" + tok.text, "T:" + tok.core}
-    known = variant_key(tok.core)
-    if known:
-        keys.add("V:" + known)
-    ph = phonetic_key(tok.core)
-    if ph:
-        keys.add("P:" + ph)
-    if len(tok.text) >= 4:
-        keys.add("D:" + tok.text)
-        keys.update("D:" + tok.text[:i] + tok.text[i + 1 :] for i in range(len(tok.text)))
+def key_hash(key: str) -> int:
+    """Deterministic 40-bit hash of an index key (BLAKE2b; the same in every process,
+    unlike ``hash()``), 0 ≤ value < 2**40."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=5).digest(), "big")
+
+
+def token_keys(forms: Iterable[str]) -> set[str]:
+    """Fuzzy keys of one token given its forms (text and particle-free core, ``A–Z``):
+    ``C:`` each form, ``V:`` its known-variant group, ``P:`` its Metaphone key (3+
+    letters), ``D:`` each form and its one-letter deletions (3+ letters)."""
+    keys: set[str] = set()
+    for form in forms:
+        keys.add("C:" + form)
+        known = variant_key(form)
+        if known:
+            keys.add("V:" + known)
+        ph = phonetic_key(form)
+        if ph:
+            keys.add("P:" + ph)
+        if len(form) >= 3:
+            keys.add("D:" + form)
+            keys.update("D:" + form[:i] + form[i + 1 :] for i in range(len(form)))
     return keys
-
-
-def token_groups(variant: NameVariant) -> list[set[str]]:
-    """Index keys of ``variant``: one key set per token, then one per adjacent pair join."""
-    groups = [_token_keys(t) for t in variant.tokens]
-    toks = variant.tokens
-    for a, b in pairwise(toks):
-        groups.append({"T:" + a.text + b.text})
-    return groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,58 +99,335 @@ class IndexedName:
     variant: NameVariant
 
 
-class NameIndex:
-    """Inverted index over :class:`IndexedName` records (immutable once built; safe to
-    read from several threads)."""
+class QueryMemo:
+    """Per-batch cache of query-side work (token neighbours, posting sets, token
+    weights), shared by the queries of one :meth:`NameIndex.candidates` batch so a
+    manifest's frequent names are looked up once. Not thread-safe: one per batch."""
 
-    def __init__(self, records: Iterable[IndexedName]) -> None:
-        self.records: list[IndexedName] = list(records)
-        postings: dict[str, set[int]] = defaultdict(set)
-        for rid, rec in enumerate(self.records):
-            for group in token_groups(rec.variant):
-                for key in group:
-                    postings[key].add(rid)
-        self._postings: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in postings.items()}
-        n = max(1, len(self.records))
+    __slots__ = ("neighbours", "postings", "weights")
+
+    def __init__(self) -> None:
+        self.neighbours: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        self.postings: dict[tuple[str, str], tuple[frozenset[int], frozenset[int]]] = {}
+        self.weights: dict[str, float] = {}
+
+
+def _pack_sorted(values: list[int]) -> array[int]:
+    values.sort()
+    return array("Q", values)
+
+
+def _lookup(packed: array[int], h: int) -> list[int]:
+    """Ids packed under hash ``h``."""
+    lo = h << _ID_BITS
+    hi = lo | _ID_MASK
+    i = bisect_left(packed, lo)
+    out: list[int] = []
+    n = len(packed)
+    while i < n:
+        v = packed[i]
+        if v > hi:
+            break
+        out.append(v & _ID_MASK)
+        i += 1
+    return out
+
+
+class NameIndex:
+    """Candidate index over listed name variants (immutable once built; safe to read
+    from several threads — per-batch state lives in a :class:`QueryMemo`).
+
+    ``records`` are :class:`IndexedName` values; record ids are their positions. Raises
+    ``ValueError`` when there are more than :data:`MAX_IDS` records or distinct tokens.
+    ``similarity`` is the scorer's string similarity ``(a, b) -> (0.0–1.0, rule)`` used to
+    verify neighbours (injected to keep the import direction scoring → index).
+    """
+
+    def __init__(self, records: Iterable[IndexedName], similarity: Similarity) -> None:
+        self._similarity = similarity
+        vocab: dict[str, int] = {}
+        texts: list[str] = []
+        cores: dict[int, set[str]] = {}
+        postings: list[array[int]] = []
+        df: list[int] = []
+        tok_ids: dict[Token, int] = {}
+        self._tokens: list[Token] = []
+        self._rec_person = array("I")
+        self._rec_name = array("I")
+        self._rec_flags = array("B")
+        self._rec_start = array("I", [0])
+        self._rec_toks = array("I")
+        joins: list[int] = []
+
+        def tid_of(text: str) -> int:
+            tid = vocab.get(text)
+            if tid is None:
+                tid = len(texts)
+                vocab[text] = tid
+                texts.append(text)
+                postings.append(array("I"))
+                df.append(0)
+            return tid
+
+        rid = -1
+        for rid, rec in enumerate(records):
+            if rid >= MAX_IDS:
+                raise ValueError(f"more than {MAX_IDS} indexed names")
+            toks = rec.variant.tokens
+            self._rec_person.append(rec.person)
+            self._rec_name.append(rec.name)
+            self._rec_flags.append((rec.variant.rule == "icao") | (rec.variant.structured << 1))
+            t_keys: set[str] = set()
+            for tok in toks:
+                oid = tok_ids.get(tok)
+                if oid is None:
+                    oid = len(self._tokens)
+                    tok_ids[tok] = oid
+                    self._tokens.append(tok)
+                self._rec_toks.append(oid)
+                tid = tid_of(tok.text)
+                post = postings[tid]
+                if not post or post[-1] != rid:
+                    post.append(rid)
+                if tok.core != tok.text:
+                    cores.setdefault(tid, set()).add(tok.core)
+                t_keys.add(tok.text)
+                t_keys.add(tok.core)
+            self._rec_start.append(len(self._rec_toks))
+            for key in t_keys:
+                df[tid_of(key)] += 1
+            seen_joins: set[str] = set()
+            for a, b in pairwise(toks):
+                j = a.text + b.text
+                if j not in t_keys and j not in seen_joins:
+                    seen_joins.add(j)
+                    joins.append(key_hash(j) << _ID_BITS | rid)
+        if len(texts) >= MAX_IDS:
+            raise ValueError(f"more than {MAX_IDS} distinct tokens")
+        self._n_records = rid + 1
+        self._vocab = vocab
+        self._texts = texts
+        self._cores: dict[int, tuple[str, ...]] = {k: tuple(sorted(v)) for k, v in cores.items()}
+        self._postings = postings
+        self._df = array("I", df)
+        self._joins = _pack_sorted(joins)
+        del joins
+        packed: list[int] = []
+        for tid, text in enumerate(texts):
+            if not postings[tid]:
+                continue  # a core only, never a listed token text
+            for key in token_keys((text, *self._cores.get(tid, ()))):
+                packed.append(key_hash(key) << _ID_BITS | tid)
+        self._keys = _pack_sorted(packed)
+        n = max(1, self._n_records)
         self._n = n
         self._max_idf = math.log(1.0 + n)
 
     def __len__(self) -> int:
-        return len(self.records)
+        return self._n_records
 
-    def idf(self, key: str) -> float:
-        """``log(1 + N / df)`` of ``key``; 0.0 for keys not in the index."""
-        df = len(self._postings.get(key, ()))
-        return math.log(1.0 + self._n / df) if df else 0.0
+    @property
+    def vocabulary_size(self) -> int:
+        """Distinct token texts (listed tokens and their particle-free cores)."""
+        return len(self._texts)
 
-    def token_weight(self, text: str) -> float:
+    def record(self, rid: int) -> IndexedName:
+        """The indexed name ``rid`` (0 ≤ rid < ``len(self)``; ``IndexError`` otherwise)."""
+        toks = tuple(self._tokens[i] for i in self._rec_toks[self._rec_start[rid] : self._rec_start[rid + 1]])
+        flags = self._rec_flags[rid]
+        variant = NameVariant(toks, "icao" if flags & 1 else "plain", bool(flags & 2))
+        return IndexedName(self._rec_person[rid], self._rec_name[rid], variant)
+
+    def person_of(self, rid: int) -> int:
+        """Position of record ``rid``'s person in the screener's entry list."""
+        return self._rec_person[rid]
+
+    def all_records(self) -> range:
+        """Every record id (for an exhaustive scan)."""
+        return range(self._n_records)
+
+    def df(self, text: str) -> int:
+        """Records holding ``text`` as a token, a particle-free core or two adjacent
+        tokens joined (document frequency of the token)."""
+        tid = self._vocab.get(text)
+        n = self._df[tid] if tid is not None else 0
+        return n + len(_lookup(self._joins, key_hash(text)))
+
+    def token_weight(self, text: str, memo: QueryMemo | None = None) -> float:
         """Rarity weight of a normalised token in 0.3–1.0: 1.0 for tokens rare in (or
         absent from) the index, down to 0.3 for a token in every name."""
-        df = len(self._postings.get("T:" + text, ()))
-        if df == 0:
-            return 1.0
-        return 0.3 + 0.7 * math.log(1.0 + self._n / df) / self._max_idf if self._n > 1 else 1.0
+        if memo is not None:
+            w = memo.weights.get(text)
+            if w is not None:
+                return w
+        df = self.df(text)
+        w = 1.0
+        if df and self._n > 1:
+            w = 0.3 + 0.7 * math.log(1.0 + self._n / df) / self._max_idf
+        if memo is not None:
+            memo.weights[text] = w
+        return w
 
-    def candidates(self, variants: Sequence[NameVariant], *, limit: int) -> list[tuple[int, float]]:
-        """Best ``limit`` records for the query ``variants`` as ``(record id, index
-        score)``, best first. The index score is a sum of key IDFs, not a 0–1 score."""
-        totals: dict[int, float] = defaultdict(float)
+    # --- query side ----------------------------------------------------------------
+
+    def _upper_similarity(self, forms: tuple[str, ...], tid: int) -> float:
+        text = self._texts[tid]
+        best, rule = self._similarity(forms[0], text)
+        if rule == "initial":
+            best = 0.0
+        other = self._cores.get(tid, ())
+        for i, qf in enumerate(forms):
+            for j, cf in enumerate((text, *other)):
+                if (i == 0 and j == 0) or min(len(qf), len(cf)) < 3:
+                    continue
+                s, r = self._similarity(qf, cf)
+                if r != "initial" and s * 0.95 > best:
+                    best = s * 0.95
+        return best
+
+    def neighbours(self, tok: Token, min_similarity: float, memo: QueryMemo | None = None) -> list[tuple[int, float]]:
+        """Vocabulary tokens ``(tid, similarity)`` a query token can align with:
+        similarity (0.0–1.0, the scorer's, over texts and cores; initials excluded) at
+        least ``min_similarity``."""
+        mkey = (tok.text, tok.core)
+        if memo is not None:
+            hit = memo.neighbours.get(mkey)
+            if hit is not None:
+                return hit
+        forms = (tok.text,) if tok.core == tok.text else (tok.text, tok.core)
+        tids: set[int] = set()
+        for key in token_keys(forms):
+            tids.update(_lookup(self._keys, key_hash(key)))
+        out = []
+        for tid in sorted(tids):
+            sim = self._upper_similarity(forms, tid)
+            if sim >= min_similarity:
+                out.append((tid, sim))
+        if memo is not None:
+            memo.neighbours[mkey] = out
+        return out
+
+    def _token_sets(
+        self, tok: Token, min_similarity: float, memo: QueryMemo | None
+    ) -> tuple[frozenset[int], frozenset[int]]:
+        """``(strong, all)`` record ids with a neighbour of ``tok``: ``strong`` those
+        with similarity ≥ 0.95 (exact, core or known variant)."""
+        mkey = (tok.text, tok.core)
+        if memo is not None:
+            hit = memo.postings.get(mkey)
+            if hit is not None:
+                return hit
+        nb = self.neighbours(tok, min_similarity, memo)
+        strong = frozenset().union(*(self._postings[t] for t, s in nb if s >= 0.95))
+        weak = [self._postings[t] for t, s in nb if s < 0.95]
+        every = strong.union(*weak) if weak else strong
+        res = (strong, every)
+        if memo is not None:
+            memo.postings[mkey] = res
+        return res
+
+    def _join_records(self, text: str, min_similarity: float, memo: QueryMemo | None) -> frozenset[int]:
+        """Records matching ``text`` (two query tokens joined) with one listed token."""
+        tok = Token(text, text, "n")
+        return self._token_sets(tok, min_similarity, memo)[1]
+
+    def candidates(
+        self,
+        variants: Sequence[NameVariant],
+        *,
+        limit: int,
+        min_similarity: float = 0.72,
+        memo: QueryMemo | None = None,
+        boost: Callable[[int], float] | None = None,
+    ) -> list[tuple[int, float]]:
+        """Candidate records for the query ``variants`` as ``(record id, estimate)``,
+        best first (ties by record id), covering the best ``limit`` persons (every
+        candidate record of those persons is kept). The estimate (about 0.0–1.0) ranks
+        candidates; it is not the final score. ``min_similarity`` is the scorer's
+        ``token_min_similarity``; ``memo`` shares work across the queries of a batch;
+        ``boost(person)`` (e.g. 0.65–1.0 from the date of birth) multiplies the
+        estimate of each person's records, so that among many equal names the ones
+        other evidence supports are scored."""
+        best: dict[int, float] = {}
         for variant in variants:
-            per_variant: dict[int, float] = defaultdict(float)
-            for group in token_groups(variant):
-                best: dict[int, float] = {}
-                for key in group:
-                    posting = self._postings.get(key)
-                    if not posting:
-                        continue
-                    w = _KEY_FACTOR[key[0]] * math.log(1.0 + self._n / len(posting))
-                    for rid in posting:
-                        if best.get(rid, 0.0) < w:
-                            best[rid] = w
-                for rid, w in best.items():
-                    per_variant[rid] += w
-            for rid, w in per_variant.items():
-                if totals[rid] < w:
-                    totals[rid] = w
-        ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
-        return ranked[:limit]
+            for rid, est in self._variant_candidates(variant, limit, min_similarity, memo, boost):
+                if best.get(rid, -1.0) < est:
+                    best[rid] = est
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+        persons: set[int] = set()
+        out: list[tuple[int, float]] = []
+        for rid, est in ranked:
+            person = self._rec_person[rid]
+            if person not in persons:
+                if len(persons) >= limit:
+                    continue
+                persons.add(person)
+            out.append((rid, est))
+        return out
+
+    def _variant_candidates(
+        self,
+        variant: NameVariant,
+        limit: int,
+        min_similarity: float,
+        memo: QueryMemo | None,
+        boost: Callable[[int], float] | None,
+    ) -> list[tuple[int, float]]:
+        toks = variant.tokens
+        n = len(toks)
+        if n == 0:
+            return []
+        weights = [self.token_weight(t.text, memo) for t in toks]
+        strong: list[frozenset[int]] = []
+        every: list[frozenset[int]] = []
+        joined: list[frozenset[int]] = []
+        for t in toks:
+            s, e = self._token_sets(t, min_similarity, memo)
+            # a query token written as two listed tokens joined (WEIJIE vs WEI JIE)
+            j = frozenset(_lookup(self._joins, key_hash(t.text)))
+            strong.append(s)
+            every.append(e | j if j else e)
+            joined.append(j)
+        covered: set[int] = set()
+        for i, k in combinations(range(n), 2):
+            covered |= every[i] & every[k]
+        for j in joined:
+            covered |= j
+        pair_sets: list[frozenset[int]] = []
+        for a, b in pairwise(toks):
+            ps = self._join_records(a.text + b.text, min_similarity, memo)
+            pair_sets.append(ps)
+            covered |= ps
+        if n == 1:
+            covered |= {r for r in every[0] if self._rec_start[r + 1] - self._rec_start[r] == 1}
+        total_w = sum(weights)
+        start = self._rec_start
+        person = self._rec_person
+
+        def estimate(rid: int) -> float:
+            m = 0.0
+            k = 0
+            for i in range(n):
+                if rid in strong[i]:
+                    m += weights[i]
+                    k += 1
+                elif rid in every[i]:
+                    m += 0.85 * weights[i]
+                    k += 1
+            for i, ps in enumerate(pair_sets):
+                if rid in ps:
+                    m = max(m, 0.9 * (weights[i] + weights[i + 1]))
+                    k = max(k, 2)
+            left = max(0, start[rid + 1] - start[rid] - k)
+            est = m / (total_w + 0.15 * left)
+            return est * boost(person[rid]) if boost is not None else est
+
+        scored = [(rid, estimate(rid)) for rid in covered]
+        if len(scored) < limit:
+            union = frozenset().union(*every)
+            if len(union) <= _FILL_UNION_CAP:
+                # single-token matches: never above single_token_cap, listed when room
+                scored += [(rid, 0.5 * estimate(rid)) for rid in union - covered]
+        scored.sort(key=lambda kv: (-kv[1], kv[0]))
+        # enough records for ``limit`` persons even when every person has several names
+        return scored[: limit * 4]

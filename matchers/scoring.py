@@ -110,12 +110,13 @@ class _Unit:
     fields: str
 
 
-def _units(tokens: Sequence[Token]) -> list[_Unit]:
+@lru_cache(maxsize=100_000)
+def _units(tokens: tuple[Token, ...]) -> tuple[_Unit, ...]:
     units = [_Unit((i,), t.text, t.field) for i, t in enumerate(tokens)]
     for i in range(len(tokens) - 1):
         a, b = tokens[i], tokens[i + 1]
         units.append(_Unit((i, i + 1), a.text + b.text, a.field + b.field))
-    return units
+    return tuple(units)
 
 
 _Option = tuple[float, int, int, _Unit, _Unit, str]

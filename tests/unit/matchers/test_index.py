@@ -1,0 +1,164 @@
+"""The candidate index (issue 7): recall of the exhaustive scan's hits on a synthetic
+list, determinism, compact storage, and the fuzzy keys that find each kind of variant."""
+
+from __future__ import annotations
+
+from array import array
+
+import pytest
+
+from loadtest.bench_speed import compare
+from loadtest.noise import noisy_travellers
+from loadtest.synthetic import generated_persons, person_to_entry, synthetic_watchlist
+from matchers import MatchConfig, Person, Screener
+from matchers.index import IndexedName, NameIndex, key_hash, token_keys
+from matchers.normalise import name_variants
+from matchers.scoring import string_similarity
+from schemas.screening import traveller_to_person
+from tests.unit.matchers.helpers import build, entry, query, scores
+
+CONFIG = MatchConfig()
+
+
+def _hits(screener: Screener, queries: list[Person], *, exhaustive: bool = False) -> list[list[tuple[str, float]]]:
+    return [
+        [(f"{r.list_id}:{r.entry_id}", r.score) for r in hits]
+        for hits in screener.screen(queries, exhaustive=exhaustive)
+    ]
+
+
+@pytest.fixture(scope="module")
+def listed() -> list[Person]:
+    return synthetic_watchlist(1200, seed=3, include_real=False)
+
+
+@pytest.fixture(scope="module")
+def queries(listed: list[Person]) -> list[Person]:
+    # noisy variants of every 25th listed person (every kind of noise) plus people who
+    # are not listed but share the list's common names (other seed)
+    noisy = noisy_travellers([person_to_entry(p) for p in listed[::25]], seed=3)
+    others = generated_persons(99, real_tokens=False)
+    strangers = [
+        Person(key=f"t{i}", names=p.names[:1], dates_of_birth=p.dates_of_birth[:1])
+        for i, p in zip(range(25), others, strict=False)
+    ]
+    return [traveller_to_person(n.traveller) for n in noisy[::3]] + strangers
+
+
+def test_index_finds_every_exhaustive_hit(listed: list[Person], queries: list[Person]) -> None:
+    screener = Screener(listed, CONFIG)
+    index_hits = _hits(screener, queries)
+    exhaustive_hits = _hits(screener, queries, exhaustive=True)
+    rec = compare(index_hits, exhaustive_hits, CONFIG.max_hits)
+    assert rec["exhaustive_hits"] >= 40  # the sample is not trivially empty
+    assert rec["misses"] == []
+    assert rec["recall_tie_aware"] == 1.0
+    # what the index returns is what the scorer says: same scores for the same entries
+    for got, want in zip(index_hits, exhaustive_hits, strict=True):
+        want_scores = dict(want)
+        assert all(want_scores.get(k, s) == s for k, s in got)
+
+
+def test_screening_is_deterministic(listed: list[Person], queries: list[Person]) -> None:
+    first = _hits(Screener(listed, CONFIG), queries)
+    again = _hits(Screener(list(listed), CONFIG), queries)
+    assert first == again
+    # one batch or one query at a time: the batch memo changes nothing
+    screener = Screener(listed, CONFIG)
+    assert [_hits(screener, [q])[0] for q in queries[:20]] == first[:20]
+
+
+def test_synthetic_list_is_seeded() -> None:
+    a = synthetic_watchlist(300, seed=5, include_real=False)
+    b = synthetic_watchlist(300, seed=5, include_real=False)
+    c = synthetic_watchlist(300, seed=6, include_real=False)
+    assert a == b
+    assert a != c
+    assert 300 <= sum(len(p.names) for p in a) < 306
+    assert len({p.key for p in a}) == len(a)
+
+
+def test_tokens_are_stored_once() -> None:
+    names = [("SMITH", "JOHN"), ("SMITH", "JANE"), ("SMYTH", "JOHN")]
+    records = [IndexedName(i, 0, name_variants(None, s, g)[0]) for i, (s, g) in enumerate(names)]
+    index = NameIndex(records, string_similarity)
+    assert len(index) == 3
+    assert index.vocabulary_size == 4  # SMITH JOHN JANE SMYTH
+    assert index.df("SMITH") == 2
+    assert index.df("JOHN") == 2
+    assert index.df("NOBODY") == 0
+    for rid, rec in enumerate(records):
+        assert index.record(rid) == rec
+    assert isinstance(index._keys, array)
+    assert list(index._keys) == sorted(index._keys)
+
+
+def test_key_hash_is_stable() -> None:
+    # the same in every process (not Python's randomised hash())
+    assert key_hash("D:SMITH") == key_hash("D:SMITH")
+    assert key_hash("D:SMITH") != key_hash("D:SMYTH")
+    assert 0 <= key_hash("C:X") < 2**40
+    assert token_keys(["JON"]) == {"C:JON", "P:JN", "D:JON", "D:ON", "D:JN", "D:JO"}
+
+
+@pytest.mark.parametrize(
+    ("listed_surname", "listed_given", "q_surname", "q_given", "reason"),
+    [
+        ("HADDAD", "KHALID", "HADAD", "KHALID", "spelling_variant"),  # one deletion
+        ("HADDAD", "KHALID", "HADDAD", "KAHLID", "spelling_variant"),  # transposition
+        ("RAHMAN", "MOHAMMED", "RAHMAN", "MUHAMMAD", "known_variant"),
+        ("AL HADDADIN", "SAMIR", "HADDADIN", "SAMIR", "particle_dropped"),
+        ("ZHANG", "WEIJIE", "ZHANG", "WEI JIE", "tokens_joined"),  # query split
+        ("ZHANG", "WEI JIE", "ZHANG", "WEIJIE", "tokens_joined"),  # listed split
+    ],
+)
+def test_each_kind_of_variant_is_a_candidate(
+    listed_surname: str, listed_given: str, q_surname: str, q_given: str, reason: str
+) -> None:
+    # the listed person among many others sharing its surname
+    others = [entry(f"O{i}", listed_surname, f"OTHER{chr(65 + i % 26)}{i}") for i in range(200)]
+    s = build(entry("E1", listed_surname, listed_given, "1970-01-01"), *others)
+    hits = s.screen([query(q_surname, q_given, "1970-01-01")])[0]
+    assert hits and hits[0].entry_id == "E1"
+    assert reason in hits[0].explanation["reasons"]
+
+
+def test_equal_names_are_ranked_by_date_of_birth() -> None:
+    # more listed namesakes than max_candidates: the one whose DOB agrees is scored
+    namesakes = [entry(f"N{i}", "SMITH", "JAMES", f"{1950 + i % 20}-01-01") for i in range(120)]
+    target = entry("T", "SMITH", "JAMES", "1985-06-07")
+    s = build(*namesakes, target)
+    got = scores(s, query("SMITH", "JAMES", "1985-06-07"))
+    assert got["T"] == 1.0
+    assert len(got) <= CONFIG.max_candidates
+
+
+def test_candidates_count_persons_not_names() -> None:
+    # one person with many aliases takes one of the max_candidates places
+    many_aliases = Person(
+        key="wl:A",
+        names=tuple(
+            name_variants_person
+            for name_variants_person in (entry("x", "KOVAL", f"IVAN{c}").names[0] for c in "ABCDEFGHIJ")
+        ),
+        list_id="wl",
+        entry_id="A",
+    )
+    others = [entry(f"K{i}", "KOVAL", "IVAN") for i in range(5)]
+    s = Screener([many_aliases, *others], MatchConfig(max_candidates=3))
+    q = query("KOVAL", "IVAN")
+    found = s.index.candidates([v for v in name_variants(None, "KOVAL", "IVAN")], limit=3)
+    assert len({s.index.person_of(rid) for rid, _ in found}) == 3
+    assert len(scores(s, q)) == 3
+
+
+def test_exhaustive_scan_matches_index_on_a_small_list() -> None:
+    s = build(
+        entry("E1", "NKUNDA", "LAURENT", "1967-02-06"),
+        entry("E2", "NKUNDA", "LORAN", "1967-02-06"),
+        entry("E3", "KABILA", "JOSEPH"),
+    )
+    q = [query("NKUNDA", "LAURENT", "1967-02-06"), query("KABILA", "JOSEF")]
+    assert _hits(s, q) == _hits(s, q, exhaustive=True)
+    assert [h[0] for h in _hits(s, q)[0]] == ["wl:E1"]
+    assert [h[0] for h in _hits(s, q)[1]] == ["wl:E3"]
