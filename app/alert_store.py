@@ -27,10 +27,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
 
-from app.kafka_utils import stop_consumer, topic_partitions
+from app.kafka_utils import discard_caught_up, topic_reader
 from app.settings import Settings
 from schemas.records import Alert, Disposition
 
@@ -351,21 +350,7 @@ class AlertMaterialiser:
 
     async def _consume(self) -> None:
         s = self.settings
-        consumer = AIOKafkaConsumer(group_id=None, enable_auto_commit=False, auto_offset_reset="earliest",
-                                    isolation_level="read_committed", **s.kafka_common())  # type: ignore[arg-type]
-        try:
-            await consumer.start()
-        except BaseException:
-            await stop_consumer(consumer)
-            raise
-        try:
-            tps: list[TopicPartition] = []
-            for topic in (s.topic_alerts_internal, s.topic_alerts_dispositions):
-                parts = await topic_partitions(consumer, topic)
-                if not parts:
-                    raise RuntimeError(f"topic {topic} does not exist")
-                tps.extend(parts)
-            consumer.assign(tps)
+        async with topic_reader(s, (s.topic_alerts_internal, s.topic_alerts_dispositions)) as (consumer, tps):
             stored = await asyncio.to_thread(self.store.next_offsets)
             for tp in tps:
                 if (tp.topic, tp.partition) in stored:
@@ -381,14 +366,10 @@ class AlertMaterialiser:
                     self.applied += await asyncio.to_thread(
                         self.store.apply_records, records, alerts_topic=s.topic_alerts_internal,
                         dispositions_topic=s.topic_alerts_dispositions)
-                for tp in list(pending):
-                    if await consumer.position(tp) >= end[tp]:
-                        pending.discard(tp)
+                await discard_caught_up(consumer, pending, end)
                 if not pending and not self.caught_up.is_set():
                     self.caught_up.set()
                     log.info("alert store caught up", extra={"applied": self.applied})
-        finally:
-            await stop_consumer(consumer)
 
 
 def now_utc() -> datetime:

@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from app.kafka_utils import stop_consumer, topic_partitions
+from app.kafka_utils import discard_caught_up, stop_consumer, topic_reader
 from app.publish import publish_watchlist, replay_files
 from app.service import Service
 from app.settings import Settings
@@ -40,14 +40,8 @@ def _say(message: str) -> None:
 
 
 async def _end_offsets(settings: Settings, topic: str) -> dict[TopicPartition, int]:
-    consumer = AIOKafkaConsumer(group_id=None, isolation_level="read_committed",
-                                **settings.kafka_common())  # type: ignore[arg-type]
-    await consumer.start()
-    try:
-        tps = await topic_partitions(consumer, topic)
+    async with topic_reader(settings, (topic,), require=False) as (consumer, tps):
         return await consumer.end_offsets(tps) if tps else {}
-    finally:
-        await stop_consumer(consumer)
 
 
 async def _committed(settings: Settings, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
@@ -62,27 +56,18 @@ async def _committed(settings: Settings, tps: list[TopicPartition]) -> dict[Topi
 
 async def read_alerts(settings: Settings, start: dict[TopicPartition, int], topic: str) -> list[Alert]:
     """Every committed alert on ``topic`` from ``start`` offsets to the current end."""
-    consumer = AIOKafkaConsumer(group_id=None, enable_auto_commit=False, isolation_level="read_committed",
-                                **settings.kafka_common())  # type: ignore[arg-type]
-    await consumer.start()
-    try:
-        tps = list(start)
-        consumer.assign(tps)
+    async with topic_reader(settings, (topic,)) as (consumer, _tps):
         for tp, off in start.items():
             consumer.seek(tp, off)
-        end = await consumer.end_offsets(tps)
+        end = await consumer.end_offsets(list(start))
         alerts: list[Alert] = []
-        pending = {tp for tp in tps if end[tp] > start[tp]}
+        pending = {tp for tp in start if end[tp] > start[tp]}
         while pending:
             batch = await consumer.getmany(timeout_ms=1000)
             for msgs in batch.values():
                 alerts.extend(Alert.model_validate_json(m.value) for m in msgs if m.value)
-            for tp in list(pending):
-                if await consumer.position(tp) >= end[tp]:
-                    pending.discard(tp)
+            await discard_caught_up(consumer, pending, end)
         return alerts
-    finally:
-        await stop_consumer(consumer)
 
 
 def format_alert(alert: Alert) -> str:

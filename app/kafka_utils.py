@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+
+if TYPE_CHECKING:
+    from app.settings import Settings
 
 
 async def stop_consumer(consumer: AIOKafkaConsumer) -> None:
@@ -51,3 +55,43 @@ async def broker_answers(common: dict[str, Any], *, timeout_s: float = 5.0) -> s
     finally:
         with contextlib.suppress(Exception):
             await admin.close()
+
+
+@contextlib.asynccontextmanager
+async def topic_reader(
+    settings: Settings, topics: Sequence[str], *, require: bool = True
+) -> AsyncIterator[tuple[AIOKafkaConsumer, list[TopicPartition]]]:
+    """A started consumer without a group (``read_committed``, no commits) assigned every
+    partition of ``topics``; the caller seeks. Used by every reader that keeps its own
+    position: the watchlist store, the suppression set, the alert store, imports, the demo.
+
+    Raises RuntimeError when a topic does not exist (unless ``require`` is False: then it
+    is left out), and aiokafka's KafkaError when the broker is unreachable.
+    """
+    consumer = AIOKafkaConsumer(group_id=None, enable_auto_commit=False, auto_offset_reset="earliest",
+                                isolation_level="read_committed", **settings.kafka_common())  # type: ignore[arg-type]
+    try:
+        await consumer.start()
+    except BaseException:
+        await stop_consumer(consumer)
+        raise
+    try:
+        tps: list[TopicPartition] = []
+        for topic in topics:
+            parts = await topic_partitions(consumer, topic)
+            if not parts and require:
+                raise RuntimeError(f"topic {topic} does not exist")
+            tps.extend(parts)
+        if tps:
+            consumer.assign(tps)
+        yield consumer, tps
+    finally:
+        await stop_consumer(consumer)
+
+
+async def discard_caught_up(consumer: AIOKafkaConsumer, pending: set[TopicPartition],
+                            end: dict[TopicPartition, int]) -> None:
+    """Remove from ``pending`` the partitions whose position reached ``end``."""
+    for tp in list(pending):
+        if await consumer.position(tp) >= end[tp]:
+            pending.discard(tp)

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
 from app.alerts import flight_key_of
-from app.kafka_utils import stop_consumer, topic_partitions
+from app.kafka_utils import discard_caught_up, topic_reader
 from app.settings import Settings
 from schemas.records import WatchList, WatchlistEntry
 
@@ -43,14 +43,9 @@ def entry_value(entry: WatchlistEntry) -> bytes:
 async def read_current_entries(settings: Settings, list_id: str) -> dict[str, bytes]:
     """The current values of one list on the compacted ``watchlist.entries`` topic
     (key → value, tombstoned keys absent), read from the beginning to the end offsets."""
-    consumer = AIOKafkaConsumer(group_id=None, enable_auto_commit=False, auto_offset_reset="earliest",
-                                isolation_level="read_committed", **settings.kafka_common())  # type: ignore[arg-type]
-    await consumer.start()
-    try:
-        tps = await topic_partitions(consumer, settings.topic_watchlist_entries)
+    async with topic_reader(settings, (settings.topic_watchlist_entries,), require=False) as (consumer, tps):
         if not tps:
             return {}
-        consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         end = await consumer.end_offsets(tps)
         current: dict[str, bytes] = {}
@@ -67,12 +62,8 @@ async def read_current_entries(settings: Settings, list_id: str) -> dict[str, by
                         current.pop(key, None)
                     else:
                         current[key] = m.value
-            for tp in list(pending):
-                if await consumer.position(tp) >= end[tp]:
-                    pending.discard(tp)
+            await discard_caught_up(consumer, pending, end)
         return current
-    finally:
-        await stop_consumer(consumer)
 
 
 LIST_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

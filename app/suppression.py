@@ -30,12 +30,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client import Counter, Gauge
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from unidecode import unidecode
 
-from app.kafka_utils import stop_consumer, topic_partitions
+from app.kafka_utils import discard_caught_up, topic_reader
 from app.settings import Settings
 from schemas.records import Disposition, Hit, Traveller
 
@@ -219,21 +218,7 @@ class SuppressionConsumer:
 
     async def _consume(self) -> None:
         s = self.settings
-        consumer = AIOKafkaConsumer(group_id=None, enable_auto_commit=False, auto_offset_reset="earliest",
-                                    isolation_level="read_committed", **s.kafka_common())  # type: ignore[arg-type]
-        try:
-            await consumer.start()
-        except BaseException:
-            await stop_consumer(consumer)
-            raise
-        try:
-            tps: list[TopicPartition] = []
-            for topic in (s.topic_alerts_dispositions, s.topic_cleared_travellers):
-                parts = await topic_partitions(consumer, topic)
-                if not parts:
-                    raise RuntimeError(f"topic {topic} does not exist")
-                tps.extend(parts)
-            consumer.assign(tps)
+        async with topic_reader(s, (s.topic_alerts_dispositions, s.topic_cleared_travellers)) as (consumer, tps):
             await consumer.seek_to_beginning(*tps)
             end = await consumer.end_offsets(tps)
             pending = {tp for tp in tps if end[tp] > 0}
@@ -242,12 +227,8 @@ class SuppressionConsumer:
                 for tp, msgs in batch.items():
                     for m in msgs:
                         self.apply(tp.topic, m.key, m.value)
-                for tp in list(pending):
-                    if await consumer.position(tp) >= end[tp]:
-                        pending.discard(tp)
+                await discard_caught_up(consumer, pending, end)
                 if not pending and not self.suppressions.loaded.is_set():
                     self.suppressions.loaded.set()
                     log.info("suppressions loaded", extra={"active": len(self.suppressions.active()),
                                                            "cleared": len(self.suppressions.cleared)})
-        finally:
-            await stop_consumer(consumer)

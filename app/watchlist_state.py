@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
 
 from app import metrics
-from app.kafka_utils import stop_consumer, topic_partitions
+from app.kafka_utils import discard_caught_up, topic_reader
 from app.settings import Settings
 from matchers import MatchConfig, Person, Screener
 from schemas.records import WatchList, WatchlistEntry
@@ -163,19 +162,7 @@ class WatchlistStore:
 
     async def _consume(self) -> None:
         s = self.settings
-        consumer = AIOKafkaConsumer(
-            group_id=None, enable_auto_commit=False, auto_offset_reset="earliest",
-            isolation_level="read_committed", **s.kafka_common(),  # type: ignore[arg-type]
-        )
-        await consumer.start()
-        try:
-            tps: list[TopicPartition] = []
-            for topic in (s.topic_watchlist_lists, s.topic_watchlist_entries):
-                parts = await topic_partitions(consumer, topic)
-                if not parts:
-                    raise RuntimeError(f"topic {topic} does not exist")
-                tps.extend(parts)
-            consumer.assign(tps)
+        async with topic_reader(s, (s.topic_watchlist_lists, s.topic_watchlist_entries)) as (consumer, tps):
             # Reconnects re-read from the start: the maps are rebuilt exactly.
             self.entries.clear()
             self.persons.clear()
@@ -191,9 +178,7 @@ class WatchlistStore:
                 for tp, msgs in batch.items():
                     for m in msgs:
                         changed |= self.apply(tp.topic, m.key, m.value)
-                for tp in list(pending):
-                    if await consumer.position(tp) >= end[tp]:
-                        pending.discard(tp)
+                await discard_caught_up(consumer, pending, end)
                 if pending:
                     continue
                 if not caught_up:
@@ -207,8 +192,6 @@ class WatchlistStore:
                         self._dirty.set()  # re-read after a reconnect
                 elif changed:
                     self._dirty.set()
-        finally:
-            await stop_consumer(consumer)
 
     def importing(self, now: datetime | None = None) -> list[str]:
         """Lists whose new version is still being published (``status="importing"`` for
