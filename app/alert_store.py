@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 import orjson
 from pydantic import ValidationError
 
-from app.kafka_utils import discard_caught_up, topic_reader
+from app.kafka_utils import discard_caught_up, run_forever, topic_reader
 from app.settings import Settings
 from schemas.records import Alert, Disposition
 
@@ -339,14 +339,7 @@ class AlertMaterialiser:
 
     async def run(self) -> None:
         """Consume until cancelled."""
-        while True:
-            try:
-                await self._consume()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("alert store consumer failed; retrying", extra={"error": repr(exc)[:300]})
-                await asyncio.sleep(self.settings.broker_retry_backoff_s)
+        await run_forever(self._consume, what="alert store consumer", backoff_s=self.settings.broker_retry_backoff_s)
 
     async def _consume(self) -> None:
         s = self.settings

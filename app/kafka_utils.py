@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -95,3 +96,20 @@ async def discard_caught_up(consumer: AIOKafkaConsumer, pending: set[TopicPartit
     for tp in list(pending):
         if await consumer.position(tp) >= end[tp]:
             pending.discard(tp)
+
+
+async def run_forever(step: Callable[[], Awaitable[None]], *, what: str, backoff_s: float,
+                      on_failure: Callable[[], None] | None = None) -> None:
+    """Run ``step`` again and again after it fails (broker gone, topic missing…), waiting
+    ``backoff_s`` between tries and logging ``what`` failed; cancellation stops it."""
+    log = logging.getLogger("app.kafka")
+    while True:
+        try:
+            await step()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if on_failure is not None:
+                on_failure()
+            log.warning("%s failed; retrying", what, extra={"error": repr(exc)[:300]})
+            await asyncio.sleep(backoff_s)

@@ -34,7 +34,7 @@ from prometheus_client import Counter, Gauge
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from unidecode import unidecode
 
-from app.kafka_utils import discard_caught_up, topic_reader
+from app.kafka_utils import discard_caught_up, run_forever, topic_reader
 from app.settings import Settings
 from schemas.records import Disposition, Hit, Traveller
 
@@ -194,14 +194,8 @@ class SuppressionConsumer:
         self.suppressions = suppressions
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self._consume()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("suppression consumer failed; retrying", extra={"error": repr(exc)[:300]})
-                await asyncio.sleep(self.settings.broker_retry_backoff_s)
+        """Consume until cancelled."""
+        await run_forever(self._consume, what="suppression consumer", backoff_s=self.settings.broker_retry_backoff_s)
 
     def apply(self, topic: str, key: bytes | None, value: bytes | None) -> None:
         """Apply one record of either topic; bad records are logged (no content) and skipped."""

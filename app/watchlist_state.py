@@ -20,7 +20,7 @@ import orjson
 from pydantic import ValidationError
 
 from app import metrics
-from app.kafka_utils import discard_caught_up, topic_reader
+from app.kafka_utils import discard_caught_up, run_forever, topic_reader
 from app.settings import Settings
 from matchers import MatchConfig, Person, Screener
 from schemas.records import WatchList, WatchlistEntry
@@ -141,20 +141,15 @@ class WatchlistStore:
         log.info("watchlist index built", extra={"entries": len(snap.entry_versions), "lists": len(snap.lists)})
 
     # -- consuming -------------------------------------------------------------
+    def _disconnected(self) -> None:
+        self.connected = False
+
     async def run(self) -> None:
         """Consume forever, reconnecting after broker failures."""
         rebuilder = asyncio.create_task(self._rebuild_loop())
         try:
-            while True:
-                try:
-                    await self._consume()
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    self.connected = False
-                    log.warning("watchlist consumer failed; retrying",
-                                extra={"error": repr(exc)[:300]})
-                    await asyncio.sleep(self.settings.broker_retry_backoff_s)
+            await run_forever(self._consume, what="watchlist consumer", backoff_s=self.settings.broker_retry_backoff_s,
+                              on_failure=self._disconnected)
         finally:
             rebuilder.cancel()
             with contextlib.suppress(asyncio.CancelledError):
