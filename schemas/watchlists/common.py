@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 import pycountry
+from pydantic import ValidationError
 
 from schemas.records import EntryDate, Gender, WatchlistEntry
 
@@ -576,3 +577,13 @@ def country_or_nationality_to_alpha3(value: str | None) -> str | None:
     if key in _LIST_COUNTRY_NAMES:
         return _LIST_COUNTRY_NAMES[key]
     return to_alpha3(text, codes=False)
+
+
+def invalid_text(exc: Exception, *, what: str = "entry", fallback_loc: str = "row") -> str:
+    """The row error reported for a record that does not validate: ``invalid {what}:
+    {field path}: {pydantic's message}`` for the first validation error, else ``str(exc)``."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"]) or fallback_loc
+        return f"invalid {what}: {loc}: {first['msg']}"
+    return str(exc)

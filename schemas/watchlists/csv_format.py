@@ -53,6 +53,7 @@ from .common import (
     WatchlistReadResult,
     content_version,
     detect_script,
+    invalid_text,
     parse_dob,
     split_document_numbers,
     to_alpha3,
@@ -214,9 +215,7 @@ def read_csv(path: Path, *, list_id: str | None = None) -> WatchlistReadResult:
             try:
                 entry = _row_to_entry(row, line=line, list_id=lid, version=version, warnings=result.warnings)
             except ValidationError as exc:
-                first = exc.errors()[0]
-                loc = ".".join(str(p) for p in first["loc"]) or "row"
-                result.errors.append(RowError(line, f"invalid entry: {loc}: {first['msg']}"))
+                result.errors.append(RowError(line, invalid_text(exc)))
                 continue
             except ValueError as exc:
                 result.errors.append(RowError(line, str(exc)))

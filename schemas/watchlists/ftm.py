@@ -49,6 +49,7 @@ from .common import (
     WatchlistReadResult,
     content_version,
     detect_script,
+    invalid_text,
     parse_dob,
     split_document_numbers,
     to_alpha3,
@@ -224,9 +225,7 @@ def read_ftm(path: Path, *, list_id: str | None = None) -> WatchlistReadResult:
         try:
             entry = _person(obj, line=line_no, list_id=lid, version=version, warnings=result.warnings)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = ".".join(str(x) for x in first["loc"]) or "entity"
-            result.errors.append(RowError(line_no, f"invalid entity: {loc}: {first['msg']}"))
+            result.errors.append(RowError(line_no, invalid_text(exc, what="entity", fallback_loc="entity")))
             continue
         except ValueError as exc:
             result.errors.append(RowError(line_no, str(exc)))

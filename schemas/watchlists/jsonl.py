@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from schemas.records import WatchlistEntry
 
-from .common import RowError, WatchlistReadResult, content_version
+from .common import RowError, WatchlistReadResult, content_version, invalid_text
 
 FORMAT = "jsonl"
 
@@ -63,9 +63,7 @@ def read_jsonl(path: Path, *, list_id: str | None = None) -> WatchlistReadResult
         try:
             entry = WatchlistEntry.model_validate(row)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = ".".join(str(p) for p in first["loc"]) or "row"
-            result.errors.append(RowError(line_no, f"invalid entry: {loc}: {first['msg']}"))
+            result.errors.append(RowError(line_no, invalid_text(exc)))
             continue
         if not entry.names:
             result.errors.append(RowError(line_no, f"{entry.entry_id}: entry has no name"))

@@ -42,6 +42,7 @@ from .common import (
     WatchlistReadResult,
     detect_script,
     document_type_code,
+    invalid_text,
     parse_dob,
     split_document_numbers,
     to_alpha3,
@@ -333,8 +334,4 @@ def read_un_xml(path: Path, *, list_id: str | None = None) -> WatchlistReadResul
 
 
 def _short(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        return f"invalid record: {loc}: {first['msg']}"
-    return str(exc)
+    return invalid_text(exc, what="record", fallback_loc="")
