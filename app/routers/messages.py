@@ -9,6 +9,7 @@ Decoding happens in the screening workers: an undecodable message goes to the DL
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,7 +52,8 @@ async def _intake(request: Request, ctx: Context, who: Any, topic: str, kind: st
     ctx.require_service()
     headers = [("content-type", b"application/edifact"), ("source", who.subject.encode()),
                ("received-at", datetime.now(UTC).isoformat().encode())]
-    partition, offset = await ctx.produce(topic, key=flight_key(data), value=data, headers=headers)
+    key = await asyncio.to_thread(flight_key, data)  # decoding a large manifest is CPU work
+    partition, offset = await ctx.produce(topic, key=key, value=data, headers=headers)
     await ctx.audit_event(who, f"messages.{kind}", target=f"{topic}:{partition}:{offset}", result_count=1)
     return Accepted(topic=topic, partition=partition, offset=offset)
 
