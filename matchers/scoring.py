@@ -347,15 +347,52 @@ def gender_feature(query: Sequence[str], candidate: Sequence[str]) -> Feature:
     return Feature(MATCH if set(q) & set(c) else MISMATCH, None, q, c)
 
 
+DOC_ONLY_NEAR_MIN_CHARS = 6
+"""A look-alike document number issued by the same country lifts a hit to review level
+without name support only when its folded form (:func:`lookalike_document_number`) has
+at least this many characters: short numbers collide by chance."""
+
+
+def lookalike_reason(query_number: str, candidate_number: str) -> str:
+    """Name the difference between two canonical document numbers that are equal under
+    :func:`~matchers.normalise.lookalike_document_number` (field case 17).
+
+    Returns ``leading_zeros`` when one number has more leading zeros than the other, then
+    ``lookalike_`` and one letter–digit pair per kind of substitution (``O0``, ``I1``,
+    ``S5``, ``B8``, ``Z2``, ``Q0``, ``L1``; ``OQ``/``IL`` for two letters that fold to one
+    digit), sorted and joined with ``_``: ``PB0O93311`` vs ``PB0093311`` →
+    ``lookalike_O0``; ``512334`` vs ``00512334`` → ``leading_zeros``; ``O512334`` vs
+    ``512334`` → ``leading_zeros_lookalike_O0``; ``ZKI4S`` vs ``2K145`` →
+    ``lookalike_I1_S5_Z2``. Plain ``lookalike`` when the two numbers are equal."""
+    width = max(len(query_number), len(candidate_number))
+    pairs: set[str] = set()
+    for a, b in zip(query_number.rjust(width, "0"), candidate_number.rjust(width, "0"), strict=True):
+        if a == b:
+            continue
+        if a.isdigit() or b.isdigit():
+            pairs.add(b + a if a.isdigit() else a + b)
+        else:
+            pairs.add("".join(sorted((a, b))))
+    parts = ["leading_zeros"] if len(query_number) != len(candidate_number) else []
+    if pairs:
+        parts.append("lookalike_" + "_".join(sorted(pairs)))
+    return "_".join(parts) or "lookalike"
+
+
 def document_feature(query: Sequence[DocumentKey], candidate: Sequence[DocumentKey]) -> Feature:
-    """Travel document numbers (PAXLST ``DOC`` 1004, PNRGOV ``SSR DOCS``; list passport
-    and ID numbers), canonicalised (field case 17).
+    """Travel document numbers (PAXLST ``DOC`` 1004 with ``LOC+91`` issuer, PNRGOV ``SSR
+    DOCS``; list passport and ID numbers), canonicalised (field case 17).
 
     ``match``/``exact`` — equal canonical numbers and issuing countries equal or unknown;
     ``match``/``exact_other_country`` — equal numbers, different issuers;
-    ``partial``/``lookalike`` — equal after folding look-alike characters (O→0, I→1…) or
-    leading zeros; ``mismatch`` when both sides have numbers and none agree (weak: people
-    hold several documents); ``unknown`` when either side has no usable number.
+    ``partial`` — equal after folding look-alike characters (O↔0, I↔1, S↔5, B↔8, Z↔2…)
+    or leading zeros, ``detail`` naming the difference (:func:`lookalike_reason`:
+    ``lookalike_O0``, ``leading_zeros`` …); ``mismatch`` when both sides have numbers and
+    none agree (weak: people hold several documents); ``unknown`` when either side has no
+    usable number (empty or ``<``-only after canonicalisation). ``query``/``candidate``
+    are ``[number, issuing country]`` of the pair that decided, else the number lists.
+    Preference: exact, exact with another issuer, look-alike with the same issuer,
+    other look-alikes.
     """
     qd = [(canonical_document_number(d.number), normalise_country(d.issuing_country)) for d in query]
     cd = [(canonical_document_number(d.number), normalise_country(d.issuing_country)) for d in candidate]
@@ -364,15 +401,32 @@ def document_feature(query: Sequence[DocumentKey], candidate: Sequence[DocumentK
     if not qd or not cd:
         return Feature(UNKNOWN, None, [n for n, _ in qd] or None, [n for n, _ in cd] or None)
     best = Feature(MISMATCH, None, [n for n, _ in qd], [n for n, _ in cd])
+    best_rank = 0
     for qn, qc in qd:
+        folded = lookalike_document_number(qn)
         for cn, cc in cd:
             if qn == cn:
                 if qc is None or cc is None or qc == cc:
                     return Feature(MATCH, "exact", [qn, qc], [cn, cc])
-                best = Feature(MATCH, "exact_other_country", [qn, qc], [cn, cc])
-            elif best.result == MISMATCH and lookalike_document_number(qn) == lookalike_document_number(cn):
-                best = Feature(PARTIAL, "lookalike", [qn, qc], [cn, cc])
+                rank, found = 4, Feature(MATCH, "exact_other_country", [qn, qc], [cn, cc])
+            elif folded and folded == lookalike_document_number(cn):
+                # an all-zero number folds to "": never a look-alike of another (case 13)
+                rank = 3 if qc is not None and qc == cc else 2
+                found = Feature(PARTIAL, lookalike_reason(qn, cn), [qn, qc], [cn, cc])
+            else:
+                continue
+            if rank > best_rank:
+                best, best_rank = found, rank
     return best
+
+
+def _same_issuer_lookalike(document: Feature) -> bool:
+    """A ``partial`` document whose two numbers share a known issuing country and fold to
+    at least :data:`DOC_ONLY_NEAR_MIN_CHARS` characters."""
+    q, c = document.query, document.candidate
+    if not (isinstance(q, list) and isinstance(c, list) and len(q) == 2 and len(c) == 2):
+        return False
+    return q[1] is not None and q[1] == c[1] and len(lookalike_document_number(q[0])) >= DOC_ONLY_NEAR_MIN_CHARS
 
 
 # --- combination -------------------------------------------------------------------
@@ -393,7 +447,9 @@ def combine(
     ``partial``, ``mismatch``), nationality and gender; ``unknown`` features leave it
     unchanged, so a DOB can only raise a score the name already supports. A document
     ``match``/``partial`` sets a floor (``document_*_floor``; a ``partial`` only when the
-    name score is at least 0.5).
+    name score is at least 0.5, or without name support when both numbers name the same
+    issuing country: a look-alike of a listed number is a review-level hit whatever the
+    traveller's name, as an exact number is a strong one — field case 17).
     """
     factor = config.name_only_factor
     evidence = ["name"] if name.result != UNKNOWN else []
@@ -420,7 +476,7 @@ def combine(
         floor = config.document_exact_floor if document.detail == "exact" else config.document_other_country_floor
         score = max(score, floor)
         evidence.append("document")
-    elif document.result == PARTIAL and name.score >= 0.5:
+    elif document.result == PARTIAL and (name.score >= 0.5 or _same_issuer_lookalike(document)):
         score = max(score, config.document_near_floor)
         evidence.append("document_near")
     return max(0.0, min(1.0, score)), evidence

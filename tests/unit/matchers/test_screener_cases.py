@@ -247,8 +247,8 @@ CASE17 = (
         ("ZK4471203", "LVA", "WL-A", "exact"),
         ("zk447 1203", "LVA", "WL-A", "exact"),
         ("ZK4471203<", "LVA", "WL-A", "exact"),
-        ("PB0O93311", "LVA", "WL-A", "lookalike"),
-        ("512334", "EST", "WL-B", "lookalike"),
+        ("PB0O93311", "LVA", "WL-A", "lookalike_O0"),
+        ("512334", "EST", "WL-B", "leading_zeros"),
         ("ZK4471203", "EST", "WL-A", "exact_other_country"),
     ],
 )
@@ -259,7 +259,7 @@ def test_case17_document_numbers(number: str, country: str, expected_entry: str,
     q = query(*names, documents=(DocumentKey(number, "P", country),))
     hit = s.screen([q])[0][0]
     assert hit.entry_id == expected_entry
-    assert hit.explanation["document"]["result"] == ("partial" if detail == "lookalike" else "match")
+    assert hit.explanation["document"]["result"] == ("match" if detail.startswith("exact") else "partial")
     assert hit.explanation["document"]["detail"] == detail
     assert "document_" + detail in hit.explanation["reasons"]
 
