@@ -19,6 +19,7 @@ from typing import Any
 import pycountry
 from pydantic import ValidationError
 
+from matchers.normalise import canonical_document_number
 from schemas.records import EntryDate, Gender, WatchlistEntry
 
 REMARKS_MAX_CHARS = 1000
@@ -304,6 +305,21 @@ def split_document_numbers(raw: str | None) -> list[str]:
             if any(ch.isdigit() for ch in value):
                 numbers.append(value)
     return numbers
+
+
+def filler_only_document_numbers(raw: str | None) -> int:
+    """How many values of a (multi-value) document field are not blank but empty after
+    canonicalisation (:func:`matchers.normalise.canonical_document_number`): only MRZ
+    fillers ``<``, punctuation or control characters (``<<<``, ``-``, ``//``). Field case
+    17: such values are rejected at load and the reader records a warning. Values are
+    split as :func:`split_document_numbers` splits them (``,`` ``;`` line breaks)."""
+    if raw is None:
+        return 0
+    return sum(1 for part in _DOC_SPLIT.split(raw) if part.strip() and not canonical_document_number(part))
+
+
+FILLER_ONLY_WARNING = "document number empty after clean-up, dropped"
+"""The warning text readers record for :func:`filler_only_document_numbers` (case 17)."""
 
 
 _PASSPORT_WORDS = ("passport", "passeport", "pasaporte")

@@ -49,10 +49,12 @@ from pydantic import ValidationError
 from schemas.records import Document, EntryDate, EntryName, Gender, WatchlistEntry
 
 from .common import (
+    FILLER_ONLY_WARNING,
     RowError,
     WatchlistReadResult,
     content_version,
     detect_script,
+    filler_only_document_numbers,
     invalid_text,
     parse_dob,
     split_document_numbers,
@@ -149,8 +151,8 @@ def _row_to_entry(
         if raw_country and country is None:
             warn(f"document country {raw_country!r} not recognised")
         numbers = split_document_numbers(raw_numbers)
-        if not numbers:
-            warn("document number empty after clean-up, dropped")
+        if not numbers or filler_only_document_numbers(raw_numbers):
+            warn(FILLER_ONLY_WARNING)
         doc_type = _cell(row, "document_type")
         documents = [
             Document(type=doc_type.upper() if doc_type else None, number=n, issuing_country=country) for n in numbers

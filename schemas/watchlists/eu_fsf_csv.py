@@ -44,11 +44,13 @@ from pydantic import ValidationError
 from schemas.records import Document, EntryDate, EntryName, Gender, WatchlistEntry
 
 from .common import (
+    FILLER_ONLY_WARNING,
     RowError,
     WatchlistReadResult,
     content_version,
     decode_text,
     detect_script,
+    filler_only_document_numbers,
     parse_dob,
     to_alpha3,
     to_gender,
@@ -211,6 +213,8 @@ def _subject_to_entry(subject: _Subject, *, list_id: str, version: str, warnings
         if place and place not in places:
             places.append(place)
         doc = parse_identification(row.get("iden_number"))
+        if doc is None and filler_only_document_numbers(row.get("iden_number")):
+            warn(line, FILLER_ONLY_WARNING)
         if doc is not None:
             raw_country = _clean(row.get("iden_country"))
             if raw_country:

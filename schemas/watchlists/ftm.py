@@ -45,10 +45,12 @@ from pydantic import ValidationError
 from schemas.records import Document, EntryDate, EntryName, Gender, WatchlistEntry
 
 from .common import (
+    FILLER_ONLY_WARNING,
     RowError,
     WatchlistReadResult,
     content_version,
     detect_script,
+    filler_only_document_numbers,
     invalid_text,
     parse_dob,
     split_document_numbers,
@@ -157,6 +159,8 @@ def _person(obj: dict[str, Any], *, line: int, list_id: str, version: str, warni
         for raw in _values(props, prop):
             if doc_type == "I" and _TAX_NUMBER.search(raw):
                 continue
+            if filler_only_document_numbers(raw):
+                warn(f"{prop}: {FILLER_ONLY_WARNING}")
             for number in split_document_numbers(raw):
                 doc = Document(type=doc_type, number=number)
                 if doc not in documents:

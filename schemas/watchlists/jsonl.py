@@ -16,9 +16,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from matchers.normalise import canonical_document_number
 from schemas.records import WatchlistEntry
 
-from .common import RowError, WatchlistReadResult, content_version, invalid_text
+from .common import FILLER_ONLY_WARNING, RowError, WatchlistReadResult, content_version, invalid_text
 
 FORMAT = "jsonl"
 
@@ -34,7 +35,8 @@ def read_jsonl(path: Path, *, list_id: str | None = None) -> WatchlistReadResult
 
     A line that is not JSON, not an object, not a valid ``WatchlistEntry``, or repeats an
     ``entry_id`` already read becomes a :class:`RowError` with its 1-based line number;
-    reading goes on. Raises ``OSError`` when the file cannot be read.
+    reading goes on. A document whose number is empty after canonicalisation (``<<<``,
+    field case 17) is dropped from its entry with a warning. Raises ``OSError`` when the file cannot be read.
     """
     data = path.read_bytes()
     version = content_version(data)
@@ -72,5 +74,10 @@ def read_jsonl(path: Path, *, list_id: str | None = None) -> WatchlistReadResult
             result.errors.append(RowError(line_no, f"{entry.entry_id}: duplicate entry id, ignored"))
             continue
         seen.add(entry.entry_id)
+        usable = [d for d in entry.documents if canonical_document_number(d.number)]
+        if len(usable) != len(entry.documents):
+            # case 17: an empty or ``<``-only number must never equal another empty number
+            result.warnings.append(RowError(line_no, f"{entry.entry_id}: {FILLER_ONLY_WARNING}"))
+            entry.documents = usable
         result.entries.append(entry)
     return result

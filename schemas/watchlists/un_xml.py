@@ -37,11 +37,13 @@ from pydantic import ValidationError
 from schemas.records import Document, EntryDate, EntryName, Gender, WatchlistEntry
 
 from .common import (
+    FILLER_ONLY_WARNING,
     RowError,
     WatchlistFormatError,
     WatchlistReadResult,
     detect_script,
     document_type_code,
+    filler_only_document_numbers,
     invalid_text,
     parse_dob,
     split_document_numbers,
@@ -161,8 +163,8 @@ def _documents(elem: ET.Element, warn: _Warnings) -> list[Document]:
     if raw_country and country is None:
         warn.add(f"document issuing country {raw_country!r} not recognised")
     numbers = split_document_numbers(raw_number)
-    if not numbers:
-        warn.add("document number empty after clean-up, dropped")
+    if not numbers or filler_only_document_numbers(raw_number):
+        warn.add(FILLER_ONLY_WARNING)
     return [Document(type=doc_type, number=n, issuing_country=country) for n in numbers]
 
 
