@@ -5,7 +5,9 @@ A date is held as ``(year, month, day)`` with ``None`` for the unknown parts; a
 approximate year. Results are ``match`` (same date at the coarser precision of the two),
 ``partial`` (inside a range or an approximate window, or a full date with day and
 month exchanged: ``day_month_swapped``), ``mismatch`` (different at a
-known precision) or ``unknown`` (nothing comparable).
+known precision) or ``unknown`` (nothing comparable). A two-digit birth year of open
+century arrives as one spec per reading (``ambiguous_century``, field case 06): either
+may match, and the result says it was ambiguous.
 """
 
 from __future__ import annotations
@@ -92,13 +94,15 @@ def _day_month_swapped(a: PartialDate, b: PartialDate) -> bool:
 class DobResult:
     """Outcome of one DOB comparison: ``result`` (``match``/``partial``/``mismatch``/
     ``unknown``), ``precision`` of a match (``day``/``month``/``year``) or the kind of
-    partial agreement (``range``/``approximate``/``day_month_swapped``), and the values
-    compared (ISO)."""
+    partial agreement (``range``/``approximate``/``day_month_swapped``), the values
+    compared (ISO), and ``ambiguous_century`` when the deciding query or listed date is
+    one reading of a two-digit year of open century (field case 06)."""
 
     result: str
     precision: str | None
     query: str | None
     candidate: str | None
+    ambiguous_century: bool = False
 
 
 _RANK = {"match": 3, "partial": 2, "mismatch": 1, "unknown": 0}
@@ -151,18 +155,20 @@ def compare_dob(
     ``query`` holds the traveller's DOB (PAXLST ``DTM+329``, PNRGOV ``SSR DOCS``; only
     ``date`` is used), ``candidate`` the listed dates (exact, partial, ranges, circa).
     ``match`` beats ``partial`` beats ``mismatch``; ``unknown`` when either side has no
-    parseable date. ``approximate_years`` is the circa tolerance in years.
+    parseable date. ``approximate_years`` is the circa tolerance in years. Specs marked
+    ``ambiguous_century`` (one per reading of a two-digit year) are alternatives: the
+    best reading counts and the result carries ``ambiguous_century=True``.
     """
-    q_dates = [d for d in (parse_partial_date(s.date) for s in query) if d is not None]
+    q_dates = [(d, s.ambiguous_century) for d, s in ((parse_partial_date(s.date), s) for s in query) if d is not None]
     if not q_dates or not candidate:
         return DobResult(
             "unknown",
             None,
-            q_dates[0].iso() if q_dates else None,
+            q_dates[0][0].iso() if q_dates else None,
             ", ".join(_spec_text(c) for c in candidate) or None,
         )
-    best = DobResult("unknown", None, q_dates[0].iso(), None)
-    for q in q_dates:
+    best = DobResult("unknown", None, q_dates[0][0].iso(), None)
+    for q, q_ambiguous in q_dates:
         for spec in candidate:
             res = _compare_one(q, spec, approximate_years)
             if (_RANK[res.result], _PREC_RANK[res.precision]) > (
@@ -170,6 +176,14 @@ def compare_dob(
                 _PREC_RANK[best.precision],
             ):
                 best = res
+                if q_ambiguous or spec.ambiguous_century:
+                    best = DobResult(res.result, res.precision, res.query, res.candidate, ambiguous_century=True)
     if best.result == "mismatch" and len(candidate) > 1:
-        best = DobResult("mismatch", best.precision, best.query, ", ".join(map(_spec_text, candidate)))
+        best = DobResult(
+            "mismatch",
+            best.precision,
+            best.query,
+            ", ".join(map(_spec_text, candidate)),
+            ambiguous_century=best.ambiguous_century,
+        )
     return best

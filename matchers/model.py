@@ -44,13 +44,16 @@ class DateSpec:
     """A date of birth: ``date`` exact or partial ISO (``YYYY``, ``YYYY-MM``,
     ``YYYY-MM-DD``), or an inclusive range ``from_``–``to`` (each full or partial), with
     ``approximate`` where the source says circa (tolerance from
-    :attr:`MatchConfig.approximate_years`). Source: PAXLST ``DTM+329``, PNRGOV ``SSR DOCS``,
-    a list's date-of-birth field."""
+    :attr:`MatchConfig.approximate_years`), ``ambiguous_century`` on each reading of a
+    two-digit year whose century the source left open (field case 06: 2025 or 1925; the
+    person holds one spec per reading and a match on either is flagged). Source: PAXLST
+    ``DTM+329``, PNRGOV ``SSR DOCS``, a list's date-of-birth field."""
 
     date: str | None = None
     from_: str | None = None
     to: str | None = None
     approximate: bool = False
+    ambiguous_century: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,22 +35,29 @@ MATCH, PARTIAL, MISMATCH, UNKNOWN = "match", "partial", "mismatch", "unknown"
 @dataclass(frozen=True, slots=True)
 class Feature:
     """One feature comparison: ``result`` (``match``/``partial``/``mismatch``/
-    ``unknown``), ``detail`` (precision or rule, e.g. ``day``, ``lookalike``) and the
-    ``query``/``candidate`` values compared (JSON-serialisable)."""
+    ``unknown``), ``detail`` (precision or rule, e.g. ``day``, ``lookalike_O0``), the
+    ``query``/``candidate`` values compared (JSON-serialisable) and ``flags`` that qualify
+    the result (``ambiguous_century``: a two-digit birth year whose century was open,
+    field case 06)."""
 
     result: str
     detail: str | None = None
     query: Any = None
     candidate: Any = None
+    flags: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form for explanations."""
-        return {
+        """JSON-serialisable form for explanations: ``result``, ``detail``, ``query``,
+        ``candidate``, and ``flags`` (a list) only when there are any."""
+        out: dict[str, Any] = {
             "result": self.result,
             "detail": self.detail,
             "query": self.query,
             "candidate": self.candidate,
         }
+        if self.flags:
+            out["flags"] = list(self.flags)
+        return out
 
 
 # --- names -------------------------------------------------------------------------
@@ -321,9 +328,13 @@ def _align(
 
 def dob_feature(query: tuple[DateSpec, ...], candidate: tuple[DateSpec, ...], config: MatchConfig) -> Feature:
     """Date of birth compared as dates (:func:`matchers.dates.compare_dob`): ``detail``
-    is the precision of a match (``day``/``month``/``year``) or ``range``/``approximate``."""
+    is the precision of a match (``day``/``month``/``year``) or ``range``/``approximate``/
+    ``day_month_swapped``; ``flags`` holds ``ambiguous_century`` when the deciding date is
+    one reading of a two-digit year whose century was open (field case 06: the reading
+    that agrees counts)."""
     res = compare_dob(query, candidate, approximate_years=config.approximate_years)
-    return Feature(res.result, res.precision, res.query, res.candidate)
+    flags = ("ambiguous_century",) if res.ambiguous_century and res.result != UNKNOWN else ()
+    return Feature(res.result, res.precision, res.query, res.candidate, flags)
 
 
 def nationality_feature(query: Sequence[str], candidate: Sequence[str]) -> Feature:

@@ -53,6 +53,7 @@ __all__ = [
     "Interchange",
     "InterchangeHeader",
     "Segment",
+    "birth_date_candidates",
     "decode_bytes",
     "escape",
     "expand_two_digit_year",
@@ -955,6 +956,47 @@ def expand_two_digit_year(yy: int, month: int, day: int, *, reference: date, kin
         if inside:
             return inside[0]
     return min(candidates, key=lambda c: abs((c - reference).days))
+
+
+MAX_AGE_YEARS = 120
+"""Oldest plausible traveller or listed person, in years: an older-century reading of a
+two-digit birth year is kept as a candidate only while the person would be at most
+this old (field case 06)."""
+
+
+def birth_date_candidates(
+    yy: int, month: int, day: int, *, reference: date, max_age_years: int = MAX_AGE_YEARS
+) -> tuple[date, ...]:
+    """Every reading of a two-digit-year birth date (``YYMMDD``, ``DDMMMYY``, ``DD-MM-YY``)
+    that lies on or before ``reference`` (flight departure for PAXLST ``DTM+329`` and
+    PNRGOV ``SSR DOCS``, load date for watchlists) and makes the person at most
+    ``max_age_years`` old on it, latest first (field case 06).
+
+    The first is the reading :func:`expand_two_digit_year` gives for ``kind="birth"``
+    (``380517`` → 1938-05-17 for a 2026 flight). A second one means the century is
+    ambiguous: ``250901`` → (2025-09-01, 1925-09-01), an infant or a person over 100.
+    Callers keep both unless other data decides (an infant marker, a four-digit year
+    elsewhere). ``()`` when the month/day exists in no such year (29 February of a
+    non-leap year).
+
+    Raises:
+        ValueError: ``yy`` outside 0–99, or a month/day that exists in no year.
+    """
+    if not 0 <= yy <= 99:
+        raise ValueError(f"two-digit year out of range: {yy}")
+    date(2000, month, day)  # raises ValueError for month 13, 31 April … (2000 is a leap year)
+    oldest = reference.year - max_age_years - 1
+    out: list[date] = []
+    century = (reference.year // 100) * 100
+    while century + yy >= oldest and century + yy >= 1:
+        year = century + yy
+        century -= 100
+        if month == 2 and day == 29 and not isleap(year):
+            continue
+        born = date(year, month, day)
+        if born <= reference and _add_years(born, max_age_years + 1) > reference:
+            out.append(born)
+    return tuple(out)
 
 
 def expiry_is_plausible(value: date, reference: date) -> bool:

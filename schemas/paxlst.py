@@ -40,6 +40,7 @@ from schemas.countries import to_alpha3
 from schemas.edifact import (
     Interchange,
     Segment,
+    birth_date_candidates,
     combine_iso,
     expiry_is_plausible,
     is_ascii_digits,
@@ -215,6 +216,7 @@ class _TravellerDraft:
     documents: list[_DocDraft] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
     record_locator: str | None = None
+    infant: bool = False  # ATT+2 MI/FI: the recent century of a two-digit birth year
 
 
 @dataclass(slots=True)
@@ -536,9 +538,18 @@ class _Decoder(EnvelopeDecoder[_Message]):
         return doc
 
     def _gender(self, seg: Segment, tr: _TravellerDraft) -> None:
+        """``ATT+2`` C956 9019 gender: ``M``/``F``/``X``/``U``; ``MI``/``FI`` (the PNR
+        infant codes, field case 07) give ``M``/``F`` and mark an infant — a passenger
+        becomes role ``infant`` and a two-digit birth year takes the recent century
+        (field case 06)."""
         raw = seg.value(2, 0).upper()
         if not raw:
             return
+        if raw in ("MI", "FI"):
+            tr.infant = True
+            if tr.role == "passenger":
+                tr.role = "infant"
+            raw = raw[0]
         value = _GENDERS.get(raw)
         if value is None:
             first = re.split(r"[^A-Z]+", raw)[0]
@@ -643,6 +654,7 @@ class _Decoder(EnvelopeDecoder[_Message]):
 
     def _build(self, tr: _TravellerDraft, tid: str, source: Source, ref: date) -> Traveller:
         dob = None
+        alternatives: list[str] = []
         if tr.birth is not None and tr.birth.value:
             try:
                 d, _ = parse_dtm(tr.birth.value, tr.birth.fmt, reference=ref, kind="birth")
@@ -650,15 +662,17 @@ class _Decoder(EnvelopeDecoder[_Message]):
                 self.tw(tr, "invalid_date", "DTM+329 is not a valid date", tr.birth.segment, is_error=True)
             else:
                 if d > ref:
+                    # only a four-digit year can land here; the raw value stays in the warning
                     self.tw(
                         tr,
                         "dob_in_future",
-                        "birth date after the flight date; ignored",
+                        f"birth date {tr.birth.value!r} after the flight date {ref.isoformat()}; ignored",
                         tr.birth.segment,
                         is_error=True,
                     )
                 else:
                     dob = d.isoformat()
+                    alternatives = self._other_centuries(tr, ref)
         documents = []
         for dd in tr.documents:
             expiry = None
@@ -688,6 +702,7 @@ class _Decoder(EnvelopeDecoder[_Message]):
                 "full_name": tr.full_name,
                 "gender": gender,
                 "date_of_birth": dob,
+                "date_of_birth_alternatives": alternatives,
                 "nationality": tr.nationality,
                 "country_of_residence": tr.residence,
                 "place_of_birth": tr.place_of_birth,
@@ -697,8 +712,26 @@ class _Decoder(EnvelopeDecoder[_Message]):
             }
         )
 
+    def _other_centuries(self, tr: _TravellerDraft, ref: date) -> list[str]:
+        """The older readings of a two-digit ``DTM+329`` year (formats 101/201) that are
+        still plausible (field case 06); ``[]`` for an infant or a four-digit year."""
+        assert tr.birth is not None
+        value = tr.birth.value.strip()
+        if len(value) not in (6, 10) or tr.infant:
+            return []
+        readings = birth_date_candidates(int(value[0:2]), int(value[2:4]), int(value[4:6]), reference=ref)
+        if len(readings) < 2:
+            return []
+        self.tw(
+            tr,
+            "dob_ambiguous_century",
+            "two-digit birth year fits two centuries (the older reading is over 100 years); both kept",
+            tr.birth.segment,
+        )
+        return [r.isoformat() for r in readings[1:]]
+
     def _check_counts(self, msg: _Message) -> None:
-        pax = sum(1 for t in msg.travellers if t.role in ("passenger", "in_transit_passenger"))
+        pax = sum(1 for t in msg.travellers if t.role in ("passenger", "in_transit_passenger", "infant"))
         crew = len(msg.travellers) - pax
         multipart = msg.header.part_number is not None
         for qual, count, seg in msg.counts:

@@ -46,6 +46,7 @@ from schemas.countries import to_alpha3
 from schemas.edifact import (
     Interchange,
     Segment,
+    birth_date_candidates,
     combine_iso,
     expand_two_digit_year,
     expiry_is_plausible,
@@ -258,6 +259,9 @@ class _Pax:
     infant_indicator: bool = False
     gender: Gender | None = None
     dob: date | None = None
+    dob_alternatives: list[date] = field(default_factory=list)  # other centuries (case 06)
+    dob_four_digit: bool = False  # the birth year was sent with four digits
+    dob_segment: Segment | None = None
     nationality: str | None = None
     place_of_birth: str | None = None
     documents: list[Document] = field(default_factory=list)
@@ -667,6 +671,47 @@ class _Decoder(EnvelopeDecoder[_Message]):
         except ValueError:
             return None
 
+    @staticmethod
+    def _birth_readings(raw: str, reference: date) -> tuple[tuple[date, ...], bool] | None:
+        """``SSR DOCS``/``INFT`` birth date ``DDMMMYY`` or ``DDMMMYYYY``: its plausible
+        readings, latest first (:func:`~schemas.edifact.birth_date_candidates`; one for a
+        four-digit year, which may lie in the future), and whether the year had four
+        digits. ``None`` when it is no date."""
+        m = _SSR_DATE_RE.match(raw.strip().upper())
+        mon = _MONTHS.get(m.group(2)) if m else None
+        if m is None or mon is None:
+            return None
+        day, year = int(m.group(1)), m.group(3)
+        try:
+            if len(year) == 4:
+                return (date(int(year), mon, day),), True
+            readings = birth_date_candidates(int(year), mon, day, reference=reference)
+        except ValueError:
+            return None
+        return (readings, False) if readings else None
+
+    def _set_birth(self, pax: _Pax, raw: str, ref_date: date, seg: Segment, what: str) -> None:
+        """Record a birth date on ``pax`` (field case 06). A future date (four-digit year)
+        is a data error: warned with the raw value, the DOB stays unknown. A two-digit
+        year keeps its older plausible readings as alternatives; a four-digit year on
+        another line decides between them. Lines that disagree otherwise are warned."""
+        parsed = self._birth_readings(raw, ref_date)
+        if parsed is None:
+            self.tw(pax, "invalid_date", f"{what} birth date is not a valid DDMMMYY date", seg, is_error=True)
+            return
+        readings, four = parsed
+        born = readings[0]
+        if born > ref_date:
+            note = f"{what} birth date {raw.strip()!r} after the flight date {ref_date.isoformat()}; ignored"
+            self.tw(pax, "dob_in_future", note, seg, is_error=True)
+            return
+        if pax.dob is None:
+            pax.dob, pax.dob_alternatives, pax.dob_four_digit, pax.dob_segment = born, list(readings[1:]), four, seg
+        elif four and not pax.dob_four_digit and born in (pax.dob, *pax.dob_alternatives):
+            pax.dob, pax.dob_alternatives, pax.dob_four_digit = born, [], True
+        elif not (pax.dob in readings and (pax.dob_four_digit or not four)):
+            self.tw(pax, "conflicting_date_of_birth", f"{what} lines disagree on the birth date", seg)
+
     def _country(self, raw: str, pax: _Pax, seg: Segment, what: str) -> str | None:
         v = raw.strip().upper()
         if not v:
@@ -759,7 +804,7 @@ class _Decoder(EnvelopeDecoder[_Message]):
         if d.kind == "INFT":
             m = _INFT_DATE_RE.search(d.fields[0].replace("/", " "))
             if m is not None and pax.dob is None:
-                pax.dob = self._parse_ssr_date(m.group(1), ref_date, "birth")
+                self._set_birth(pax, m.group(1), ref_date, seg, "SSR INFT")
             return
         if d.kind == "DOCO":
             # /place of birth/V/number/place of issue/issue date/country valid for
@@ -787,13 +832,7 @@ class _Decoder(EnvelopeDecoder[_Message]):
         else:
             self.tw(pax, "unknown_gender_code", "SSR DOCS gender not M/F/MI/FI/U/X", seg)
         if dob_raw:
-            dob = self._parse_ssr_date(dob_raw, ref_date, "birth")
-            if dob is None:
-                self.tw(pax, "invalid_date", "SSR DOCS birth date is not a valid DDMMMYY date", seg, is_error=True)
-            elif pax.dob is None:
-                pax.dob = dob
-            elif pax.dob != dob:
-                self.tw(pax, "conflicting_date_of_birth", "SSR DOCS lines disagree on the birth date", seg)
+            self._set_birth(pax, dob_raw, ref_date, seg, "SSR DOCS")
         missing = [w for w, v in (("gender", gender_code), ("date of birth", dob_raw)) if not v]
         if missing:
             self.tw(pax, "docs_incomplete", "SSR DOCS without " + " and ".join(missing), seg)
@@ -860,6 +899,7 @@ class _Decoder(EnvelopeDecoder[_Message]):
         ids = {id(p): f"{prefix}-{n}" for n, p in enumerate(pnr.paxes, 1)}
         for pax in pnr.paxes:
             tid = ids[id(pax)]
+            alternatives = self._other_centuries(pax)
             extra: dict[str, Any] = {"push_type": msg.push_type}
             if pax.role == "infant" and pax.adult is not None:
                 extra["accompanying_traveller_id"] = ids[id(pax.adult)]
@@ -885,6 +925,7 @@ class _Decoder(EnvelopeDecoder[_Message]):
                     given_names=pax.given,
                     gender=pax.gender,
                     date_of_birth=pax.dob.isoformat() if pax.dob else None,
+                    date_of_birth_alternatives=alternatives,
                     nationality=pax.nationality,
                     place_of_birth=pax.place_of_birth,
                     documents=pax.documents,
@@ -894,6 +935,16 @@ class _Decoder(EnvelopeDecoder[_Message]):
             )
             rec.traveller_ids.append(tid)
         self.pnrs.append(rec)
+
+    def _other_centuries(self, pax: _Pax) -> list[str]:
+        """The older plausible readings of a two-digit birth year (field case 06), warned
+        ``dob_ambiguous_century``; ``[]`` for an infant (``TIF`` type ``IN``, ``SSR DOCS``
+        ``MI``/``FI``, ``SSR INFT``: the recent century) or when a line decided."""
+        if not pax.dob_alternatives or pax.role == "infant":
+            return []
+        note = "two-digit birth year fits two centuries (the older reading is over 100 years); both kept"
+        self.tw(pax, "dob_ambiguous_century", note, pax.dob_segment or pax.segment)
+        return [d.isoformat() for d in pax.dob_alternatives]
 
     def _first_leg_date(self, rec: PnrRecord) -> date | None:
         for leg in rec.itinerary:

@@ -136,7 +136,13 @@ class Traveller(_Record):
     """One person on a PAXLST manifest (``NAD+FL``/``FM``/``DDT``/``DDU`` group) or a
     PNRGOV record (``TIF``). Names are as sent, uppercase not enforced; dates of birth
     ``YYYY-MM-DD`` or partial ``YYYY-MM`` / ``YYYY``; countries ISO 3166 alpha-3 or ICAO
-    9303 codes (``XXA`` stateless, ``XXB``/``XXC`` refugees, ``XXX`` unspecified)."""
+    9303 codes (``XXA`` stateless, ``XXB``/``XXC`` refugees, ``XXX`` unspecified).
+
+    ``date_of_birth_alternatives``: the other readings of a two-digit birth year whose
+    century the message leaves open (field case 06: ``DTM+329:250901`` on a 2026 flight is
+    2025-09-01 or 1925-09-01); ``date_of_birth`` holds the recent reading, the matcher
+    accepts either and flags the comparison ``ambiguous_century``. Empty when the
+    century is certain (four-digit year, one plausible reading, an infant marker)."""
 
     schema_version: str = SCHEMA_VERSION
     traveller_id: str
@@ -146,6 +152,7 @@ class Traveller(_Record):
     full_name: str | None = None
     gender: Gender | None = None
     date_of_birth: OptionalDate = None
+    date_of_birth_alternatives: list[PartialDate] = Field(default_factory=list)
     nationality: str | None = None
     country_of_residence: str | None = None
     place_of_birth: str | None = None
@@ -178,7 +185,8 @@ class EntryName(_Record):
 class EntryDate(_Record):
     """A listed date of birth: ``date`` exact or partial (``YYYY``/``YYYY-MM``), or a range
     ``from``–``to`` (inclusive, each full or partial); ``approximate`` where the list says
-    circa/about."""
+    circa/about; ``ambiguous_century`` on each reading of a two-digit year the list left
+    open (field case 06: ``16-07-24`` loaded in 2026 → 2024-07-16 and 1924-07-16)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -186,6 +194,7 @@ class EntryDate(_Record):
     from_: OptionalDate = Field(default=None, alias="from")
     to: OptionalDate = None
     approximate: bool = False
+    ambiguous_century: bool = False
 
 
 class WatchlistEntry(_Record):

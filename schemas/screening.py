@@ -43,14 +43,22 @@ def _countries(values: list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _traveller_dates(t: Traveller) -> tuple[DateSpec, ...]:
+    readings = [d for d in (t.date_of_birth, *t.date_of_birth_alternatives) if d and not in_future(d)]
+    ambiguous = len(readings) > 1
+    return tuple(DateSpec(date=d, ambiguous_century=ambiguous) for d in dict.fromkeys(readings))
+
+
 def traveller_to_person(t: Traveller) -> Person:
     """A traveller as a screening query: ``key`` = ``traveller_id``; one primary name
-    (``surname``/``given_names`` or ``full_name``); DOB (``YYYY[-MM[-DD]]``);
-    nationality and gender; documents with multi-value numbers split."""
+    (``surname``/``given_names`` or ``full_name``); DOB (``YYYY[-MM[-DD]]``) and, for a
+    two-digit year of open century, its other readings (each ``ambiguous_century``,
+    field case 06), future dates left out; nationality and gender; documents with
+    multi-value numbers split."""
     return Person(
         key=t.traveller_id,
         names=(PersonName(full_name=t.full_name, surname=t.surname, given_names=t.given_names),),
-        dates_of_birth=(DateSpec(date=t.date_of_birth),) if t.date_of_birth and not in_future(t.date_of_birth) else (),
+        dates_of_birth=_traveller_dates(t),
         nationalities=_countries([t.nationality] if t.nationality else []),
         genders=(t.gender,) if t.gender else (),
         documents=_documents(t.documents),
@@ -69,7 +77,9 @@ def entry_to_person(e: WatchlistEntry) -> Person:
             for n in e.names
         ),
         dates_of_birth=tuple(
-            DateSpec(date=d.date, from_=d.from_, to=d.to, approximate=d.approximate)
+            DateSpec(
+                date=d.date, from_=d.from_, to=d.to, approximate=d.approximate, ambiguous_century=d.ambiguous_century
+            )
             for d in e.dates_of_birth
             if not in_future(d.date or d.from_)
         ),

@@ -20,6 +20,7 @@ import pycountry
 from pydantic import ValidationError
 
 from matchers.normalise import canonical_document_number
+from schemas.edifact import birth_date_candidates
 from schemas.records import EntryDate, Gender, WatchlistEntry
 
 REMARKS_MAX_CHARS = 1000
@@ -415,8 +416,10 @@ def parse_dob(raw: str | None, *, day_first: bool | None = None, today: date | N
     ``1971-03-22`` ``1971-03``  ISO, full or partial; ``1971-00-00`` → ``1971`` (zeros =
     ``1971``                    unknown)
     ``22/03/1971`` ``22.03.1971`` day first (lists use D/M/Y); ``00.03.1971`` → ``1971-03``;
-    ``22-03-1971`` ``16-07-68``  also with ``-``; a two-digit year takes the latest century
-                                that is not in the future (case 06: ``68`` → 1968)
+    ``22-03-1971`` ``16-07-68``  also with ``-``; a two-digit year takes each century that
+                                is not in the future and not over 120 years ago (case 06:
+                                ``68`` → 1968; ``16-07-24`` → 2024 and 1924, both
+                                ``ambiguous_century=True``)
     ``03/1971``                 month precision
     ``1969, 1971``              several candidate years → one ``EntryDate`` each
     ``1970-1973`` ``1970..1973`` year range → ``{from, to}``
@@ -447,16 +450,43 @@ def parse_dob(raw: str | None, *, day_first: bool | None = None, today: date | N
         approximate = True
         text = stripped
     if m := _DMY2.match(text):
-        # Two-digit year (field case 06): the latest century that is not in the future.
-        yy = int(m.group(5))
-        year = 2000 + yy if 2000 + yy <= (today or date.today()).year else 1900 + yy
-        text = f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(4)}{year}"
-    dates = _parse_dob_body(text, approximate, day_first)
+        dates = _two_digit_year_dob(m, approximate, day_first, today or date.today())
+    else:
+        dates = _parse_dob_body(text, approximate, day_first)
     limit = (today or date.today()).isoformat()
     for d in dates:
         earliest = d.date or d.from_ or ""
         if earliest and earliest[: len(limit)] > limit[: len(earliest)]:
             raise ValueError(f"birth date {earliest} is in the future")
+    return dates
+
+
+def _two_digit_year_dob(m: re.Match[str], approximate: bool, day_first: bool | None, today: date) -> list[EntryDate]:
+    """``DD-MM-YY`` (field case 06): every century that puts the date on or before
+    ``today`` (the load date) with the person at most :data:`~schemas.edifact.MAX_AGE_YEARS`
+    old (:func:`~schemas.edifact.birth_date_candidates`, the helper the PAXLST and PNRGOV
+    decoders use); two readings are both kept, each ``ambiguous_century=True``. Zero day
+    or month parts (unknown) count as the first day or month."""
+    first, second, yy = int(m.group(1)), int(m.group(3)), int(m.group(5))
+    orders = [(first, second)] if day_first is False else [(second, first)]  # (month, day)
+    if day_first is None:
+        orders.append((first, second))  # M/D/Y when D/M/Y names no date
+    readings: tuple[date, ...] = ()
+    for month, day in orders:
+        try:
+            readings = birth_date_candidates(yy, max(month, 1), max(day, 1), reference=today)
+        except ValueError:
+            continue
+        if readings:
+            break
+    if not readings:
+        raise ValueError(f"unreadable birth date {m.group(0)!r}")
+    dates: list[EntryDate] = []
+    for reading in readings:
+        body = f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(4)}{reading.year}"
+        dates.extend(d for d in _parse_dob_body(body, approximate, day_first) if d not in dates)
+    if len(readings) > 1:
+        dates = [d.model_copy(update={"ambiguous_century": True}) for d in dates]
     return dates
 
 

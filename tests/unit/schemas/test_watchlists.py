@@ -456,14 +456,14 @@ def test_sample_watchlist_covers_the_demo_features() -> None:
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    ("16-07-68", "1968-07-16"),   # field case 06: two-digit year, not in the future
-    ("16/07/24", "2024-07-16"),
-    ("16.07.27", "1927-07-16"),   # 2027 would be after "today" (2026-11-29)
-    ("16-07-1968", "1968-07-16"),
+    ("16-07-68", ["1968-07-16"]),   # field case 06: two-digit year, not in the future
+    ("16/07/24", ["2024-07-16", "1924-07-16"]),  # a child or a person over 100: both kept
+    ("16.07.27", ["1927-07-16"]),   # 2027 would be after "today" (2026-11-29)
+    ("16-07-1968", ["1968-07-16"]),
 ])
-def test_two_digit_and_dashed_dates_of_birth(raw: str, expected: str) -> None:
+def test_two_digit_and_dashed_dates_of_birth(raw: str, expected: list[str]) -> None:
     from datetime import date
 
     from schemas.watchlists.common import parse_dob
 
-    assert [d.date for d in parse_dob(raw, today=date(2026, 11, 29))] == [expected]
+    assert [d.date for d in parse_dob(raw, today=date(2026, 11, 29))] == expected
