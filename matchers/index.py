@@ -99,15 +99,31 @@ class IndexedName:
     variant: NameVariant
 
 
+@dataclass(frozen=True, slots=True)
+class NameShape:
+    """The scorer's name-formula constants the ranking estimate mirrors (see
+    :class:`matchers.model.MatchConfig`): penalty weights of a contradicted listed token
+    (the mean of the given-name and surname penalties: the index does not know name
+    fields), an absent listed token and an extra query token, and the cap of a name
+    with fewer than two tokens in common."""
+
+    contradicted_penalty: float = 0.75
+    absent_penalty: float = 0.15
+    extra_penalty: float = 0.45
+    single_token_cap: float = 0.5
+
+
 class QueryMemo:
     """Per-batch cache of query-side work (token neighbours, posting sets, token
     weights), shared by the queries of one :meth:`NameIndex.candidates` batch so a
     manifest's frequent names are looked up once. Not thread-safe: one per batch."""
 
-    __slots__ = ("neighbours", "postings", "weights")
+    __slots__ = ("neighbour_maps", "neighbours", "postings", "tid_weights", "weights")
 
     def __init__(self) -> None:
         self.neighbours: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        self.neighbour_maps: dict[tuple[str, str], dict[int, float]] = {}
+        self.tid_weights: dict[int, float] = {}
         self.postings: dict[tuple[str, str], tuple[frozenset[int], frozenset[int]]] = {}
         self.weights: dict[str, float] = {}
 
@@ -157,6 +173,7 @@ class NameIndex:
         self._rec_flags = array("B")
         self._rec_start = array("I", [0])
         self._rec_toks = array("I")
+        self._tok_tid = array("I")  # token object id -> token text id
         joins: list[int] = []
 
         def tid_of(text: str) -> int:
@@ -180,12 +197,13 @@ class NameIndex:
             t_keys: set[str] = set()
             for tok in toks:
                 oid = tok_ids.get(tok)
+                tid = tid_of(tok.text)
                 if oid is None:
                     oid = len(self._tokens)
                     tok_ids[tok] = oid
                     self._tokens.append(tok)
+                    self._tok_tid.append(tid)
                 self._rec_toks.append(oid)
-                tid = tid_of(tok.text)
                 post = postings[tid]
                 if not post or post[-1] != rid:
                     post.append(rid)
@@ -339,18 +357,29 @@ class NameIndex:
         min_similarity: float = 0.72,
         memo: QueryMemo | None = None,
         boost: Callable[[int], float] | None = None,
+        pool: int | None = None,
+        shape: NameShape | None = None,
     ) -> list[tuple[int, float]]:
         """Candidate records for the query ``variants`` as ``(record id, estimate)``,
         best first (ties by record id), covering the best ``limit`` persons (every
         candidate record of those persons is kept). The estimate (about 0.0–1.0) ranks
-        candidates; it is not the final score. ``min_similarity`` is the scorer's
-        ``token_min_similarity``; ``memo`` shares work across the queries of a batch;
-        ``boost(person)`` (e.g. 0.65–1.0 from the date of birth) multiplies the
-        estimate of each person's records, so that among many equal names the ones
-        other evidence supports are scored."""
+        candidates; it is not the final score.
+
+        Two stages per variant: every record meeting the query on the keys gets a coarse
+        estimate from set membership; the best ``pool`` of them (default ``10 × limit``)
+        are re-estimated by a greedy token alignment with the verified token
+        similarities, the listed tokens' rarity and the leftover-token penalties of
+        ``shape`` (the scorer's name formula, without joined units and name fields).
+        ``min_similarity`` is the scorer's ``token_min_similarity``; ``memo`` shares work
+        across the queries of a batch; ``boost(person)`` (about 0.7–1.2: the other
+        evidence, date of birth, nationality, gender) multiplies each person's
+        estimates, so that among many equal names the ones other evidence supports are
+        scored."""
+        shape = shape or NameShape()
+        pool = pool if pool is not None else 10 * limit
         best: dict[int, float] = {}
         for variant in variants:
-            for rid, est in self._variant_candidates(variant, limit, min_similarity, memo, boost):
+            for rid, est in self._variant_candidates(variant, pool, min_similarity, memo, boost, shape):
                 if best.get(rid, -1.0) < est:
                     best[rid] = est
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -368,10 +397,11 @@ class NameIndex:
     def _variant_candidates(
         self,
         variant: NameVariant,
-        limit: int,
+        pool: int,
         min_similarity: float,
         memo: QueryMemo | None,
         boost: Callable[[int], float] | None,
+        shape: NameShape,
     ) -> list[tuple[int, float]]:
         toks = variant.tokens
         n = len(toks)
@@ -391,43 +421,167 @@ class NameIndex:
         covered: set[int] = set()
         for i, k in combinations(range(n), 2):
             covered |= every[i] & every[k]
+        via_joins: set[int] = set()
         for j in joined:
-            covered |= j
+            via_joins |= j
         pair_sets: list[frozenset[int]] = []
         for a, b in pairwise(toks):
             ps = self._join_records(a.text + b.text, min_similarity, memo)
             pair_sets.append(ps)
-            covered |= ps
+            via_joins |= ps
+        covered |= via_joins
         if n == 1:
             covered |= {r for r in every[0] if self._rec_start[r + 1] - self._rec_start[r] == 1}
+        maps = [self._neighbour_map(t, min_similarity, memo) for t in toks]
+        q_texts = [t.text for t in toks]
+        # query token position -> how many earlier tokens have the same text (AHMED AHMED)
+        repeats = {i: q_texts[:i].count(q_texts[i]) + 1 for i in range(n) if q_texts[i] in q_texts[:i]}
         total_w = sum(weights)
         start = self._rec_start
         person = self._rec_person
 
         def estimate(rid: int) -> float:
-            m = 0.0
+            # coarse name-score estimate from set membership, in the scorer's shape:
+            # matched query weight over itself plus the leftover penalties
+            m = mw = 0.0
             k = 0
             for i in range(n):
+                if i in repeats and repeats[i] > self._count_neighbours(rid, maps[i]):
+                    continue  # a repeated query token needs a listed token of its own
                 if rid in strong[i]:
                     m += weights[i]
+                    mw += weights[i]
                     k += 1
+                elif joined[i] and rid in joined[i]:
+                    m += weights[i]
+                    mw += weights[i]
+                    k += 2  # one query token, two listed tokens
                 elif rid in every[i]:
                     m += 0.85 * weights[i]
+                    mw += weights[i]
                     k += 1
             for i, ps in enumerate(pair_sets):
-                if rid in ps:
-                    m = max(m, 0.9 * (weights[i] + weights[i + 1]))
-                    k = max(k, 2)
+                if rid in ps and 0.9 * (weights[i] + weights[i + 1]) > m:
+                    m = 0.9 * (weights[i] + weights[i + 1])
+                    mw = weights[i] + weights[i + 1]
+                    k = max(k, 1)
+            if mw == 0.0:
+                return 0.0
             left = max(0, start[rid + 1] - start[rid] - k)
-            est = m / (total_w + 0.15 * left)
-            return est * boost(person[rid]) if boost is not None else est
+            return m / (mw + shape.extra_penalty * (total_w - mw) + shape.absent_penalty * left)
 
         scored = [(rid, estimate(rid)) for rid in covered]
-        if len(scored) < limit:
+        if len(scored) < pool:
             union = frozenset().union(*every)
             if len(union) <= _FILL_UNION_CAP:
                 # single-token matches: never above single_token_cap, listed when room
                 scored += [(rid, 0.5 * estimate(rid)) for rid in union - covered]
+        if boost is not None:
+            scored = [(rid, est * boost(person[rid])) for rid, est in scored]
         scored.sort(key=lambda kv: (-kv[1], kv[0]))
-        # enough records for ``limit`` persons even when every person has several names
-        return scored[: limit * 4]
+        head = scored[:pool]
+        refined: list[tuple[int, float]] = []
+        for rid, est in head:
+            est2 = self._align_estimate(rid, maps, q_texts, weights, min_similarity, shape, memo)
+            if boost is not None:
+                est2 *= boost(person[rid])
+            if rid in via_joins:
+                est2 = max(est2, est)  # joined units are outside the token alignment
+            refined.append((rid, est2))
+        refined.sort(key=lambda kv: (-kv[1], kv[0]))
+        return refined
+
+    def _neighbour_map(self, tok: Token, min_similarity: float, memo: QueryMemo | None) -> dict[int, float]:
+        mkey = (tok.text, tok.core)
+        if memo is not None:
+            hit = memo.neighbour_maps.get(mkey)
+            if hit is not None:
+                return hit
+        out = dict(self.neighbours(tok, min_similarity, memo))
+        if memo is not None:
+            memo.neighbour_maps[mkey] = out
+        return out
+
+    def _count_neighbours(self, rid: int, neighbour_map: dict[int, float]) -> int:
+        """How many of record ``rid``'s tokens are in ``neighbour_map``."""
+        tt = self._tok_tid
+        return sum(1 for o in self._rec_toks[self._rec_start[rid] : self._rec_start[rid + 1]] if tt[o] in neighbour_map)
+
+    def _tid_weight(self, tid: int, memo: QueryMemo | None) -> float:
+        if memo is not None:
+            w = memo.tid_weights.get(tid)
+            if w is not None:
+                return w
+        w = self.token_weight(self._texts[tid], memo)
+        if memo is not None:
+            memo.tid_weights[tid] = w
+        return w
+
+    def _align_estimate(
+        self,
+        rid: int,
+        maps: list[dict[int, float]],
+        q_texts: list[str],
+        q_weights: list[float],
+        min_similarity: float,
+        shape: NameShape,
+        memo: QueryMemo | None,
+    ) -> float:
+        """Name-score estimate of record ``rid`` (0.0–1.0): greedy one-to-one alignment
+        of query tokens (``maps``: listed token id -> similarity) with the record's
+        tokens, weighted mean similarity over pairs, leftover tokens penalised as
+        :func:`matchers.scoring.score_name` does (contradicted, absent, extra), capped
+        at ``shape.single_token_cap`` with fewer than two pairs."""
+        tt = self._tok_tid
+        tids = [tt[o] for o in self._rec_toks[self._rec_start[rid] : self._rec_start[rid + 1]]]
+        options = []
+        for i, nb in enumerate(maps):
+            for j, t in enumerate(tids):
+                sim = nb.get(t)
+                if sim is not None:
+                    options.append((sim, i, j))
+        if not options:
+            return 0.0
+        options.sort(reverse=True)
+        c_weights = [self._tid_weight(t, memo) for t in tids]
+        used_q = used_c = 0
+        total = weight = 0.0
+        pairs = 0
+        for sim, i, j in options:
+            if (used_q >> i) & 1 or (used_c >> j) & 1:
+                continue
+            used_q |= 1 << i
+            used_c |= 1 << j
+            w = (q_weights[i] + c_weights[j]) / 2.0
+            total += sim * w
+            weight += w
+            pairs += 1
+        if pairs < len(maps) and pairs < len(tids):
+            # leftovers on both sides: the scorer may still align them (an initial, two
+            # edits in one token: pairs the keys do not reach)
+            for i in range(len(maps)):
+                if (used_q >> i) & 1:
+                    continue
+                best_sim, best_j, best_rule = 0.0, -1, ""
+                for j, t in enumerate(tids):
+                    if not (used_c >> j) & 1:
+                        sim, rule = self._similarity(q_texts[i], self._texts[t])
+                        if sim > best_sim:
+                            best_sim, best_j, best_rule = sim, j, rule
+                if best_j >= 0 and best_sim >= min_similarity:
+                    used_q |= 1 << i
+                    used_c |= 1 << best_j
+                    w = (q_weights[i] + c_weights[best_j]) / 2.0
+                    total += best_sim * w
+                    weight += w
+                    if best_rule != "initial":
+                        pairs += 1
+        left_q = sorted((q_weights[i] for i in range(len(maps)) if not (used_q >> i) & 1), reverse=True)
+        left_c = sorted((c_weights[j] for j in range(len(tids)) if not (used_c >> j) & 1), reverse=True)
+        k = min(len(left_q), len(left_c))
+        penalty = shape.contradicted_penalty * sum((a + b) / 2.0 for a, b in zip(left_q[:k], left_c[:k], strict=True))
+        penalty += shape.absent_penalty * sum(left_c[k:]) + shape.extra_penalty * sum(left_q[k:])
+        est = total / (weight + penalty)
+        if pairs < 2 and not (len(maps) == 1 and len(tids) == 1):
+            est = min(est, shape.single_token_cap)
+        return est

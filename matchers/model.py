@@ -99,7 +99,12 @@ class MatchConfig:
     * ``strong_level`` — scores at or above it are reported as band ``strong``, hits
       below it as ``review``.
     * ``max_hits`` — at most this many hits per query, best first.
-    * ``max_candidates`` — names fully scored per query after the index pre-selection.
+    * ``max_candidates`` — listed persons fully scored per query at most, after the
+      index pre-selection.
+    * ``estimate_margin`` — a candidate is fully scored only while its ranking estimate
+      of the final score plus this margin reaches the threshold (and, once ``max_hits``
+      hits are found, the weakest of them); the estimate's error on real lists stays
+      well inside it.
     * ``token_min_similarity`` — token pairs below it count as unmatched.
     * ``absent_penalty`` / ``contradicted_penalty`` / ``extra_penalty`` — weight (relative to
       a matched token) of a listed token absent from the query, of a listed token that a
@@ -116,7 +121,8 @@ class MatchConfig:
     list_thresholds: Mapping[str, float] = field(default_factory=_empty_mapping)
     strong_level: float = 0.95
     max_hits: int = 10
-    max_candidates: int = 40
+    max_candidates: int = 100
+    estimate_margin: float = 0.12
     token_min_similarity: float = 0.72
     absent_penalty: float = 0.15
     contradicted_penalty: float = 0.5

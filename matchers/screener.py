@@ -8,19 +8,22 @@ query-side index work (token neighbours, posting sets, weights) is shared by the
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from matchers.dates import parse_partial_date
-from matchers.index import IndexedName, NameIndex, QueryMemo
+from matchers.index import IndexedName, NameIndex, NameShape, QueryMemo
 from matchers.model import DateSpec, MatchConfig, MatchResult, Person
 from matchers.normalise import (
     NameVariant,
     canonical_document_number,
     lookalike_document_number,
     name_variants,
+    normalise_country,
+    normalise_gender,
 )
 from matchers.scoring import (
     NameScore,
@@ -57,6 +60,12 @@ def birth_year_span(dates: Sequence[DateSpec], approximate_years: int) -> tuple[
     return max(1, lo), min(9999, hi)
 
 
+def _gender_code(genders: Sequence[str]) -> int:
+    """0 unknown (none, ``X``/``U``, or both), 1 ``M``, 2 ``F``."""
+    codes = {g for g in map(normalise_gender, genders) if g}
+    return {"M": 1, "F": 2}.get(codes.pop(), 0) if len(codes) == 1 else 0
+
+
 def person_variants(person: Person) -> list[tuple[int, NameVariant]]:
     """``(name position, variant)`` for every comparable name variant of ``person``."""
     out = []
@@ -90,33 +99,71 @@ class Screener:
                         docs["~" + lookalike_document_number(canon)].add(pos)
 
         self._index = NameIndex(records(), string_similarity)
+        self._shape = NameShape(
+            contradicted_penalty=(config.contradicted_penalty + config.surname_contradicted_penalty) / 2.0,
+            absent_penalty=config.absent_penalty,
+            extra_penalty=config.extra_penalty,
+            single_token_cap=config.single_token_cap,
+        )
         self._docs = {k: tuple(sorted(v)) for k, v in docs.items()}
-        # birth-year span per person (0 = unknown), to rank equal names by DOB
+        # per person, compact: birth-year span (0 = unknown), exact birth dates, the
+        # nationality set and gender, to rank equal names by the other evidence
         self._dob_lo = array("H")
         self._dob_hi = array("H")
-        for person in self._entries:
+        self._dob_day: dict[int, frozenset[str]] = {}
+        self._nat: list[frozenset[str]] = []
+        self._gender = array("B")
+        nat_sets: dict[frozenset[str], frozenset[str]] = {}
+        for pos, person in enumerate(self._entries):
             lo, hi = birth_year_span(person.dates_of_birth, config.approximate_years)
             self._dob_lo.append(lo)
             self._dob_hi.append(hi)
+            days = frozenset(d.date for d in person.dates_of_birth if d.date and len(d.date) == 10)
+            if days:
+                self._dob_day[pos] = days
+            nat = frozenset(c for c in map(normalise_country, person.nationalities) if c)
+            self._nat.append(nat_sets.setdefault(nat, nat))
+            self._gender.append(_gender_code(person.genders))
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _dob_boost(self, query: Person) -> Callable[[int], float] | None:
-        """Ranking factor per person position from birth years: 1.0 when a query year
-        falls in the person's span, 0.85 when either is unknown, 0.65 otherwise (the
-        shape of the DOB bonus and malus in :func:`matchers.scoring.combine`)."""
-        years = {y for y in (birth_year_span((d,), 0)[0] for d in query.dates_of_birth) if y}
-        if not years:
+    def _evidence_boost(self, query: Person) -> Callable[[int], float] | None:
+        """Ranking factor per person position: the factor :func:`matchers.scoring.combine`
+        would apply to the name score, estimated from compact per-person data (exact
+        birth date or birth-year span, nationality set, gender), relative to a name
+        alone: 1.0 for no other evidence, above 1.0 when evidence agrees, below when it
+        contradicts. ``None`` when the query carries none of these features."""
+        cfg = self.config
+        q_days = frozenset(d.date for d in query.dates_of_birth if d.date and len(d.date) == 10)
+        q_years = {y for y in (birth_year_span((d,), 0)[0] for d in query.dates_of_birth) if y}
+        q_nat = frozenset(c for c in map(normalise_country, query.nationalities) if c)
+        q_gender = _gender_code(query.genders)
+        if not q_years and not q_nat and not q_gender:
             return None
-        lo_arr, hi_arr = self._dob_lo, self._dob_hi
+        lo_arr, hi_arr, days, nats, genders = self._dob_lo, self._dob_hi, self._dob_day, self._nat, self._gender
+        base = cfg.name_only_factor
 
         def boost(pos: int) -> float:
-            lo = lo_arr[pos]
-            if lo == 0:
-                return 0.85
-            hi = hi_arr[pos]
-            return 1.0 if any(lo <= y <= hi for y in years) else 0.65
+            factor = base
+            if q_years:
+                lo = lo_arr[pos]
+                if lo:
+                    if q_days and not q_days.isdisjoint(days.get(pos, ())):
+                        factor += cfg.dob_day_bonus
+                    elif any(lo <= y <= hi_arr[pos] for y in q_years):
+                        factor += cfg.dob_year_bonus
+                    else:
+                        factor -= cfg.dob_mismatch_malus
+            if q_nat:
+                nat = nats[pos]
+                if nat:
+                    factor += cfg.nationality_bonus if not q_nat.isdisjoint(nat) else -cfg.nationality_malus
+            if q_gender:
+                g = genders[pos]
+                if g and g != q_gender:
+                    factor -= cfg.gender_malus
+            return min(1.0, max(0.0, factor)) / base
 
         return boost
 
@@ -152,6 +199,7 @@ class Screener:
         cfg = self.config
         q_variants = person_variants(query)
         cand_records: dict[int, list[int]] = defaultdict(list)
+        estimates: dict[int, float] = {}  # person -> ranking estimate of the final score
         index = self._index
         if exhaustive and q_variants:
             for rid in index.all_records():
@@ -162,19 +210,31 @@ class Screener:
                 limit=cfg.max_candidates,
                 min_similarity=cfg.token_min_similarity,
                 memo=memo,
-                boost=self._dob_boost(query),
+                boost=self._evidence_boost(query),
+                shape=self._shape,
             )
-            for rid, _est in found:
-                cand_records[index.person_of(rid)].append(rid)
+            for rid, est in found:
+                pos = index.person_of(rid)
+                if pos not in cand_records:
+                    estimates[pos] = est * cfg.name_only_factor
+                cand_records[pos].append(rid)
         for q_doc in query.documents:
             canon = canonical_document_number(q_doc.number)
             if canon:
                 for key in ("=" + canon, "~" + lookalike_document_number(canon)):
                     for pos in self._docs.get(key, ()):
                         cand_records.setdefault(pos, [])
+                        estimates.pop(pos, None)  # a document candidate is always scored
         q_weights = [[index.token_weight(t.text, memo) for t in v.tokens] for _, v in q_variants]
         results: list[MatchResult] = []
+        floor = threshold if threshold is not None else min((cfg.threshold, *cfg.list_thresholds.values()))
+        best_scores: list[float] = []  # min-heap of the best max_hits scores so far
         for pos, rids in cand_records.items():
+            estimate = estimates.get(pos)
+            if estimate is not None:
+                bar = best_scores[0] if len(best_scores) >= cfg.max_hits else floor
+                if estimate + cfg.estimate_margin < max(floor, bar):
+                    continue  # cannot reach the threshold or the hits already found
             entry = self._entries[pos]
             list_id, entry_id = self._ids(entry)
             limit = threshold if threshold is not None else cfg.threshold_for(list_id)
@@ -216,6 +276,9 @@ class Screener:
             }
             matched = entry.names[name_pos[1]].display() if name_pos else ""
             results.append(MatchResult(list_id, entry_id, round(score, 4), matched, explanation))
+            heapq.heappush(best_scores, score)
+            if len(best_scores) > cfg.max_hits:
+                heapq.heappop(best_scores)
         results.sort(key=lambda r: (-r.score, r.list_id, r.entry_id))
         return results[: cfg.max_hits]
 

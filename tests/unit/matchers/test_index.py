@@ -3,6 +3,7 @@ list, determinism, compact storage, and the fuzzy keys that find each kind of va
 
 from __future__ import annotations
 
+import dataclasses
 from array import array
 
 import pytest
@@ -162,3 +163,68 @@ def test_exhaustive_scan_matches_index_on_a_small_list() -> None:
     assert _hits(s, q) == _hits(s, q, exhaustive=True)
     assert [h[0] for h in _hits(s, q)[0]] == ["wl:E1"]
     assert [h[0] for h in _hits(s, q)[1]] == ["wl:E3"]
+
+
+def test_equal_names_are_ranked_by_nationality_and_gender() -> None:
+    # more namesakes than max_candidates, no DOB anywhere: the one whose nationality
+    # agrees (and whose gender does not contradict) is among the scored, and on top
+    small = MatchConfig(max_candidates=5)
+    namesakes = [
+        dataclasses.replace(entry(f"N{i}", "ZHANG", "WEI", nationality="CHN"), genders=("F",)) for i in range(60)
+    ]
+    target = dataclasses.replace(entry("T", "ZHANG", "WEI", nationality="TWN"), genders=("M",))
+    s = build(*namesakes, target, config=small)
+    hits = s.screen([query("ZHANG", "WEI", nationality="TWN", gender="M")])[0]
+    assert hits[0].entry_id == "T"
+    assert hits[0].score > max(h.score for h in hits[1:])
+
+
+def test_repeated_query_token_does_not_inflate_the_estimate() -> None:
+    # MOHAMMAD MOHAMMAD GUPTA meets the one listed name with both MOHAMMADs first, not
+    # the many MOHAMMAD <other> GUPTA whose single MOHAMMAD matched twice in the estimate
+    small = MatchConfig(max_candidates=3)
+    others = [entry(f"O{i}", "GUPTA", f"MOHAMMAD {n}") for i, n in enumerate(["AMIT", "RAJ", "ANIL", "VIKRAM"] * 10)]
+    target = entry("T", "GUPTA", "MOHAMMAD MOHAMMAD")
+    s = build(*others, target, config=small)
+    found = s.index.candidates(
+        [v for v in name_variants(None, "GUPTA", "MOHAMMAD MOHAMMAD")], limit=1, shape=s._shape
+    )
+    assert s._entries[s.index.person_of(found[0][0])].entry_id == "T"
+    assert s.screen([query("GUPTA", "MOHAMMAD MOHAMMAD")])[0][0].entry_id == "T"
+
+
+def test_joined_listed_tokens_are_estimated_as_two_tokens() -> None:
+    # HAO LIJIAN vs LI JIAN: one query token meets two listed tokens joined; among many
+    # LI <x> namesakes the joined match keeps its place
+    small = MatchConfig(max_candidates=3)
+    others = [entry(f"O{i}", "LI", f"JI{chr(65 + i % 26)}{chr(65 + i // 26)}") for i in range(80)]
+    s = build(*others, entry("T", "LI", "JIAN"), config=small)
+    hits = s.screen([query("HAO", "LIJIAN")], threshold=0.0)[0]
+    assert hits[0].entry_id == "T"
+    assert "tokens_joined" in hits[0].explanation["reasons"]
+
+
+def test_pruning_by_estimate_keeps_every_hit_of_the_exhaustive_scan(
+    listed: list[Person], queries: list[Person]
+) -> None:
+    # the estimate margin prunes work, not hits: with and without pruning the same hits
+    s = Screener(listed, CONFIG)
+    unpruned = Screener(listed, dataclasses.replace(CONFIG, estimate_margin=1.0))
+    assert _hits(s, queries) == _hits(unpruned, queries)
+
+
+def test_a_candidate_far_below_the_threshold_is_not_scored(monkeypatch: pytest.MonkeyPatch) -> None:
+    # one shared token with a long listed name: the estimate is far below the threshold,
+    # so the full name scorer never runs for it (that is the point of the estimate)
+    s = build(entry("E1", "KOWALSKI", "JAN PIOTR MAREK ANDRZEJ"), entry("E2", "NOWAK", "ADAM"))
+    calls: list[str] = []
+    real = s._best_name
+
+    def spy(q_variants, q_weights, entry, rids, memo):  # type: ignore[no-untyped-def]
+        calls.append(entry.entry_id)
+        return real(q_variants, q_weights, entry, rids, memo)
+
+    monkeypatch.setattr(s, "_best_name", spy)
+    assert s.screen([query("NOWAK", "ADAM")])[0][0].entry_id == "E2"
+    assert s.screen([query("KOWALSKI", "TOMASZ")])[0] == []
+    assert "E1" not in calls
