@@ -222,7 +222,18 @@ def run_size(n_names: int, *, n_queries: int, n_exhaustive: int, workers: int, b
         "build_peak_rss_mib": round(peak, 1),
         "build_peak_delta_mib": round(peak - rss0, 1) if peak_ok else None,
         "index_structures_mib": round(
-            deep_size_mib([vars(screener.index), screener._docs, screener._dob_lo, screener._dob_hi]), 1
+            deep_size_mib(
+                [
+                    vars(screener.index),
+                    screener._docs,
+                    screener._dob_lo,
+                    screener._dob_hi,
+                    screener._dob_day,
+                    screener._nat,
+                    screener._gender,
+                ]
+            ),
+            1,
         ),
         "queries": len(qs),
         "query_kinds": kinds,
