@@ -338,10 +338,15 @@ def split_document_numbers(raw: str) -> list[str]:
 def canonical_document_number(raw: str | None) -> str:
     """Uppercase ``[A-Z0-9]`` only: spaces, ``-``, ``.``, ``/``, ``<`` fillers and control
     characters dropped (``"zk447 1203<"`` → ``"ZK4471203"``). ``""`` means unknown
-    (field case 17)."""
+    (field case 17), also for placeholders that name no document (field case 13):
+    :data:`UNKNOWN_VALUES` (``NONE``, ``UNKNOWN``, ``N/A``…) and numbers made only of
+    ``0`` or only of ``X`` (``000000000``, ``XXXXXXX``), so two such values never agree."""
     if raw is None:
         return ""
-    return _DOC_KEEP.sub("", raw.upper())
+    canon = _DOC_KEEP.sub("", raw.upper())
+    if canon in UNKNOWN_VALUES or not canon.strip("0") or not canon.strip("X"):
+        return ""
+    return canon
 
 
 _LOOKALIKE = str.maketrans({"O": "0", "I": "1", "S": "5", "B": "8", "Z": "2", "Q": "0", "L": "1"})

@@ -50,6 +50,7 @@ from schemas.edifact import (
 from schemas.envelope import ENVELOPE_TAGS, EnvelopeDecoder, MessageHeader, header_names
 from schemas.errors import NotPaxlstError, NoTravellersError
 from schemas.records import Document, Flight, Role, Source, Traveller, Warning_
+from schemas.screening import name_is_uncomparable
 
 __all__ = [
     "CREW_DOCUMENT_CODES",
@@ -653,6 +654,9 @@ class _Decoder(EnvelopeDecoder[_Message]):
         return self.reference_date or self.env_date
 
     def _build(self, tr: _TravellerDraft, tid: str, source: Source, ref: date) -> Traveller:
+        if name_is_uncomparable(tr.full_name, tr.surname, tr.given_names):
+            note = "name has no comparable form (nothing left after transliteration); never matches a listed name"
+            self.tw(tr, "uncomparable_name", note, tr.nad)
         dob = None
         alternatives: list[str] = []
         if tr.birth is not None and tr.birth.value:

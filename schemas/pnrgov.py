@@ -57,6 +57,7 @@ from schemas.envelope import ENVELOPE_TAGS, EnvelopeDecoder, MessageHeader, head
 from schemas.errors import DecodeError, NoTravellersError
 from schemas.paxlst import clean_document_number
 from schemas.records import Document, Flight, Gender, Role, Source, Traveller, Warning_
+from schemas.screening import name_is_uncomparable
 
 __all__ = [
     "NAME_TITLES",
@@ -900,6 +901,9 @@ class _Decoder(EnvelopeDecoder[_Message]):
         for pax in pnr.paxes:
             tid = ids[id(pax)]
             alternatives = self._other_centuries(pax)
+            if name_is_uncomparable(None, pax.surname, pax.given):
+                note = "name has no comparable form (nothing left after transliteration); never matches a listed name"
+                self.tw(pax, "uncomparable_name", note, pax.segment)
             extra: dict[str, Any] = {"push_type": msg.push_type}
             if pax.role == "infant" and pax.adult is not None:
                 extra["accompanying_traveller_id"] = ids[id(pax.adult)]

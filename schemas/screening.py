@@ -8,10 +8,11 @@ document number fields are split (field case 17).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from matchers import DateSpec, DocumentKey, MatchResult, Person, PersonName
-from matchers.normalise import split_document_numbers
+from matchers.normalise import is_unknown, name_variants, split_document_numbers
 from schemas.countries import to_alpha3
 from schemas.records import Document, Hit, Traveller, WatchlistEntry
 
@@ -23,6 +24,21 @@ def in_future(value: str | None, today: date | None = None) -> bool:
         return False
     today = today or date.today()
     return value > today.isoformat()[: len(value)]
+
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def name_is_uncomparable(full_name: str | None, surname: str | None, given_names: str | None) -> bool:
+    """True when a traveller has a name that yields no comparable form for the matcher
+    (a script that transliterates to nothing; field case 13): it can never match a
+    listed name, so decoders warn ``uncomparable_name`` for data-quality follow-up.
+    ``False`` for a traveller without any name (warned otherwise) and, cheaply, for any
+    name holding an ASCII letter."""
+    parts = [p for p in (full_name, surname, given_names) if p and not is_unknown(p)]
+    if not parts or any(_ASCII_LETTER.search(p) for p in parts):
+        return False
+    return not name_variants(full_name, surname, given_names)
 
 
 def _documents(docs: list[Document]) -> tuple[DocumentKey, ...]:
