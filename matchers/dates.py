@@ -3,8 +3,9 @@
 A date is held as ``(year, month, day)`` with ``None`` for the unknown parts; a
 :class:`~matchers.model.DateSpec` becomes a set of such values, a range or an
 approximate year. Results are ``match`` (same date at the coarser precision of the two),
-``partial`` (inside a range or an approximate window, or a full date with day and
-month exchanged: ``day_month_swapped``), ``mismatch`` (different at a
+``partial`` (inside a range or an approximate window, a full date with day and
+month exchanged: ``day_month_swapped``, or one reading of a listed date whose day/month
+order is open: ``day_month_order``), ``mismatch`` (different at a
 known precision) or ``unknown`` (nothing comparable). A two-digit birth year of open
 century arrives as one spec per reading (``ambiguous_century``, field case 06): either
 may match, and the result says it was ambiguous.
@@ -106,7 +107,16 @@ class DobResult:
 
 
 _RANK = {"match": 3, "partial": 2, "mismatch": 1, "unknown": 0}
-_PREC_RANK = {"day": 3, "month": 2, "year": 1, "range": 0, "approximate": 0, "day_month_swapped": 0, None: 0}
+_PREC_RANK = {
+    "day": 3,
+    "month": 2,
+    "year": 1,
+    "range": 0,
+    "approximate": 0,
+    "day_month_swapped": 0,
+    "day_month_order": 1,  # a listed reading itself agrees: better than a swap
+    None: 0,
+}
 
 
 def _spec_text(spec: DateSpec) -> str:
@@ -147,6 +157,30 @@ def _compare_one(query: PartialDate, spec: DateSpec, approximate_years: int) -> 
     return DobResult("mismatch", "range", q_text, text)
 
 
+def _order_ambiguous(candidate: tuple[DateSpec, ...]) -> set[int]:
+    """Positions of the specs that are one reading of a listed date whose day/month order
+    the source left open (``05/03/1971``: 5 March or 3 May, field case 14): approximate
+    full dates whose swapped twin (day and month exchanged) is also listed approximate."""
+    full = {}
+    for i, spec in enumerate(candidate):
+        if spec.approximate and spec.date is not None:
+            d = parse_partial_date(spec.date)
+            if d is not None and d.day is not None and d.day != d.month:
+                full[(d.year, d.month, d.day)] = i
+    return {i for (y, m, d), i in full.items() if (y, d, m) in full}
+
+
+def _compare_order_ambiguous(query: PartialDate, spec: DateSpec, approximate_years: int) -> DobResult:
+    """One reading of a date of open day/month order: compared as an exact date, a match
+    finer than the year is only ``partial`` (``day_month_order``) — the other reading may
+    be the true one."""
+    res = _compare_one(query, DateSpec(date=spec.date), approximate_years)
+    text = _spec_text(spec)
+    if res.result == "match" and res.precision != "year":
+        return DobResult("partial", "day_month_order", res.query, text)
+    return DobResult(res.result, res.precision, res.query, text)
+
+
 def compare_dob(
     query: tuple[DateSpec, ...], candidate: tuple[DateSpec, ...], *, approximate_years: int = 2
 ) -> DobResult:
@@ -168,9 +202,13 @@ def compare_dob(
             ", ".join(_spec_text(c) for c in candidate) or None,
         )
     best = DobResult("unknown", None, q_dates[0][0].iso(), None)
+    order_open = _order_ambiguous(candidate)
     for q, q_ambiguous in q_dates:
-        for spec in candidate:
-            res = _compare_one(q, spec, approximate_years)
+        for i, spec in enumerate(candidate):
+            if i in order_open:
+                res = _compare_order_ambiguous(q, spec, approximate_years)
+            else:
+                res = _compare_one(q, spec, approximate_years)
             if (_RANK[res.result], _PREC_RANK[res.precision]) > (
                 _RANK[best.result],
                 _PREC_RANK[best.precision],

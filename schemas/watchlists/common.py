@@ -433,7 +433,9 @@ def parse_dob(raw: str | None, *, day_first: bool | None = None, today: date | N
     is read that way only. With ``day_first=None`` (order unknown, the default) a string
     whose two readings are both valid and differ (``05/03/1971``: 5 March or 3 May) gives
     *both* candidates, each ``approximate=True`` so a match on either scores partial —
-    never a silent guess. Unambiguous strings (``22/03/1971``) give one exact date.
+    never a silent guess (:func:`matchers.dates.compare_dob` treats such a swapped pair
+    as two exact readings, not as a circa year). Unambiguous strings (``22/03/1971``,
+    and ``03/22/1971``, where only month first names a date) give one exact date.
 
     Raises ``ValueError`` for anything else, and for a date after ``today`` (default: the
     current date) — a future birth date is rejected at load (GTAS #1575); callers keep
@@ -504,8 +506,8 @@ def _parse_dob_body(text: str, approximate: bool, day_first: bool | None) -> lis
                 EntryDate(date=_partial(y, mo, d), approximate=True),
                 EntryDate(date=_partial(y, d, mo), approximate=True),
             ]
-        if day_first is False:
-            d, mo = mo, d
+        if day_first is False or (day_first is None and mo > 12 and 1 <= d <= 12):
+            d, mo = mo, d  # declared M/D/Y, or order unknown and only M/D/Y names a date
         return [EntryDate(date=_partial(y, mo, d), approximate=approximate)]
     if m := _MY.match(text):
         mo, y = int(m.group(1)), int(m.group(2))
