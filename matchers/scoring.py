@@ -443,6 +443,11 @@ def _same_issuer_lookalike(document: Feature) -> bool:
 # --- combination -------------------------------------------------------------------
 
 
+NAME_SUPPORT = 0.5
+"""Name score (0.0–1.0) from which a name counts as evidence in :func:`combine` and
+supports a look-alike document number."""
+
+
 def combine(
     name: NameScore,
     dob: Feature,
@@ -461,9 +466,13 @@ def combine(
     name score is at least 0.5, or without name support when both numbers name the same
     issuing country: a look-alike of a listed number is a review-level hit whatever the
     traveller's name, as an exact number is a strong one — field case 17).
+
+    The evidence list names the features that agreed, in this order: ``name`` (a name
+    score of at least :data:`NAME_SUPPORT`; an unrelated name is no evidence), ``dob``
+    or ``dob_partial``, ``nationality``, ``document`` or ``document_near``.
     """
     factor = config.name_only_factor
-    evidence = ["name"] if name.result != UNKNOWN else []
+    evidence = ["name"] if name.result != UNKNOWN and name.score >= NAME_SUPPORT else []
     if dob.result == MATCH:
         factor += {
             "day": config.dob_day_bonus,
@@ -487,7 +496,7 @@ def combine(
         floor = config.document_exact_floor if document.detail == "exact" else config.document_other_country_floor
         score = max(score, floor)
         evidence.append("document")
-    elif document.result == PARTIAL and (name.score >= 0.5 or _same_issuer_lookalike(document)):
+    elif document.result == PARTIAL and (name.score >= NAME_SUPPORT or _same_issuer_lookalike(document)):
         score = max(score, config.document_near_floor)
         evidence.append("document_near")
     return max(0.0, min(1.0, score)), evidence

@@ -291,6 +291,19 @@ CASE04 = [
     ("UNOD", "DVOŘÁK:LUDĚK", "iso8859-2", "DVOŘÁK", "LUDĚK", None),
     ("UNOE", "ЛАПТЕВА:ОЛЕСЯ", "iso8859-5", "ЛАПТЕВА", "ОЛЕСЯ", None),
     ("UNOL", "GRØNVOLD:BÅRD", "latin-1", "GRØNVOLD", "BÅRD", ("charset_unknown", None)),
+    # the rest of the minimum table, and an unknown identifier with UTF-8 bytes (utf-8 tried first)
+    ("UNOF", "ΠΑΠΑΔΟΠΟΥΛΟΣ:ΕΛΕΝΗ", "iso8859-7", "ΠΑΠΑΔΟΠΟΥΛΟΣ", "ΕΛΕΝΗ", None),
+    ("UNOW", "GRØNVOLD:BÅRD", "utf-8", "GRØNVOLD", "BÅRD", None),
+    ("UNOB", "O?'NEILL:SEAN", "ascii", "O'NEILL", "SEAN", None),
+    (
+        "UNOB",
+        "GRØNVOLD:BÅRD",
+        "latin-1",
+        "GRØNVOLD",
+        "BÅRD",
+        ("charset_violation", "UNOB with 8-bit data, decoded as latin-1"),
+    ),
+    ("UNOL", "ЛАПТЕВА:ОЛЕСЯ", "utf-8", "ЛАПТЕВА", "ОЛЕСЯ", ("charset_unknown", "UNOL: decoded as utf-8")),
 ]
 
 
