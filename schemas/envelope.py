@@ -52,6 +52,9 @@ class MessageHeader:
         document_id: BGM 1004. part_number: UNH 0070 (int). final_part: UNH 0073
         (``True`` for ``F``, ``False`` for ``C`` or an intermediate part, ``None`` when
         the message is not multi-part). common_access_ref: UNH 0068.
+        status: ``parsed``, or ``parsed_with_warnings`` when a warning or error names a
+        segment of the message (or the whole interchange) — field case 07: findings never
+        reject a message; ``None`` until the decoder has finished.
     """
 
     interchange_ref: str | None = None
@@ -68,6 +71,7 @@ class MessageHeader:
     part_number: int | None = None
     final_part: bool | None = None
     common_access_ref: str | None = None
+    status: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict of every field (``apis-matcher parse`` ``messages`` items)."""
@@ -148,6 +152,8 @@ class EnvelopeDecoder(Generic[M]):
         self.env_date: date = reference_date or datetime.now(UTC).date()
         self.type_seen = 0
         self.other_types: set[str] = set()
+        self.spans: list[tuple[MessageHeader, int, int]] = []
+        """Each finished message's header with its first and last segment position."""
 
     # -- findings
     def warn(self, code: str, message: str, seg: Segment | None = None) -> Warning_:
@@ -199,6 +205,18 @@ class EnvelopeDecoder(Generic[M]):
         """End a message that has no ``UNT`` (at ``seg``, or at the end of the input)."""
         self.warn("missing_unt", "message has no UNT trailer", seg)
         self._finish_message(msg)
+        if msg.readable:
+            last = self.inter.segments[-1].position if self.inter.segments else msg.start_position
+            self.spans.append((msg.header, msg.start_position, seg.position if seg else last))
+
+    def set_statuses(self) -> None:
+        """Set :attr:`MessageHeader.status` of every finished message (field case 07):
+        ``parsed_with_warnings`` when a warning or error lies within its segments or
+        names no segment (an interchange-level finding), else ``parsed``."""
+        findings = [w.position for w in (*self.warnings, *self.errors)]
+        for header, first, last in self.spans:
+            hit = any(p is None or first <= p <= last for p in findings)
+            header.status = "parsed_with_warnings" if hit else "parsed"
 
     def _header_copy(self) -> MessageHeader:
         """A new message header with the interchange (UNB) fields filled in."""
@@ -275,6 +293,7 @@ class EnvelopeDecoder(Generic[M]):
         if msg.readable:
             self._unt(seg, msg)
             self._finish_message(msg)
+            self.spans.append((msg.header, msg.start_position, seg.position))
 
     def _unt(self, seg: Segment, msg: M) -> None:
         """``UNT`` 0074 segment count (UNH to UNT, both included) and 0062 reference

@@ -787,6 +787,7 @@ def decode_paxlst(data: bytes, *, reference_date: date | None = None) -> PaxlstD
         if not any(s.tag == "UNH" for s in inter.segments) and not any(s.tag == "NAD" for s in inter.segments):
             raise NotPaxlstError(detail="no UNH message header and no NAD segment")
         raise NoTravellersError(detail="no NAD+FL/FM/DDT/DDU traveller group found")
+    decoder.set_statuses()
     return PaxlstDecodeResult(
         messages=decoder.messages,
         travellers=decoder.travellers,

@@ -1024,10 +1024,12 @@ def decode_pnrgov(
         empty_push = "EQN" in tags and not any(s.tag == "EQN" and s.value(0) != "0" for s in inter.segments)
         if not decoder.pnrs and decoder.messages and empty_push:
             decoder.warn("no_pnrs", "PNRGOV push without PNRs (EQN+0)")
+            decoder.set_statuses()
             return PnrgovDecodeResult(
                 messages=decoder.messages, pnrs=[], travellers=[], warnings=decoder.warnings, errors=decoder.errors
             )
         raise NoTravellersError(detail="no TIF traveller found in any PNR")
+    decoder.set_statuses()
     return PnrgovDecodeResult(
         messages=decoder.messages,
         pnrs=decoder.pnrs,

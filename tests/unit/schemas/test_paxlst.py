@@ -46,6 +46,7 @@ def test_header_and_flight() -> None:
         "part_number": 1,
         "final_part": True,
         "common_access_ref": "ZZ0101/261129",
+        "status": "parsed",
     }
     src = r.travellers[0].source
     assert src is not None and src.flight is not None
