@@ -19,10 +19,15 @@ A query token's neighbours are the vocabulary tokens sharing a key, kept only wh
 scorer's own token similarity (:func:`matchers.scoring.string_similarity`, text and
 core) reaches ``token_min_similarity``. The scorer caps a name that has fewer than two
 matched tokens at ``single_token_cap``, so the candidates are the records where at least
-two query tokens (or a joined pair) meet a neighbour — ranked by an estimate of the name
-score (query-token rarity × similarity, less the listed tokens left over) and cut to
-``limit``. Records matching one query token only are added when there is room and the
-posting sets are small (they can only score below ``single_token_cap``).
+two query tokens (or a joined pair) meet a neighbour. They are ranked in two stages: a
+coarse estimate of the name score from set membership (query-token rarity, exact or
+fuzzy, leftover tokens penalised), times the other evidence (``boost``: date of birth,
+nationality, gender); then the best ``pool`` records are re-estimated by a greedy
+one-to-one token alignment with the verified similarities and the listed tokens' own
+rarity, in the shape of the scorer's formula (:class:`NameShape`). The best ``limit``
+persons are returned. Records matching one query token only are added (the best few)
+when there is room: they score below ``single_token_cap`` unless a pair the keys do not
+reach (two edits in a long token) aligns too.
 
 Limits: at most 2**24 (16.7 million) records and as many distinct tokens; two edits
 inside one token are not keyed (such a pair is found when another token matches too).
@@ -118,12 +123,11 @@ class QueryMemo:
     weights), shared by the queries of one :meth:`NameIndex.candidates` batch so a
     manifest's frequent names are looked up once. Not thread-safe: one per batch."""
 
-    __slots__ = ("neighbour_maps", "neighbours", "postings", "tid_weights", "weights")
+    __slots__ = ("neighbour_maps", "neighbours", "postings", "weights")
 
     def __init__(self) -> None:
         self.neighbours: dict[tuple[str, str], list[tuple[int, float]]] = {}
         self.neighbour_maps: dict[tuple[str, str], dict[int, float]] = {}
-        self.tid_weights: dict[int, float] = {}
         self.postings: dict[tuple[str, str], tuple[frozenset[int], frozenset[int]]] = {}
         self.weights: dict[str, float] = {}
 
@@ -173,7 +177,7 @@ class NameIndex:
         self._rec_flags = array("B")
         self._rec_start = array("I", [0])
         self._rec_toks = array("I")
-        self._tok_tid = array("I")  # token object id -> token text id
+        self._rec_tids = array("I")  # like _rec_toks, the token text ids
         joins: list[int] = []
 
         def tid_of(text: str) -> int:
@@ -202,8 +206,8 @@ class NameIndex:
                     oid = len(self._tokens)
                     tok_ids[tok] = oid
                     self._tokens.append(tok)
-                    self._tok_tid.append(tid)
                 self._rec_toks.append(oid)
+                self._rec_tids.append(tid)
                 post = postings[tid]
                 if not post or post[-1] != rid:
                     post.append(rid)
@@ -240,6 +244,8 @@ class NameIndex:
         n = max(1, self._n_records)
         self._n = n
         self._max_idf = math.log(1.0 + n)
+        # rarity weight of every listed token text, for the ranking estimate
+        self._tid_w = array("d", (self.token_weight(t) if postings[i] else 1.0 for i, t in enumerate(texts)))
 
     def __len__(self) -> int:
         return self._n_records
@@ -379,7 +385,7 @@ class NameIndex:
         pool = pool if pool is not None else 10 * limit
         best: dict[int, float] = {}
         for variant in variants:
-            for rid, est in self._variant_candidates(variant, pool, min_similarity, memo, boost, shape):
+            for rid, est in self._variant_candidates(variant, pool, 4 * limit, min_similarity, memo, boost, shape):
                 if best.get(rid, -1.0) < est:
                     best[rid] = est
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -398,6 +404,7 @@ class NameIndex:
         self,
         variant: NameVariant,
         pool: int,
+        fill: int,
         min_similarity: float,
         memo: QueryMemo | None,
         boost: Callable[[int], float] | None,
@@ -471,20 +478,31 @@ class NameIndex:
             return m / (mw + shape.extra_penalty * (total_w - mw) + shape.absent_penalty * left)
 
         scored = [(rid, estimate(rid)) for rid in covered]
-        if len(scored) < pool:
+        room = fill - len(scored)
+        if room > 0:
             union = frozenset().union(*every)
             if len(union) <= _FILL_UNION_CAP:
-                # single-token matches: never above single_token_cap, listed when room
-                scored += [(rid, 0.5 * estimate(rid)) for rid in union - covered]
+                # single-token matches: below single_token_cap unless a leftover pair
+                # the keys do not reach aligns (two edits in a long token); the best
+                # ``fill`` of them when there is room
+                singles = sorted(
+                    ((rid, 0.5 * estimate(rid)) for rid in union - covered), key=lambda kv: (-kv[1], kv[0])
+                )
+                scored += singles[:room]
+        factors: dict[int, float] = {}
         if boost is not None:
-            scored = [(rid, est * boost(person[rid])) for rid, est in scored]
+            for rid, _est in scored:
+                pos = person[rid]
+                if pos not in factors:
+                    factors[pos] = boost(pos)
+            scored = [(rid, est * factors[person[rid]]) for rid, est in scored]
         scored.sort(key=lambda kv: (-kv[1], kv[0]))
         head = scored[:pool]
         refined: list[tuple[int, float]] = []
         for rid, est in head:
-            est2 = self._align_estimate(rid, maps, q_texts, weights, min_similarity, shape, memo)
+            est2 = self._align_estimate(rid, maps, q_texts, weights, min_similarity, shape)
             if boost is not None:
-                est2 *= boost(person[rid])
+                est2 *= factors[person[rid]]
             if rid in via_joins:
                 est2 = max(est2, est)  # joined units are outside the token alignment
             refined.append((rid, est2))
@@ -504,18 +522,7 @@ class NameIndex:
 
     def _count_neighbours(self, rid: int, neighbour_map: dict[int, float]) -> int:
         """How many of record ``rid``'s tokens are in ``neighbour_map``."""
-        tt = self._tok_tid
-        return sum(1 for o in self._rec_toks[self._rec_start[rid] : self._rec_start[rid + 1]] if tt[o] in neighbour_map)
-
-    def _tid_weight(self, tid: int, memo: QueryMemo | None) -> float:
-        if memo is not None:
-            w = memo.tid_weights.get(tid)
-            if w is not None:
-                return w
-        w = self.token_weight(self._texts[tid], memo)
-        if memo is not None:
-            memo.tid_weights[tid] = w
-        return w
+        return sum(1 for t in self._rec_tids[self._rec_start[rid] : self._rec_start[rid + 1]] if t in neighbour_map)
 
     def _align_estimate(
         self,
@@ -525,15 +532,13 @@ class NameIndex:
         q_weights: list[float],
         min_similarity: float,
         shape: NameShape,
-        memo: QueryMemo | None,
     ) -> float:
         """Name-score estimate of record ``rid`` (0.0–1.0): greedy one-to-one alignment
         of query tokens (``maps``: listed token id -> similarity) with the record's
         tokens, weighted mean similarity over pairs, leftover tokens penalised as
         :func:`matchers.scoring.score_name` does (contradicted, absent, extra), capped
         at ``shape.single_token_cap`` with fewer than two pairs."""
-        tt = self._tok_tid
-        tids = [tt[o] for o in self._rec_toks[self._rec_start[rid] : self._rec_start[rid + 1]]]
+        tids = self._rec_tids[self._rec_start[rid] : self._rec_start[rid + 1]]
         options = []
         for i, nb in enumerate(maps):
             for j, t in enumerate(tids):
@@ -543,7 +548,8 @@ class NameIndex:
         if not options:
             return 0.0
         options.sort(reverse=True)
-        c_weights = [self._tid_weight(t, memo) for t in tids]
+        tid_w = self._tid_w
+        c_weights = [tid_w[t] for t in tids]
         used_q = used_c = 0
         total = weight = 0.0
         pairs = 0
@@ -558,16 +564,24 @@ class NameIndex:
             pairs += 1
         if pairs < len(maps) and pairs < len(tids):
             # leftovers on both sides: the scorer may still align them (an initial, two
-            # edits in one token: pairs the keys do not reach)
+            # edits in a long token: pairs the keys do not reach)
             for i in range(len(maps)):
                 if (used_q >> i) & 1:
                     continue
+                qt = q_texts[i]
                 best_sim, best_j, best_rule = 0.0, -1, ""
                 for j, t in enumerate(tids):
-                    if not (used_c >> j) & 1:
-                        sim, rule = self._similarity(q_texts[i], self._texts[t])
-                        if sim > best_sim:
-                            best_sim, best_j, best_rule = sim, j, rule
+                    if (used_c >> j) & 1:
+                        continue
+                    ct = self._texts[t]
+                    if len(qt) == 1 or len(ct) == 1:
+                        if qt[0] != ct[0]:
+                            continue
+                    elif min(len(qt), len(ct)) < 6 or abs(len(qt) - len(ct)) > 2:
+                        continue  # not an initial, and two edits need 6+ letters
+                    sim, rule = self._similarity(qt, ct)
+                    if sim > best_sim:
+                        best_sim, best_j, best_rule = sim, j, rule
                 if best_j >= 0 and best_sim >= min_similarity:
                     used_q |= 1 << i
                     used_c |= 1 << best_j
