@@ -12,9 +12,10 @@ import re
 from datetime import date
 
 from matchers import DateSpec, DocumentKey, MatchResult, Person, PersonName
-from matchers.normalise import is_unknown, name_variants, split_document_numbers
+from matchers.normalise import canonical_document_number, is_unknown, name_variants
 from schemas.countries import to_alpha3
 from schemas.records import Document, Hit, Traveller, WatchlistEntry
+from schemas.watchlists.common import split_document_numbers
 
 
 def in_future(value: str | None, today: date | None = None) -> bool:
@@ -42,11 +43,17 @@ def name_is_uncomparable(full_name: str | None, surname: str | None, given_names
 
 
 def _documents(docs: list[Document]) -> tuple[DocumentKey, ...]:
+    """Canonical document keys (field case 17): a multi-value number field is split as
+    the watchlist readers split it (:func:`schemas.watchlists.common.split_document_numbers`:
+    ``,`` ``;`` line breaks, and ``/`` only between two whole numbers, so ``S/263963``
+    stays one number), then canonicalised; empty and placeholder numbers are dropped."""
     out: list[DocumentKey] = []
     for doc in docs:
         country = to_alpha3(doc.issuing_country)
         for number in split_document_numbers(doc.number):
-            out.append(DocumentKey(number=number, type=doc.type, issuing_country=country))
+            canon = canonical_document_number(number)
+            if canon:
+                out.append(DocumentKey(number=canon, type=doc.type, issuing_country=country))
     return tuple(out)
 
 

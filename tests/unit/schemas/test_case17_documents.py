@@ -12,7 +12,7 @@ import pytest
 from matchers import MatchConfig, Screener
 from schemas.paxlst import decode_paxlst
 from schemas.pnrgov import decode_pnrgov
-from schemas.records import Document, EntryName, WatchlistEntry
+from schemas.records import Document, EntryName, Traveller, WatchlistEntry
 from schemas.screening import entry_to_person, traveller_to_person
 from schemas.watchlists import read_watchlist
 from schemas.watchlists.common import FILLER_ONLY_WARNING, filler_only_document_numbers
@@ -186,3 +186,37 @@ def test_case17_passenger_b_from_pnr_docs() -> None:
         "SSR+DOCS:HK::ZZ:::::/P/LVA/zk447 1203/LVA/01JAN80/M/02FEB29/OZOLS/JANIS'UNT+12+1'UNZ+1+R17'"
     ).encode("ascii")
     assert screen(data, "pnrgov") == [("WL-A", "exact")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "keys"),
+    [
+        ("S/263963", ["S263963"]),  # a slash inside one number: not a list
+        ("AB12345/CD67890", ["AB12345", "CD67890"]),  # a slash between two whole numbers
+        ("ZK4471203, PB0093311", ["ZK4471203", "PB0093311"]),
+        ("ZK4471203\n\t\t\t", ["ZK4471203"]),
+        ("zk447 1203; <<<", ["ZK4471203"]),
+        ("NONE", []),
+    ],
+)
+def test_number_fields_are_split_like_the_readers_split_them(raw: str, keys: list[str]) -> None:
+    entry = LISTED[0].model_copy(update={"documents": [Document(type="P", number=raw, issuing_country="SDN")]})
+    assert [d.number for d in entry_to_person(entry).documents] == keys
+    traveller = screen_traveller(raw)
+    assert [d.number for d in traveller_to_person(traveller).documents] == keys
+
+
+def screen_traveller(number: str) -> Traveller:
+    return Traveller(
+        traveller_id="t",
+        surname="OZOLS",
+        given_names="JANIS",
+        documents=[Document(type="P", number=number, issuing_country="SDN")],
+    )
+
+
+def test_slash_number_on_the_list_is_an_exact_document_hit() -> None:
+    entry = LISTED[0].model_copy(update={"documents": [Document(type="P", number="S/263963", issuing_country="SDN")]})
+    screener = Screener([entry_to_person(entry)], MatchConfig())
+    (hit,) = screener.screen([traveller_to_person(screen_traveller("S263963"))])[0]
+    assert (hit.entry_id, hit.explanation["document"]["detail"]) == ("WL-A", "exact")
