@@ -452,7 +452,10 @@ def parse_dob(raw: str | None, *, day_first: bool | None = None, today: date | N
         approximate = True
         text = stripped
     if m := _DMY2.match(text):
-        dates = _two_digit_year_dob(m, approximate, day_first, today or date.today())
+        # date.max only disables the future check (OFAC expiry, range ends): the century
+        # of a two-digit year is then read against the current date
+        century_ref = today if today is not None and today != date.max else date.today()
+        dates = _two_digit_year_dob(m, approximate, day_first, century_ref)
     else:
         dates = _parse_dob_body(text, approximate, day_first)
     limit = (today or date.today()).isoformat()

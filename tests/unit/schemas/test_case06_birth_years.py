@@ -292,3 +292,8 @@ def test_end_to_end_old_passenger_from_paxlst_hits_the_1938_entry() -> None:
     (t,) = decode_paxlst(paxlst("NAD+FL+++OKAFOR:ADA'ATT+2++F'DTM+329:380517'")).travellers
     got = dob_of(t, listed("E1", "1938-05-17"))
     assert (got["result"], got["detail"]) == ("match", "day")
+
+
+def test_watchlist_two_digit_year_without_future_check_reads_the_century_against_today() -> None:
+    # callers pass date.max only to switch the future check off (OFAC range ends, expiry)
+    assert parse_dob("16-07-68", day_first=True, today=date.max) == [EntryDate(date="1968-07-16")]
