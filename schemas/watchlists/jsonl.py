@@ -12,6 +12,7 @@ version (a content hash) are used. Blank lines are ignored. Example::
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -24,7 +25,12 @@ from .common import FILLER_ONLY_WARNING, RowError, WatchlistReadResult, content_
 FORMAT = "jsonl"
 
 
-def read_jsonl(path: Path, *, list_id: str | None = None) -> WatchlistReadResult:
+def _in_future(value: str | None, today: str) -> bool:
+    """A full or partial ISO date wholly after ``today`` (ISO)."""
+    return value is not None and value > today[: len(value)]
+
+
+def read_jsonl(path: Path, *, list_id: str | None = None, today: date | None = None) -> WatchlistReadResult:
     """Read a JSONL watchlist file.
 
     List id: an explicit ``list_id`` argument is set on every entry (an import under a
@@ -36,13 +42,15 @@ def read_jsonl(path: Path, *, list_id: str | None = None) -> WatchlistReadResult
     A line that is not JSON, not an object, not a valid ``WatchlistEntry``, or repeats an
     ``entry_id`` already read becomes a :class:`RowError` with its 1-based line number;
     reading goes on. A document whose number is empty after canonicalisation (``<<<``,
-    field case 17) is dropped from its entry with a warning. Raises ``OSError`` when the file cannot be read.
+    field case 17) and a date of birth after ``today`` (default: the current date; field
+    cases 06 and 14) are dropped from their entry with a warning. Raises ``OSError`` when the file cannot be read.
     """
     data = path.read_bytes()
     version = content_version(data)
     lid = list_id or path.stem
     result = WatchlistReadResult(list_id=lid, format=FORMAT, entries=[], list_version=version)
     seen: set[str] = set()
+    today_iso = (today or date.today()).isoformat()
     for line_no, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
         if not raw.strip():
             continue
@@ -79,5 +87,11 @@ def read_jsonl(path: Path, *, list_id: str | None = None) -> WatchlistReadResult
             # case 17: an empty or ``<``-only number must never equal another empty number
             result.warnings.append(RowError(line_no, f"{entry.entry_id}: {FILLER_ONLY_WARNING}"))
             entry.documents = usable
+        future = [d for d in entry.dates_of_birth if _in_future(d.date or d.from_, today_iso)]
+        for d in future:
+            note = f"date of birth dropped: birth date {d.date or d.from_} is in the future"
+            result.warnings.append(RowError(line_no, f"{entry.entry_id}: {note}"))
+        if future:
+            entry.dates_of_birth = [d for d in entry.dates_of_birth if d not in future]
         result.entries.append(entry)
     return result

@@ -115,3 +115,26 @@ def _entries_with_dob(raw: str) -> list:  # type: ignore[type-arg]
             dates_of_birth=parse_dob(raw),
         )
     ]
+
+
+def test_jsonl_reader_drops_future_birth_dates_with_a_warning(tmp_path: Path) -> None:
+    import json
+    from datetime import date
+
+    from schemas.records import EntryDate
+    from schemas.watchlists.jsonl import read_jsonl
+
+    row = {
+        "entry_id": "E1",
+        "names": [{"full_name": "MIGUEL DUARTE"}],
+        "dates_of_birth": [{"date": "2031-05-01"}, {"date": "1971"}, {"from": "2027", "to": "2030"}],
+    }
+    path = tmp_path / "list.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    result = read_jsonl(path, today=date(2026, 11, 29))
+    (entry,) = result.entries
+    assert entry.dates_of_birth == [EntryDate(date="1971")]
+    assert [w.error for w in result.warnings] == [
+        "E1: date of birth dropped: birth date 2031-05-01 is in the future",
+        "E1: date of birth dropped: birth date 2027 is in the future",
+    ]
