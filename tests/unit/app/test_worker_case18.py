@@ -5,6 +5,7 @@ that are no EDIFACT) and 8 (valid)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from aiokafka import TopicPartition
 
 from app.settings import Settings
 from app.watchlist_state import Snapshot
-from app.worker import ScreeningWorker, TransientProcessingError
+from app.worker import ScreeningWorker, TransientProcessingError, _Listener
 from matchers import MatchConfig, Person, PersonName, Screener
 from schemas.paxlst import PaxlstDecodeResult, decode_paxlst
 from schemas.paxlst_encode import encode_paxlst
@@ -142,3 +143,25 @@ async def test_redelivered_batch_yields_the_same_alert_ids() -> None:
     await w._handle_batch(batch())  # type: ignore[arg-type]  # at-least-once: delivered again
     again = [s[1] for s in producer.sent if s[0] == w.settings.topic_alerts_internal]
     assert first == again and len(first) == 6
+
+
+async def test_revocation_waits_for_the_batch_in_hand() -> None:
+    """Scenario Y: partitions are given up only after the batch being handled has
+    committed its offsets, so no stale offset of a revoked partition is committed later."""
+    w, consumer, _ = worker(decode_paxlst)
+    events: list[str] = []
+
+    async def handle() -> None:
+        async with w.batch_lock:
+            await asyncio.sleep(0.05)
+            await w._handle_batch(batch())  # type: ignore[arg-type]
+            events.append("committed")
+
+    async def revoke() -> None:
+        await asyncio.sleep(0.01)  # the rebalance starts while the batch is in hand
+        await _Listener(w).on_partitions_revoked([P1])
+        events.append("revoked")
+
+    await asyncio.gather(handle(), revoke())
+    assert events == ["committed", "revoked"]
+    assert consumer.commits == [{P0: 45, P1: 9}]
