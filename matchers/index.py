@@ -562,40 +562,72 @@ class NameIndex:
             total += sim * w
             weight += w
             pairs += 1
-        if pairs < len(maps) and pairs < len(tids):
-            # leftovers on both sides: the scorer may still align them (an initial, two
-            # edits in a long token: pairs the keys do not reach)
-            for i in range(len(maps)):
-                if (used_q >> i) & 1:
-                    continue
-                qt = q_texts[i]
-                best_sim, best_j, best_rule = 0.0, -1, ""
-                for j, t in enumerate(tids):
-                    if (used_c >> j) & 1:
-                        continue
-                    ct = self._texts[t]
-                    if len(qt) == 1 or len(ct) == 1:
-                        if qt[0] != ct[0]:
+        nq, nc = len(maps), len(tids)
+        if pairs < nq and pairs < nc:
+            # leftovers on both sides: the scorer may still align them where the keys do
+            # not reach (an initial, two edits in a long token, a token against two
+            # adjacent tokens joined with an edit: HOFJIN vs HO JIN)
+            texts = self._texts
+            q_units: list[tuple[tuple[int, ...], str]] = [
+                ((i,), q_texts[i]) for i in range(nq) if not (used_q >> i) & 1
+            ]
+            q_units += [
+                ((i, i + 1), q_texts[i] + q_texts[i + 1])
+                for i in range(nq - 1)
+                if not (used_q >> i) & 1 and not (used_q >> (i + 1)) & 1
+            ]
+            c_units: list[tuple[tuple[int, ...], str]] = [
+                ((j,), texts[tids[j]]) for j in range(nc) if not (used_c >> j) & 1
+            ]
+            c_units += [
+                ((j, j + 1), texts[tids[j]] + texts[tids[j + 1]])
+                for j in range(nc - 1)
+                if not (used_c >> j) & 1 and not (used_c >> (j + 1)) & 1
+            ]
+            rescue = []
+            for qi, qs in q_units:
+                for cj, cs in c_units:
+                    single = len(qi) == 1 and len(cj) == 1
+                    if single and (len(qs) == 1 or len(cs) == 1):
+                        if qs[0] != cs[0]:
                             continue
-                    elif min(len(qt), len(ct)) < 6 or abs(len(qt) - len(ct)) > 2:
-                        continue  # not an initial, and two edits need 6+ letters
-                    sim, rule = self._similarity(qt, ct)
-                    if sim > best_sim:
-                        best_sim, best_j, best_rule = sim, j, rule
-                if best_j >= 0 and best_sim >= min_similarity:
+                    elif abs(len(qs) - len(cs)) > 2 or (single and min(len(qs), len(cs)) < 6):
+                        continue  # one edit is keyed already; two edits need 6+ letters
+                    sim, rule = self._similarity(qs, cs)
+                    if sim < min_similarity or (not single and rule in ("initial", "none")):
+                        continue
+                    if len(qi) == 2 and len(cj) == 2 and rule != "edit":
+                        continue
+                    rescue.append((sim, len(qi) + len(cj), qi, cj, rule))
+            rescue.sort(key=lambda o: (-o[0], -o[1]))
+            for sim, _n, qi, cj, rule in rescue:
+                if any((used_q >> i) & 1 for i in qi) or any((used_c >> j) & 1 for j in cj):
+                    continue
+                for i in qi:
                     used_q |= 1 << i
-                    used_c |= 1 << best_j
-                    w = (q_weights[i] + c_weights[best_j]) / 2.0
-                    total += best_sim * w
-                    weight += w
-                    if best_rule != "initial":
-                        pairs += 1
-        left_q = sorted((q_weights[i] for i in range(len(maps)) if not (used_q >> i) & 1), reverse=True)
-        left_c = sorted((c_weights[j] for j in range(len(tids)) if not (used_c >> j) & 1), reverse=True)
+                for j in cj:
+                    used_c |= 1 << j
+                w = (sum(q_weights[i] for i in qi) + sum(c_weights[j] for j in cj)) / 2.0
+                total += sim * w
+                weight += w
+                if rule != "initial":
+                    pairs += max(len(qi), len(cj))
+        left_q = sorted(((q_weights[i], len(q_texts[i])) for i in range(nq) if not (used_q >> i) & 1), reverse=True)
+        left_c = sorted(
+            ((c_weights[j], len(self._texts[tids[j]])) for j in range(nc) if not (used_c >> j) & 1), reverse=True
+        )
         k = min(len(left_q), len(left_c))
-        penalty = shape.contradicted_penalty * sum((a + b) / 2.0 for a, b in zip(left_q[:k], left_c[:k], strict=True))
-        penalty += shape.absent_penalty * sum(left_c[k:]) + shape.extra_penalty * sum(left_q[k:])
+        penalty = 0.0
+        for (wq, lq), (wc, lc) in zip(left_q[:k], left_c[:k], strict=True):
+            # a syllable of 2-3 letters may join a neighbour in the scorer's alignment
+            # (YU ORO vs YU RO): counted as absent, not contradicted
+            factor = shape.absent_penalty if min(lq, lc) <= 3 else shape.contradicted_penalty
+            penalty += factor * (wq + wc) / 2.0
+        penalty += shape.absent_penalty * sum(w for w, _ in left_c[k:])
+        penalty += shape.extra_penalty * sum(w for w, _ in left_q[k:])
         est = total / (weight + penalty)
-        if pairs < 2 and not (len(maps) == 1 and len(tids) == 1):
+        if pairs < 2 and nq > 1 and nc > 1:
+            # (with one token on one side, only a joined unit on the other can make the
+            # second match: left to the scorer)
             est = min(est, shape.single_token_cap)
         return est

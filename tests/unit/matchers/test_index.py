@@ -228,3 +228,27 @@ def test_a_candidate_far_below_the_threshold_is_not_scored(monkeypatch: pytest.M
     assert s.screen([query("NOWAK", "ADAM")])[0][0].entry_id == "E2"
     assert s.screen([query("KOWALSKI", "TOMASZ")])[0] == []
     assert "E1" not in calls
+
+
+@pytest.mark.parametrize(
+    ("listed", "traveller"),
+    [
+        (("YUN", "HO JIN"), ("HOFJIN", "YUN")),  # a typo inside two tokens written as one
+        (("CHONG CHOL", "MUN"), ("CHONGKCHOL", "MUN")),
+        ((None, "HAN YU RO"), ("YU-ORO", "HAN")),  # syllables joined differently
+        ((None, "AL LAWSON"), (None, "AL LAWSON JR")),
+    ],
+)
+def test_pruning_keeps_hits_the_scorer_finds_by_joining_tokens(
+    listed: tuple[str | None, str], traveller: tuple[str | None, str]
+) -> None:
+    # the ranking estimate aligns single tokens; where only the scorer's joined units
+    # reach the hit, the estimate must not prune it
+    surname, given = listed
+    target = entry("T", surname, given) if surname else entry("T", full_name=given)
+    others = [entry(f"O{i}", "KIM", f"SOO {chr(65 + i % 26)}{chr(65 + i // 26)}") for i in range(50)]
+    q_surname, q_given = traveller
+    q = query(q_surname, q_given) if q_surname else query(full_name=q_given)
+    pruned = build(target, *others).screen([q])[0]
+    unpruned = build(target, *others, config=dataclasses.replace(CONFIG, estimate_margin=1.0)).screen([q])[0]
+    assert [(h.entry_id, h.score) for h in pruned] == [(h.entry_id, h.score) for h in unpruned]
