@@ -127,7 +127,7 @@ class MatchConfig:
     absent_penalty: float = 0.15
     contradicted_penalty: float = 0.5
     surname_contradicted_penalty: float = 1.0
-    extra_penalty: float = 0.45
+    extra_penalty: float = 0.15
     swap_penalty: float = 0.03
     single_token_cap: float = 0.5
     name_only_factor: float = 0.85

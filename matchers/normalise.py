@@ -1,18 +1,29 @@
 """Name, value and document-number normalisation (uppercase Latin as a passport writes it).
 
-Every name gets one or two *variants* (keys), on both sides of a comparison:
+Every name gets one or more *variants* (keys), on both sides of a comparison:
 
-* ``plain`` — diacritics dropped (Ü→U, Ø→O, ß→SS), other scripts through ``unidecode``;
+* ``plain`` — diacritics dropped (Ü→U, Ø→O, ß→SS), other scripts through ``unidecode``
+  (kana keep their voicing: バ is BA, not HA); Hangul syllable by syllable, each its own
+  token, in Revised Romanization (김정은 → GIM JEONG EUN);
 * ``icao`` — ICAO Doc 9303 part 3 transliteration of the letters it treats specially
-  (Ä/Æ→AE, Ö/Ø→OE, Ü→UE, Å→AA, ß→SS, Þ→TH), the rest as ``plain``.
+  (Ä/Æ→AE, Ö/Ø→OE, Ü→UE, Å→AA, ß→SS, Þ→TH), the rest as ``plain``;
+* ``suffix_dropped`` — a free-form name ending in JR, SR, II… also without it;
+* ``korean_mr`` / ``korean_u`` — Hangul names also with ㅓ/ㅡ as O/U (McCune-Reischauer
+  without breves, as lists write North Korean names: KIM JONG UN) and as U/EU (older
+  passport style: JUNG, SUNG).
 
-Only names containing such letters get the second variant. Tokens are uppercase ``A–Z``
+Only names containing such letters get the other variants; a field without them (the
+given names of SCHÜSSLER, JORG) keeps its plain form in every variant. Tokens are
+uppercase ``A–Z``
 (digits inside a word are read as the letters they resemble, ``SECH1N`` → ``SECHIN``;
-words of digits only are dropped);
+words of digits only are dropped; a literal ``?`` stays inside its token as a one-letter
+:data:`WILDCARD`, field case 01);
 apostrophes are dropped (O'DWYER → ODWYER), hyphens and other separators split tokens,
-titles (MR, MRS, DR…) are removed, and name particles (AL, EL, BIN, ABU, DE, VAN…) are
-joined to the token that follows (AL QAIDI → ALQAIDI) so joined and split forms meet;
-the joined token remembers its particle so a dropped particle can still be recognised.
+titles (MR, MRS, DR…) are removed, and name particles (AL, EL,
+BIN, ABU, DE, VAN…) are joined to the token that follows (AL QAIDI → ALQAIDI) so joined and split forms meet;
+the joined token remembers its particle so a dropped particle can still be recognised
+(:func:`particle_class` tells an article from a kinship word). Tokens of Chinese and
+Korean names are marked as syllables (:attr:`Token.syllable`).
 """
 
 from __future__ import annotations
@@ -27,8 +38,21 @@ from unidecode import unidecode
 UNKNOWN_VALUES = frozenset({"", "NONE", "NULL", "UNKNOWN", "UNK", "XX", "00", "N/A", "NA", "-"})
 """Placeholders that mean "not known" in any field (field case 13)."""
 
-TITLES = frozenset({"MR", "MRS", "MS", "MISS", "MSTR", "MASTER", "DR", "PROF", "SIR", "MME", "MLLE", "MX", "REV"})
+TITLES = frozenset(
+    {
+        *("MR", "MRS", "MS", "MISS", "MSTR", "MASTER", "DR", "PROF", "SIR", "MME", "MLLE", "MX", "REV"),
+        # the same words spelt out in the languages lists and bookings use
+        *("MONSIEUR", "MADAME", "MADEMOISELLE", "HERR", "FRAU", "SENOR", "SENORA", "SENHOR", "SENHORA"),
+        *("SIGNOR", "SIGNORA"),
+    }
+)
 """Titles and honorifics removed from names when other tokens remain."""
+
+SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV"})
+"""Generational suffixes: kept as written (surname ``REYES JR``), a free-form name
+ending in one also gets a ``suffix_dropped`` variant without it (``Al Lawson, Jr.``);
+lists and bookings keep or drop them freely, so the scorer does not count one that the
+other name lacks."""
 
 PARTICLES = frozenset(
     {
@@ -62,6 +86,43 @@ PARTICLES = frozenset(
 """Name particles joined to the next token (Arabic article and kinship words, Romance,
 Dutch and German particles). ``LE``/``LA``/``DU``/``DI`` are left out on purpose: they are
 common surnames (Vietnamese LE, Chinese DU) as well as particles."""
+
+_PARTICLE_CLASSES = {
+    **dict.fromkeys(("ABU",), "father_of"),
+    **dict.fromkeys(("BIN", "BINT", "BEN", "IBN"), "child_of"),
+    **dict.fromkeys(("ABD", "ABDUL"), "servant_of"),
+}
+"""Particles that are part of the name's meaning (kinship and theophoric words: ABU
+father of, BIN/IBN/BEN child of, ABD/ABDUL servant of): a name with one is another
+name than without it (ABDUL MOHAMMAD is not MOHAMMAD). Every other particle is an
+article or a preposition (AL, EL, DE, VAN…) that writers keep or drop freely."""
+
+
+def particle_class(token: Token) -> str:
+    """What the particles joined to ``token`` are: ``""`` none, ``article`` (AL, DE,
+    VAN…: ``ALHADDADIN``), or the class in :data:`_PARTICLE_CLASSES` of the last
+    meaningful one (``BINLADEN``, ``IBNLADIN`` → ``child_of``)."""
+    return _particle_class(token.text[: len(token.text) - len(token.core)])
+
+
+@lru_cache(maxsize=4096)
+def _particle_class(prefix: str) -> str:
+    if not prefix:
+        return ""
+    found = "article"
+    i = 0
+    while i < len(prefix):
+        # longest particle at i (ABDUL before ABD, BINT before BIN)
+        for n in range(min(5, len(prefix) - i), 1, -1):
+            word = prefix[i : i + n]
+            if word in PARTICLES:
+                found = _PARTICLE_CLASSES.get(word, found)
+                i += n
+                break
+        else:
+            return found
+    return found
+
 
 _VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
     (
@@ -111,10 +172,18 @@ _VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("NIKOLAY", "NIKOLAI", "NIKOLAJ"),
     ("ANDREY", "ANDREI", "ANDREJ"),
     ("YEVGENIY", "EVGENY", "YEVGENY", "EVGENIY", "EVGENII"),
+    # the most frequent Korean surnames: Revised Romanization, McCune-Reischauer and
+    # passport conventions (이 I/YI/RI/LEE, 박 BAK/PAK/PARK)
+    ("LEE", "YI", "RI", "I", "RHEE", "YEE"),
+    ("PARK", "PAK", "BAK", "BAG"),
+    ("KIM", "GIM"),
+    ("CHOI", "CHOE"),
+    ("JEONG", "JUNG", "CHUNG", "JONG", "CHONG"),
 )
 KNOWN_VARIANTS: dict[str, str] = {form: group[0] for group in _VARIANT_GROUPS for form in group}
 """Curated spelling variants of frequent given names across romanisations (Arabic,
-Persian, Turkish, Russian): ``form → group key``. Forms in one group are the same name;
+Persian, Turkish, Russian) and of the most frequent Korean surnames: ``form → group
+key``. Forms in one group are the same name;
 the table is small on purpose (a few frequent names whose variants are more than one
 edit apart), so it never joins names that merely look alike."""
 
@@ -151,7 +220,11 @@ _PLAIN_TABLE = {
 }
 _ICAO_TRIGGERS = frozenset("äæöøüåßþ")
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4\u2032]")
-_NON_LETTER = re.compile(r"[^A-Z]+")
+_NON_LETTER = re.compile(r"[^A-Z?]+")
+WILDCARD = "?"
+"""A letter the source could not carry (a literal ``?`` left in a name after EDIFACT
+release-character decoding, field case 01): kept inside its token as a one-letter
+wildcard (``MA?TA``); a token of wildcards only is dropped."""
 _ALNUM_WORD = re.compile(r"[A-Z0-9]+")
 _DIGIT_LOOKALIKE = str.maketrans({"0": "O", "1": "I", "3": "E", "4": "A", "5": "S", "6": "G", "8": "B", "9": "G"})
 _DOC_SPLIT = re.compile(r"[,;/\r\n]+")
@@ -172,24 +245,78 @@ def clean_value(value: str | None) -> str | None:
     return value.strip().upper()
 
 
-def _fold(text: str, table: dict[str, str]) -> str:
-    folded = text.casefold()
+_DIACRITIC_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+"""Combining diacritical marks (accents of Latin, Greek and Cyrillic letters). Other
+combining marks carry letters (kana voicing: バ is ハ + U+3099) and stay."""
+
+
+_CAMEL_JOIN = re.compile(r"(?<=[a-zß-ÿ]{2})(?=[A-ZÀ-Þ][a-zß-ÿ]{2})")
+"""A lower-to-upper case change inside a word after 2+ lowercase letters: two names
+whose space was lost (``FridrichBuchenberg``); McDONALD, DeLuca, LeBron stay whole."""
+
+
+def _fold(text: str, table: dict[str, str], hangul: str = "plain") -> str:
+    folded = _CAMEL_JOIN.sub(" ", text).casefold()
     folded = "".join(table.get(ch, ch) for ch in folded)
-    # NFKD splits accents from letters; unidecode handles the rest and other scripts.
-    decomposed = unicodedata.normalize("NFKD", folded)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # NFKD splits accents from letters; the accents go, everything else is recomposed
+    # (a stripped kana voicing mark would turn BA into HA); unidecode handles the rest.
+    decomposed = unicodedata.normalize("NFKD", _hangul_syllables_apart(folded, hangul))
+    stripped = unicodedata.normalize("NFC", _DIACRITIC_MARKS.sub("", decomposed))
     return unidecode(stripped)
+
+
+_HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
+_HANGUL_VOWELS = {
+    # rule → (ㅓ, ㅡ) as written in Latin renderings of Korean names
+    "plain": ("eo", "eu"),  # Revised Romanization (South Korean passports): JEONG, EUN
+    "korean_mr": ("o", "u"),  # McCune-Reischauer without breves (North Korean names, lists): JONG UN
+    "korean_u": ("u", "eu"),  # older passport style: JUNG, SUNG, CHUL
+}
+
+
+_HANGUL_FINALS = {1: ("g", "k"), 2: ("gg", "k"), 7: ("d", "t"), 17: ("b", "p"), 19: ("s", "t"), 20: ("ss", "t")}
+"""Final consonants (jongseong index) that unidecode writes as initials: (as written,
+Revised Romanization)."""
+
+
+@lru_cache(maxsize=20_000)
+def _hangul_syllable(syllable: str, rule: str) -> str:
+    # unidecode's Korean table writes ㅊ as "c" (최 → "coe") and a final ㄱ/ㄷ/ㅂ/ㅅ as
+    # g/d/b/s (박 → "bag"); Revised Romanization has "ch" and final k/t/p/t (BAK)
+    latin = unidecode(syllable).replace("c", "ch")
+    final = (ord(syllable) - 0xAC00) % 28
+    if final in _HANGUL_FINALS:
+        written, rr = _HANGUL_FINALS[final]
+        if latin.endswith(written):
+            latin = latin[: -len(written)] + rr
+    eo, eu = _HANGUL_VOWELS[rule]
+    return " " + latin.replace("eo", "\0").replace("eu", eu).replace("\0", eo) + " "
+
+
+def _hangul_syllables_apart(text: str, rule: str = "plain") -> str:
+    """Hangul syllables romanised one by one, each its own token: Korean names are
+    written without spaces between syllables, and each syllable of a given name is its
+    own word (or hyphenated) in Latin renderings (김정은 → GIM JEONG EUN, as
+    ``korean_mr`` KIM JONG UN with the surname's known variants). ``rule`` chooses the
+    vowels ㅓ/ㅡ (:data:`_HANGUL_VOWELS`)."""
+    if not _HANGUL_SYLLABLE.search(text):
+        return text
+    return _HANGUL_SYLLABLE.sub(lambda m: _hangul_syllable(m.group(0), rule), text)
 
 
 @dataclass(frozen=True, slots=True)
 class Token:
     """One normalised name token: ``text`` (``A–Z``), ``core`` the text without a joined
     particle (``ALHADDADIN`` → ``HADDADIN``; equal to ``text`` when none), and ``field``
-    ``s`` (surname), ``g`` (given names) or ``n`` (unstructured full name)."""
+    ``s`` (surname), ``g`` (given names) or ``n`` (unstructured full name); ``syllable``
+    True for a token written as one syllable of a Chinese or Korean name (Han or Hangul
+    script): such tokens are short and one letter apart are other syllables (YONG,
+    JONG, SONG), so they never match by an edit."""
 
     text: str
     core: str
     field: str
+    syllable: bool = False
 
 
 def _unmix_digits(match: re.Match[str]) -> str:
@@ -203,10 +330,12 @@ def _split_tokens(text: str) -> list[str]:
     text = _APOSTROPHES.sub("", text.upper())
     # digits inside a word are OCR/keying look-alikes of letters (SECH1N → SECHIN)
     text = _ALNUM_WORD.sub(_unmix_digits, text)
-    return [t for t in _NON_LETTER.split(text) if t]
+    return [t for t in _NON_LETTER.split(text) if t.strip(WILDCARD)]
 
 
-def _join_particles(raw: list[str], field: str) -> list[Token]:
+def _join_particles(raw: list[str], field: str, syllable: bool = False) -> list[Token]:
+    if syllable:
+        return [Token(tok, tok, field, True) for tok in raw]
     out: list[Token] = []
     pending = ""
     for i, tok in enumerate(raw):
@@ -216,6 +345,10 @@ def _join_particles(raw: list[str], field: str) -> list[Token]:
         out.append(Token(pending + tok, tok, field))
         pending = ""
     return out
+
+
+_SYLLABIC = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3]")
+"""Han ideographs and Hangul syllables: scripts whose characters are syllables."""
 
 
 def _drop_titles(raw: list[str]) -> list[str]:
@@ -242,16 +375,25 @@ def _move_trailing_particles(fields: list[tuple[str, list[str]]]) -> None:
 def _variants_of(text: str) -> tuple[tuple[str, str], ...]:
     """``(rule, folded_text)`` per transliteration variant of ``text``."""
     plain = _fold(text, _PLAIN_TABLE)
-    if _ICAO_TRIGGERS.isdisjoint(text.casefold()):
-        return (("plain", plain),)
-    icao = _fold(text, _ICAO_TABLE)
-    return (("plain", plain), ("icao", icao)) if icao != plain else (("plain", plain),)
+    out = [("plain", plain)]
+    if not _ICAO_TRIGGERS.isdisjoint(text.casefold()):
+        icao = _fold(text, _ICAO_TABLE)
+        if icao != plain:
+            out.append(("icao", icao))
+    if _HANGUL_SYLLABLE.search(text):
+        for rule in ("korean_mr", "korean_u"):
+            other = _fold(text, _PLAIN_TABLE, rule)
+            if all(other != v for _, v in out):
+                out.append((rule, other))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
 class NameVariant:
     """One normalised form of a name: ``tokens`` in the order written, ``rule``
-    (``plain``/``icao``), ``structured`` (True when surname/given fields were given)."""
+    (``plain``/``icao``/``suffix_dropped``/``korean_mr``/``korean_u``, see the module
+    docstring),
+    ``structured`` (True when surname/given fields were given)."""
 
     tokens: tuple[Token, ...]
     rule: str
@@ -284,23 +426,40 @@ def name_variants(
         structured = False
     else:
         return ()
+    # a field without a rule's own form (no umlaut in the given names) takes its plain form
+    folded_parts = [(field_code, dict(_variants_of(value))) for field_code, value in parts]
+    syllabic = {field_code for field_code, value in parts if _SYLLABIC.search(value)}
+    all_rules = {rule for _, forms in folded_parts for rule in forms}
     raw_by_rule: dict[str, list[tuple[str, list[str]]]] = {}
-    for field_code, value in parts:
-        for rule, folded in _variants_of(value):
-            raw_by_rule.setdefault(rule, []).append((field_code, _drop_titles(_split_tokens(folded))))
+    for rule in all_rules:
+        raw_by_rule[rule] = [
+            (field_code, _drop_titles(_split_tokens(forms.get(rule, forms["plain"]))))
+            for field_code, forms in folded_parts
+        ]
     rules: dict[str, list[Token]] = {}
     for rule, fields in raw_by_rule.items():
         _move_trailing_particles(fields)
-        rules[rule] = [tok for field_code, raw in fields for tok in _join_particles(raw, field_code)]
-    plain_tokens = rules.get("plain", [])
-    variants = []
-    for rule in ("plain", "icao"):
+        rules[rule] = [
+            tok for field_code, raw in fields for tok in _join_particles(raw, field_code, field_code in syllabic)
+        ]
+    variants: list[NameVariant] = []
+    seen: set[tuple[str, ...]] = set()
+    for rule in ("plain", "icao", "korean_mr", "korean_u"):
         tokens = rules.get(rule)
         if not tokens:
             continue
-        if rule == "icao" and [t.text for t in tokens] == [t.text for t in plain_tokens]:
+        texts = tuple(t.text for t in tokens)
+        if texts in seen:
             continue
+        seen.add(texts)
         variants.append(NameVariant(tuple(tokens), rule, structured))
+    if not structured and len(plain := rules.get("plain", [])) > 1 and plain[-1].text in SUFFIXES:
+        # a free-form name ending in a generational suffix (Al Lawson, Jr.) is also
+        # compared without it
+        cut = len(plain)
+        while cut > 1 and plain[cut - 1].text in SUFFIXES:
+            cut -= 1
+        variants.append(NameVariant(tuple(plain[:cut]), "suffix_dropped", structured))
     return tuple(variants)
 
 

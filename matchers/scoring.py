@@ -20,12 +20,16 @@ from matchers.dates import compare_dob
 from matchers.index import phonetic_key
 from matchers.model import DateSpec, DocumentKey, MatchConfig
 from matchers.normalise import (
+    PARTICLES,
+    SUFFIXES,
+    WILDCARD,
     NameVariant,
     Token,
     canonical_document_number,
     lookalike_document_number,
     normalise_country,
     normalise_gender,
+    particle_class,
     variant_key,
 )
 
@@ -63,16 +67,61 @@ class Feature:
 # --- names -------------------------------------------------------------------------
 
 
+_VOWELS = frozenset("AEIOU")
+_SKELETON_DROP = str.maketrans("", "", "AEIOUWY" + WILDCARD)
+
+
+def consonant_skeleton(text: str) -> str:
+    """The consonants of an ``A–Z`` token as an abjad (Arabic, Hebrew script) writes
+    them: vowels dropped and ``W``/``Y`` too (they also write long vowels: محمود MHMWD
+    = MAHMOUD), ``Q`` read as ``K``, doubled letters once (shadda is not written:
+    HASSAN → ``HSN``). ``MOHAMED`` → ``MHMD``."""
+    out: list[str] = []
+    for ch in text.replace("Q", "K").translate(_SKELETON_DROP):
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+def _unvowelled(text: str) -> bool:
+    """A token of 3+ letters without a vowel letter: a name from an abjad written
+    without short vowels (محمد → ``MHMD``) or such a name abbreviated in Latin (MHD)."""
+    return len(text) >= 3 and _VOWELS.isdisjoint(text) and WILDCARD not in text
+
+
+def _wildcard_similarity(a: str, b: str) -> float:
+    """``a`` and ``b`` equal where neither has a :data:`~matchers.normalise.WILDCARD`:
+    0.9 for one wildcard, 0.1 less for each further one (never full agreement), 0.0
+    when they differ elsewhere, have other lengths or fewer than two known letters."""
+    if len(a) != len(b):
+        return 0.0
+    known = 0
+    wild = 0
+    for x, y in zip(a, b, strict=True):
+        if x == WILDCARD or y == WILDCARD:
+            wild += 1
+        elif x != y:
+            return 0.0
+        else:
+            known += 1
+    return max(0.0, 0.9 - 0.1 * (wild - 1)) if known >= 2 else 0.0
+
+
 @lru_cache(maxsize=1_000_000)
 def string_similarity(a: str, b: str) -> tuple[float, str]:
     """Similarity 0.0–1.0 of two normalised ``A–Z`` strings and the rule that gave it.
 
     ``exact`` 1.0; two spellings of one name in :data:`matchers.normalise.KNOWN_VARIANTS`
-    (MOHAMMED/MUHAMMAD) ``known_variant`` 0.95; one-letter initial vs a name starting
-    with it ``initial`` 0.9; tokens of 1–2 letters otherwise strict (0.0); one edit (OSA:
-    substitution, insertion, deletion, adjacent transposition) ``edit`` 0.85 — also for
-    3–4 letter names (JON/JOHN, field case 10); two edits in names of 6+ letters ``edit``
-    up to 0.8; equal Metaphone key with the same first letter ``phonetic`` 0.8; else 0.0.
+    (MOHAMMED/MUHAMMAD) ``known_variant`` 0.95; a :data:`~matchers.normalise.WILDCARD`
+    (MA?TA/MARTA) ``wildcard`` 0.9 (less for several); one-letter initial vs a name
+    starting with it ``initial`` 0.9; a token without vowels whose consonants are those
+    of the other (MHMD/MOHAMED, :func:`consonant_skeleton`) ``skeleton`` 0.9; tokens of
+    1–2 letters otherwise strict (0.0); one edit (OSA: substitution, insertion,
+    deletion, adjacent transposition) ``edit`` 0.85 — also for 3–4 letter names
+    (JON/JOHN, field case 10) — rising with the length ``n`` of the longer token as
+    ``1 - 0.8/n`` up to 0.89 (from 8 letters on); two edits in names of 6+ letters
+    ``edit`` up to 0.8; equal Metaphone key with the same first letter ``phonetic``
+    0.8; else 0.0.
     """
     if a == b:
         return 1.0, "exact"
@@ -80,16 +129,26 @@ def string_similarity(a: str, b: str) -> tuple[float, str]:
     if ka is not None and ka == variant_key(b):
         return 0.95, "known_variant"
     la, lb = len(a), len(b)
+    if WILDCARD in a or WILDCARD in b:
+        wsim = _wildcard_similarity(a, b)
+        if wsim > 0.0:
+            return wsim, "wildcard"
     if la == 1 or lb == 1:
         if (la == 1 and b.startswith(a)) or (lb == 1 and a.startswith(b)):
             return 0.9, "initial"
         return 0.0, "none"
+    if _unvowelled(a) != _unvowelled(b) and min(la, lb) >= 3:
+        skel = consonant_skeleton(a)
+        if len(skel) >= 2 and skel == consonant_skeleton(b):
+            return 0.9, "skeleton"
     if min(la, lb) <= 2:
         return 0.0, "none"
     d = OSA.distance(a, b, score_cutoff=2)
     sim, rule = 0.0, "none"
     if d == 1:
-        sim, rule = 0.85, "edit"
+        # one edit weighs less in a longer token; below 0.9 so that a misspelt name
+        # stays review level even with DOB agreement (field case 11)
+        sim, rule = min(0.89, max(0.85, 1.0 - 0.8 / max(la, lb))), "edit"
     elif d == 2 and min(la, lb) >= 6:
         sim, rule = min(0.8, 1.0 - d / max(la, lb)), "edit"
     if sim < 0.8 and a[0] == b[0] and min(la, lb) >= 3:
@@ -99,14 +158,29 @@ def string_similarity(a: str, b: str) -> tuple[float, str]:
     return sim, rule
 
 
+_SPELLING_RULES = frozenset({"edit", "phonetic", "skeleton"})
+"""Rules of :func:`string_similarity` that read a token as a misspelling of another."""
+
+
 def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     """Similarity of two tokens (see :func:`string_similarity`), also trying their
-    particle-free cores (``HADDADIN`` vs ``ALHADDADIN``: ``particle_dropped`` 0.95)."""
+    particle-free cores (:func:`matchers.normalise.particle_class`): the cores' similarity
+    × 0.95 when the particles are of one class or an article is dropped (``HADDADIN``
+    vs ``ALHADDADIN``, ``BINLADEN`` vs ``IBNLADIN``: ``particle_dropped``), × 0.8 when
+    a kinship or theophoric particle is dropped or differs (``MOHAMMAD`` vs
+    ``ABDULMOHAMMAD``, ``BINSALMAN`` vs ``SALMAN``: ``particle_differs``)."""
     sim, rule = string_similarity(a.text, b.text)
+    if (a.syllable or b.syllable) and rule in _SPELLING_RULES:
+        # one letter apart are other syllables (YONG/JONG/SONG), not misspellings
+        return 0.0, "none"
     if sim < 1.0 and (a.core != a.text or b.core != b.text) and min(len(a.core), len(b.core)) >= 3:
         csim, crule = string_similarity(a.core, b.core)
-        if crule != "initial" and csim * 0.95 > sim:
-            return csim * 0.95, "particle_dropped"
+        if crule != "initial":
+            pa, pb = particle_class(a), particle_class(b)
+            same = pa == pb or ("article" in (pa, pb) and "" in (pa, pb))
+            factor, prule = (0.95, "particle_dropped") if same else (0.8, "particle_differs")
+            if csim * factor > sim:
+                return csim * factor, prule
     return sim, rule
 
 
@@ -127,6 +201,19 @@ def _units(tokens: tuple[Token, ...]) -> tuple[_Unit, ...]:
 
 
 _Option = tuple[float, int, int, _Unit, _Unit, str]
+
+
+def _has_initial(tokens: tuple[Token, ...], unit: _Unit) -> bool:
+    return any(len(tokens[i].text) == 1 for i in unit.idx)
+
+
+def _joins_fields(tokens: tuple[Token, ...], unit: _Unit) -> bool:
+    """A joined unit of a surname and a given name, not a particle and its name."""
+    return len(set(unit.fields) - {"n"}) > 1 and tokens[unit.idx[0]].text not in PARTICLES
+
+
+def _has_syllable(tokens: tuple[Token, ...], unit: _Unit) -> bool:
+    return any(tokens[i].syllable for i in unit.idx)
 
 
 @dataclass
@@ -167,17 +254,23 @@ def score_name(
     """Order-insensitive alignment of two normalised names.
 
     Token pairs (and a token against two adjacent tokens joined, for lost spaces; two
-    joined pairs only when they differ by an edit, TONG HU vs TONG HO) are aligned
-    greedily by similarity, and once more with joined units first when there are any
-    (AEBDUL RAHMAN vs ABDULRAHMAN); the better of the two alignments counts. The score
-    is the weighted mean similarity of the aligned pairs, where the denominator also
-    carries a small penalty per listed token absent from the query (``absent_penalty``),
-    a large one per listed token contradicted by a different query token
-    (``contradicted_penalty``, ``surname_contradicted_penalty`` for a structured surname)
-    and one per extra query token (``extra_penalty``). Weights (0.3–1.0, rarity in the
-    index) are per token. Fewer than two full tokens in common (a joined pair counts its
-    two tokens) caps the score at ``single_token_cap`` (a shared common first name alone
-    never alerts) unless both names are a single token. A surname/given swap between
+    joined pairs only when they differ by an edit, TONG HU vs TONG HO; never an initial
+    or a Chinese/Korean syllable joined into a misspelling) are aligned greedily by
+    similarity (:func:`token_similarity`), and once more with joined units first when
+    there are any (AEBDUL RAHMAN vs ABDULRAHMAN); the better of the two alignments
+    counts. The score is the weighted mean similarity of the aligned pairs, where the
+    denominator also carries a small penalty per listed token absent from the query
+    (``absent_penalty``) and per extra query token (``extra_penalty``) — a name one side
+    leaves out, as passports and lists both do; ``contradicted_penalty`` instead when
+    either name is Chinese or Korean syllables (a given name is its syllables together)
+    — and a large one per listed token contradicted by a different query token
+    (``contradicted_penalty``, ``surname_contradicted_penalty`` for a structured
+    surname; a contradicting initial weighs as a rare token, field case 10). Weights
+    (0.3–1.0, rarity in the index) are per token. Fewer than two tokens in common, not
+    counting initials unless a full token matched too (a joined pair counts its two
+    tokens, except a surname joined to a given name), caps the score at
+    ``single_token_cap`` (a shared common first name alone never alerts) unless both
+    names are a single token. A surname/given swap between
     structured names costs ``swap_penalty`` and is reported as ``order_swapped``.
     """
     qt, ct = query.tokens, candidate.tokens
@@ -192,10 +285,20 @@ def score_name(
                 sim, rule = string_similarity(qu.text, cu.text)
                 if rule in ("initial", "none"):
                     continue
+                if rule != "exact" and _has_initial(qt, qu) | _has_initial(ct, cu):
+                    # an initial is a letter, not a spelling: A KHAMENEI is not one
+                    # edit from KHAMENEI, THOMAS A not one edit from THOMAS
+                    continue
+                if rule in _SPELLING_RULES and _has_syllable(qt, qu) | _has_syllable(ct, cu):
+                    continue
                 if len(qu.idx) == 2 and len(cu.idx) == 2 and rule != "edit":
                     # two joined pairs only for an edit spanning a short syllable
                     # (TONG HU vs TONG HO); equal pairs align token by token
                     continue
+                if rule == "edit":
+                    # one edit over two tokens is one edit in a shorter token: the
+                    # length of the join adds no certainty
+                    sim = min(sim, 0.85)
                 rule = "tokens_joined" if rule == "exact" else "tokens_joined_" + rule
             if sim < config.token_min_similarity:
                 continue
@@ -226,7 +329,7 @@ def _align(
     used_c: set[int] = set()
     pairs: list[dict[str, Any]] = []
     total = weight = 0.0
-    full_matches = 0
+    full_matches = initials = 0
     cross = same = 0
     rules: set[str] = set()
     for sim, _n, _sf, qu, cu, rule in options:
@@ -240,8 +343,12 @@ def _align(
         total += sim * w
         weight += w
         if rule != "initial":
-            # a joined pair (ABU RUSDAN = ABURUSDAN) carries both of its tokens
-            full_matches += max(len(qu.idx), len(cu.idx))
+            # a joined pair (ABU RUSDAN = ABURUSDAN) carries both of its tokens, unless
+            # it joins a surname to a given name (VIK, TOR is not VIKTOR twice)
+            mixed = _joins_fields(qt, qu) or _joins_fields(ct, cu)
+            full_matches += 1 if mixed else max(len(qu.idx), len(cu.idx))
+        else:
+            initials += 1
         rules.add(rule)
         for qf in qu.fields:
             for cf in cu.fields:
@@ -259,8 +366,17 @@ def _align(
                 "rule": rule,
             }
         )
-    un_c = sorted((i for i in range(len(ct)) if i not in used_c), key=lambda i: -candidate_weights[i])
-    un_q = sorted((i for i in range(len(qt)) if i not in used_q), key=lambda i: -query_weights[i])
+    # a generational suffix one name has and the other lacks (Al Lawson, Jr.) is no
+    # evidence either way
+    un_c = sorted(
+        (i for i in range(len(ct)) if i not in used_c and ct[i].text not in SUFFIXES),
+        key=lambda i: -candidate_weights[i],
+    )
+    un_q = sorted(
+        (i for i in range(len(qt)) if i not in used_q and qt[i].text not in SUFFIXES), key=lambda i: -query_weights[i]
+    )
+    n_q = len(qt) - sum(1 for i in range(len(qt)) if i not in used_q and qt[i].text in SUFFIXES)
+    n_c = len(ct) - sum(1 for i in range(len(ct)) if i not in used_c and ct[i].text in SUFFIXES)
     penalty = 0.0
     contradicted: list[list[str]] = []
     k = min(len(un_c), len(un_q))
@@ -273,19 +389,29 @@ def _align(
             if fld == "g"
             else (config.surname_contradicted_penalty + config.contradicted_penalty) / 2.0
         )
-        penalty += factor * (candidate_weights[ci] + query_weights[qi]) / 2.0
+        # an initial that contradicts is a whole contradiction (field case 10): its
+        # weight is that of a rare token, however frequent the letter is in the list
+        wq = 1.0 if len(qt[qi].text) == 1 else query_weights[qi]
+        wc = 1.0 if len(ct[ci].text) == 1 else candidate_weights[ci]
+        penalty += factor * (wc + wq) / 2.0
         contradicted.append([qt[qi].text, ct[ci].text])
     absent = un_c[k:]
     extra = un_q[k:]
-    penalty += config.absent_penalty * sum(candidate_weights[i] for i in absent)
-    penalty += config.extra_penalty * sum(query_weights[i] for i in extra)
+    absent_factor, extra_factor = config.absent_penalty, config.extra_penalty
+    if any(t.syllable for t in qt) or any(t.syllable for t in ct):
+        # a Chinese or Korean given name is its syllables together: one left out is
+        # another given name (HAN YU is not HAN YU RO), not an omitted middle name
+        absent_factor = extra_factor = config.contradicted_penalty
+    # an initial one side has and the other lacks says little (THOMAS A LINDEMANN)
+    penalty += absent_factor * sum(candidate_weights[i] * (0.5 if len(ct[i].text) == 1 else 1.0) for i in absent)
+    penalty += extra_factor * sum(query_weights[i] * (0.5 if len(qt[i].text) == 1 else 1.0) for i in extra)
     score = total / (weight + penalty) if weight + penalty > 0 else 0.0
     reasons: list[str] = []
     if pairs and not absent and not extra and not contradicted and rules == {"exact"}:
         reasons.append("exact_after_normalisation")
     if any(r.startswith("tokens_joined") for r in rules):
         reasons.append("tokens_joined")
-    for r in ("particle_dropped", "known_variant", "edit", "phonetic", "initial"):
+    for r in ("particle_dropped", "particle_differs", "known_variant", "edit", "phonetic", "initial"):
         if r in rules:
             reasons.append(
                 {"edit": "spelling_variant", "phonetic": "phonetic_match", "initial": "initial_matched"}.get(r, r)
@@ -307,7 +433,7 @@ def _align(
         reasons.append("name_contradicted")
     if extra:
         reasons.append("extra_tokens")
-    if full_matches < 2 and not (len(qt) == 1 and len(ct) == 1):
+    if full_matches + min(initials, full_matches) < 2 and not (n_q == 1 and n_c == 1):
         reasons.append("single_token_only")
         score = min(score, config.single_token_cap)
     score = max(0.0, min(1.0, score))

@@ -111,6 +111,20 @@ def test_case10_initial_must_agree() -> None:
     assert wrong < good
 
 
+def test_case10_contradicting_initial_is_a_whole_contradiction() -> None:
+    # the letter P is frequent in the list (many listed middle initials), so a rarity
+    # weight would make it a cheap contradiction; it contradicts SERGEYEVICH as fully
+    # as PETROVICH does
+    others = tuple(entry(f"O{i}", f"SURNAME{chr(65 + i % 26)}{chr(65 + i // 26)}", "JOHN P") for i in range(300))
+    s = build(*CASE10, *others)
+    initial = scores(s, query("KORNEV", "VALENTIN P", "1966-10-09"))["WL-1001"]
+    full = scores(s, query("KORNEV", "VALENTIN PETROVICH", "1966-10-09"))["WL-1001"]
+    omitted = scores(s, query("KORNEV", "VALENTIN", "1966-10-09"))["WL-1001"]
+    agreeing = scores(s, query("KORNEV", "VALENTIN S", "1966-10-09"))["WL-1001"]
+    assert initial <= full < omitted <= agreeing
+    assert initial < STRONG
+
+
 def test_case10_two_letter_tokens_stay_strict() -> None:
     s = build(entry("E1", "NG", "LI", "1980-01-01"), entry("E2", "NGUYEN", "LIEN", "1980-01-01"))
     assert "E1" not in {h.entry_id for h in s.screen([query("NA", "LU", "1980-01-01")])[0]}
