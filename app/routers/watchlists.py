@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -23,7 +23,7 @@ from app import publish
 from app.publish import check_list_id, entry_value
 from app.routers.deps import Admin, Context
 from app.routers.problems import NotFound, PayloadTooLarge, Unavailable, Unprocessable, problems
-from schemas.records import WatchlistEntry
+from schemas.records import EntryDate, WatchlistEntry
 from schemas.watchlists import WatchlistFormatError, read_watchlist
 
 router = APIRouter(prefix="/v1/watchlists", tags=["watchlists"])
@@ -53,9 +53,19 @@ class WatchlistsPublic(BaseModel):
     index_built_at: datetime | None
 
 
+class RowProblem(BaseModel):
+    """A problem with one record of a file: ``line`` (1-based line or record number;
+    null for the whole file) and a short ``error``."""
+
+    line: int | None
+    error: str
+
+
 class ImportResult(BaseModel):
-    """What an import published (``published``, ``unchanged``, ``tombstoned``, ``entry_count``)
-    and the file's counts (``summary``: the ``watchlist inspect`` object)."""
+    """What an import published (``published``, ``unchanged``, ``tombstoned``, ``entry_count``),
+    the file's counts (``summary``: the ``watchlist inspect`` object) and the values the
+    reader dropped from entries it kept (``warnings``, the first 100 of ``warning_count``:
+    a future date of birth, an empty document number …)."""
 
     list_id: str
     version: str
@@ -64,10 +74,14 @@ class ImportResult(BaseModel):
     tombstoned: int
     entry_count: int
     summary: dict[str, Any]
+    warnings: list[RowProblem] = []
+    warning_count: int = 0
 
 
 class EntryWritten(BaseModel):
-    """A produced entry (or tombstone: ``entry`` null) and where the broker put it."""
+    """A produced entry (or tombstone: ``entry`` null) and where the broker put it;
+    ``warnings`` name the values dropped from the entry before it was produced (worded
+    as the file importers word them)."""
 
     list_id: str
     entry_id: str
@@ -75,6 +89,16 @@ class EntryWritten(BaseModel):
     topic: str
     partition: int
     offset: int
+    warnings: list[str] = []
+
+
+def future_birth_dates(dates: list[EntryDate], today: date) -> list[EntryDate]:
+    """The dates of birth wholly after ``today``: an exact or partial ``date``, or a range
+    whose ``from`` is after it (``2026-12`` is after 2026-11-29, ``2026`` is not). The
+    rule of the file importers (field cases 06 and 14: a future birth date is a data
+    error, never compared)."""
+    limit = today.isoformat()
+    return [d for d in dates if (first := d.date or d.from_) is not None and first > limit[: len(first)]]
 
 
 def _list_id(list_id: str) -> str:
@@ -147,6 +171,7 @@ async def import_watchlist(
             raise Unprocessable(f"cannot read the file: {exc}".replace(str(path), file.filename or "upload")) from exc
     summary = res.summary()
     summary["errors"] = summary["errors"][:100]
+    warnings = [RowProblem(line=w.line, error=w.error) for w in res.warnings[:100]]
     if not force and (not res.entries or len(res.errors) > len(res.entries)):
         await ctx.audit_event(who, "watchlist.import", target=list_id, result_count=0, outcome="refused")
         raise Unprocessable(f"the file yields {len(res.entries)} entries and {len(res.errors)} bad rows; not "
@@ -161,7 +186,7 @@ async def import_watchlist(
     await ctx.audit_event(who, "watchlist.import", target=list_id, result_count=report.published + report.tombstoned)
     return ImportResult(list_id=report.list_id, version=report.version, published=report.published,
                         unchanged=report.unchanged, tombstoned=report.tombstoned, entry_count=report.entry_count,
-                        summary=summary)
+                        summary=summary, warnings=warnings, warning_count=len(res.warnings))
 
 
 @router.get("/{list_id}/entries/{entry_id}", response_model=WatchlistEntry, responses=problems(401, 403, 404, 503))
@@ -179,12 +204,21 @@ async def get_entry(list_id: str, entry_id: str, ctx: Context, who: Admin) -> Wa
 async def put_entry(list_id: str, entry_id: str, entry: WatchlistEntry, ctx: Context, who: Admin) -> Any:
     """Add (201) or replace (200) one entry by producing it to ``watchlist.entries``
     (role ``admin``); every worker applies it. The body's ``list_id``/``entry_id`` must
-    equal the path's (422 otherwise). Audited as ``watchlist.entry.put``."""
+    equal the path's (422 otherwise). Audited as ``watchlist.entry.put``.
+
+    A date of birth in the future (UTC date; a range whose ``from`` is) is dropped from
+    the entry and named in ``warnings``, as the file importers do (field cases 06, 14):
+    the rest of the entry is still produced.
+    """
     _list_id(list_id)
     if entry.list_id != list_id or entry.entry_id != entry_id:
         raise Unprocessable("the entry's list_id and entry_id must equal the path's")
     if not entry.names:
         raise Unprocessable("an entry needs at least one name")
+    future = future_birth_dates(entry.dates_of_birth, datetime.now(UTC).date())
+    warnings = [f"date of birth dropped: birth date {d.date or d.from_} is in the future" for d in future]
+    if future:
+        entry = entry.model_copy(update={"dates_of_birth": [d for d in entry.dates_of_birth if d not in future]})
     store = ctx.require_service().store
     meta = store.lists.get(list_id)
     if entry.list_version is None and meta is not None:
@@ -194,7 +228,7 @@ async def put_entry(list_id: str, entry_id: str, entry: WatchlistEntry, ctx: Con
                                           value=entry_value(entry))
     await ctx.audit_event(who, "watchlist.entry.put", target=entry.key, result_count=1)
     body = EntryWritten(list_id=list_id, entry_id=entry_id, entry=entry, topic=ctx.settings.topic_watchlist_entries,
-                        partition=partition, offset=offset)
+                        partition=partition, offset=offset, warnings=warnings)
     return JSONResponse(body.model_dump(mode="json", by_alias=True), status_code=200 if existed else 201)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from app.api import create_app
 from app.publish import ImportReport
 from app.routers.deps import ApiContext
 from app.suppression import traveller_identity
-from schemas.records import Disposition
+from schemas.records import Disposition, EntryDate
 
 from .api_helpers import (
     BOOTSTRAP_KEY,
@@ -352,3 +353,52 @@ def test_audit_trail_is_append_only_and_filterable(api: Api) -> None:
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         api.ctx.db.run(lambda c: c.execute("DELETE FROM audit"))
     assert api.client.get("/v1/audit?since=2999-01-01T00:00:00Z", headers=api.h("admin")).json()["total"] == 0
+
+
+def test_put_entry_drops_a_future_birth_date_with_a_warning(api: Api) -> None:
+    # Field cases 06/14: a future birth date is a data error; like the file importers the
+    # API drops it from the entry, says so, and still produces the rest of the entry.
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    body = ENTRIES[0].model_copy(update={"entry_id": "E-5", "dates_of_birth": [
+        EntryDate(date="2031-05-01"), EntryDate(date="1975-03-14"), EntryDate(date=tomorrow),
+        EntryDate(from_="2040", to="2045"), EntryDate(from_="1970", to="2090"),
+        EntryDate(date=str(datetime.now(UTC).year))]}).model_dump(mode="json", by_alias=True)
+    response = api.client.put("/v1/watchlists/t-list/entries/E-5", json=body, headers=api.h("admin"))
+    assert response.status_code == 201, response.text
+    out = response.json()
+    assert out["warnings"] == [
+        "date of birth dropped: birth date 2031-05-01 is in the future",
+        f"date of birth dropped: birth date {tomorrow} is in the future",
+        "date of birth dropped: birth date 2040 is in the future",
+    ]
+    kept = [{"date": "1975-03-14"}, {"from": "1970", "to": "2090"}, {"date": str(datetime.now(UTC).year)}]
+    assert [{k: v for k, v in d.items() if v not in (None, False)} for d in out["entry"]["dates_of_birth"]] == kept
+    produced = orjson.loads(api.sink.sent[-1][2] or b"")
+    assert [{k: v for k, v in d.items() if v not in (None, False)} for d in produced["dates_of_birth"]] == kept
+
+    clean = api.client.put("/v1/watchlists/t-list/entries/E-1", json=ENTRIES[0].model_dump(mode="json", by_alias=True),
+                           headers=api.h("admin"))
+    assert clean.status_code == 200 and clean.json()["warnings"] == []
+
+
+def test_import_reports_the_values_the_reader_dropped(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    published: list[list[Any]] = []
+
+    async def fake_publish(settings: Any, entries: list[Any], **kwargs: Any) -> ImportReport:
+        published.append(entries)
+        return ImportReport(list_id=kwargs["list_id"], version="abc", published=len(entries), unchanged=0,
+                            tombstoned=0, entry_count=len(entries))
+
+    monkeypatch.setattr(publish, "publish_watchlist", fake_publish)
+    rows = [{"entry_id": "F-1", "names": [{"full_name": "MIGUEL DUARTE"}],
+             "dates_of_birth": [{"date": "2031-05-01"}, {"date": "1971"}]},
+            {"entry_id": "F-2", "names": [{"full_name": "ANA DUARTE"}]}]
+    data = b"\n".join(orjson.dumps(r) for r in rows)
+    response = api.client.post("/v1/watchlists/new-list/import", headers=api.h("admin"),
+                               files={"file": ("list.jsonl", data)}, data={"format": "jsonl"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["warnings"] == [
+        {"line": 1, "error": "F-1: date of birth dropped: birth date 2031-05-01 is in the future"}]
+    assert body["warning_count"] == 1 and body["summary"]["dates_of_birth"] == 1
+    assert [d.date for d in published[0][0].dates_of_birth] == ["1971"]
