@@ -30,7 +30,7 @@ from app.audit import AuditLog
 from app.auth import Authenticator, KeyStore
 from app.routers import admin, alerts, messages, screen, suppressions, watchlists
 from app.routers import problems as problem_details
-from app.routers.deps import ApiContext, _api_key, _bearer, authenticate, bearer_of
+from app.routers.deps import ApiContext, _api_key, _bearer, authenticate, bearer_of, reject_unknown_query
 from app.service import Service
 from app.settings import Settings, get_settings
 
@@ -137,7 +137,8 @@ def create_app(service: Service | None = None, *, exit_on_failure: bool = False,
                                                         detail=exc.detail, headers=exc.headers)
         return await call_next(request)
     for module in (screen, watchlists, alerts, suppressions, messages, admin):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(reject_unknown_query)],
+                           responses=problem_details.problems(422))
 
     @app.get("/healthz", response_model=Health, tags=["operations"], response_model_exclude_none=True,
              responses={503: {"model": Health, "description": "the service stopped for good"}})
@@ -182,5 +183,7 @@ suppressions, raw message intake, API keys and the audit trail.
 Credentials: an API key in `X-API-Key` (or `Authorization: Bearer <key>`), or an OAuth2
 bearer JWT. Roles: `operator` (screen, alerts, dispositions), `admin` (watchlists, keys,
 audit; implies operator), `feed` (raw message intake). Errors are RFC 9457 problem details
-(`application/problem+json`).
+(`application/problem+json`). A query parameter an operation does not declare is refused
+(422, `errors` naming it, `accepted` listing the operation's parameters), so a misspelt
+filter never returns unfiltered results.
 """

@@ -15,12 +15,13 @@ from typing import Annotated, TypeVar
 
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from app.alert_store import AlertStore, Database
 from app.audit import AuditLog
 from app.auth import Authenticator, AuthError, KeyStore, Principal
-from app.routers.problems import Forbidden, PayloadTooLarge, Unauthorized, Unavailable
+from app.routers.problems import Forbidden, PayloadTooLarge, Unauthorized, Unavailable, UnknownQueryParameters
 from app.service import Service
 from app.settings import Settings
 from app.watchlist_state import Snapshot
@@ -137,3 +138,30 @@ def require_role(role: str) -> Callable[..., Awaitable[Principal]]:
 Operator = Annotated[Principal, Depends(require_role("operator"))]
 Admin = Annotated[Principal, Depends(require_role("admin"))]
 Feed = Annotated[Principal, Depends(require_role("feed"))]
+
+
+def _query_names(dependant: Dependant) -> frozenset[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return frozenset(names)
+
+
+async def reject_unknown_query(request: Request) -> None:
+    """Refuse query parameters the matched operation does not declare (its own and its
+    dependencies' query parameters), so a misspelt filter (``?statu=open``) is an error
+    instead of an unfiltered answer: :class:`UnknownQueryParameters` (422 problem) naming
+    the unknown ones (at most 20, each cut to 100 characters) and the accepted ones."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    accepted = _query_names(dependant)
+    unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in accepted]
+    if unknown:
+        shown = [name[:100] for name in unknown[:20]]
+        raise UnknownQueryParameters(
+            f"unknown query parameter(s): {', '.join(shown)}; accepted: {', '.join(sorted(accepted)) or 'none'}",
+            errors=[{"loc": ["query", name], "msg": "unknown query parameter", "type": "extra_forbidden"}
+                    for name in shown],
+            accepted=sorted(accepted))

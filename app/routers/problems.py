@@ -78,6 +78,14 @@ class Unprocessable(ApiProblem):
     status, code, title = 422, "unprocessable", "Unprocessable Content"
 
 
+class UnknownQueryParameters(ApiProblem):
+    """Query parameters the operation does not declare (422, the ``validation`` problem
+    type): ``errors`` has one ``extra_forbidden`` item per unknown name (``loc``
+    ``["query", name]``) and ``accepted`` lists the names the operation takes."""
+
+    status, code, title = 422, "validation", "Unprocessable Content"
+
+
 class Unavailable(ApiProblem):
     status, code, title = 503, "unavailable", "Service Unavailable"
 

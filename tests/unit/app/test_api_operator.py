@@ -402,3 +402,42 @@ def test_import_reports_the_values_the_reader_dropped(api: Api, monkeypatch: pyt
         {"line": 1, "error": "F-1: date of birth dropped: birth date 2031-05-01 is in the future"}]
     assert body["warning_count"] == 1 and body["summary"]["dates_of_birth"] == 1
     assert [d.date for d in published[0][0].dates_of_birth] == ["1971"]
+
+
+ALERT_FILTERS = ["carrier", "departure_from", "departure_to", "flight_number", "limit", "list_id", "min_score",
+                 "offset", "status"]
+
+
+def test_unknown_query_parameters_are_refused_with_the_accepted_ones(api: Api) -> None:
+    a1 = alert_for(traveller("a", "VOLKOVA", "IRINA", "1975-03-14", "RUS", ref="1"), ("E-1", 0.97))
+    api.ctx.alerts.put_alert(a1)
+    h = api.h("operator")
+    typo = is_problem(api.client.get("/v1/alerts?statu=open&carrier=ZZ", headers=h), 422)
+    assert typo["type"] == "urn:apis-matcher:problem:validation"
+    assert typo["errors"] == [{"loc": ["query", "statu"], "msg": "unknown query parameter", "type": "extra_forbidden"}]
+    assert typo["accepted"] == ALERT_FILTERS
+    assert typo["detail"] == f"unknown query parameter(s): statu; accepted: {', '.join(ALERT_FILTERS)}"
+    two = is_problem(api.client.get("/v1/alerts?Status=open&min_scor=0.5&Status=x", headers=h), 422)
+    assert [e["loc"] for e in two["errors"]] == [["query", "Status"], ["query", "min_scor"]]
+    assert api.client.get("/v1/alerts?status=open&carrier=ZZ", headers=h).json()["total"] == 1
+
+    audit = is_problem(api.client.get("/v1/audit?acton=alerts.list", headers=api.h("admin")), 422)
+    assert audit["accepted"] == ["action", "actor", "limit", "offset", "since", "target", "until"]
+    assert api.client.get("/v1/audit?action=alerts.list", headers=api.h("admin")).status_code == 200
+    # An operation without query parameters refuses every one (it would ignore it).
+    keys = is_problem(api.client.get("/v1/keys?role=operator", headers=api.h("admin")), 422)
+    assert keys["accepted"] == [] and keys["detail"] == "unknown query parameter(s): role; accepted: none"
+    is_problem(api.client.get(f"/v1/alerts/{a1.alert_id}?history=0", headers=h), 422)
+    # Credentials are still checked first; health, readiness and metrics are untouched.
+    is_problem(api.client.get("/v1/alerts?statu=open"), 401)
+    assert api.client.get("/healthz?probe=1").status_code == 200
+    assert api.client.get("/metrics?name[]=apis_matcher_alerts_published_total").status_code == 200
+
+
+def test_every_operator_api_operation_documents_the_422_problem(api: Api) -> None:
+    paths = api.client.get("/openapi.json").json()["paths"]
+    undocumented = [(method, path) for path, ops in paths.items() if path.startswith("/v1/")
+                    for method, op in ops.items() if "422" not in op["responses"]]
+    assert undocumented == []
+    problem = paths["/v1/keys"]["get"]["responses"]["422"]["content"]["application/problem+json"]
+    assert problem == {"schema": {"$ref": "#/components/schemas/Problem"}}
