@@ -72,9 +72,30 @@ LIST_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 def check_list_id(list_id: str) -> str:
     """Return ``list_id`` or raise ValueError when it is not a valid list id."""
-    if not LIST_ID_PATTERN.match(list_id or ""):
+    if not LIST_ID_PATTERN.fullmatch(list_id or ""):  # fullmatch: "$" alone lets a final newline through
         raise ValueError(f"invalid list id {list_id!r}: use 1-64 letters, digits, '.', '_' or '-' (no ':')")
     return list_id
+
+
+ENTRY_KEY_JSON_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:\S([\s\S]*\S)?$"
+"""The form of an entry key ``list_id:entry_id`` (as :func:`check_entry_key` checks it),
+for JSON Schemas."""
+
+
+def check_entry_key(key: str) -> str:
+    """Return ``key`` or raise ValueError when it is not ``list_id:entry_id``: a valid list
+    id (:func:`check_list_id`), ``:``, and a non-empty entry id without leading or trailing
+    white space (the entry id may itself contain ``:``; the key of ``watchlist.entries``)."""
+    list_id, sep, entry_id = key.partition(":")
+    if not sep:
+        raise ValueError("an entry key is 'list_id:entry_id'")
+    if not LIST_ID_PATTERN.fullmatch(list_id):
+        raise ValueError(f"the list id {list_id[:70]!r} is not valid: 1-64 letters, digits, '.', '_' or '-'")
+    if not entry_id.strip():
+        raise ValueError("the entry id after ':' is empty")
+    if entry_id != entry_id.strip():
+        raise ValueError("the entry id has leading or trailing white space")
+    return key
 
 
 def _content(value: bytes) -> dict[str, object]:

@@ -441,3 +441,36 @@ def test_every_operator_api_operation_documents_the_422_problem(api: Api) -> Non
     assert undocumented == []
     problem = paths["/v1/keys"]["get"]["responses"]["422"]["content"]["application/problem+json"]
     assert problem == {"schema": {"$ref": "#/components/schemas/Problem"}}
+
+
+@pytest.mark.parametrize(("key", "message"), [
+    ("E-1", "an entry key is 'list_id:entry_id'"),
+    ("t-list:", "the entry id after ':' is empty"),
+    ("t-list:  ", "the entry id after ':' is empty"),
+    (":E-1", "the list id '' is not valid: 1-64 letters, digits, '.', '_' or '-'"),
+    ("t list:E-1", "the list id 't list' is not valid: 1-64 letters, digits, '.', '_' or '-'"),
+    ("t-list\n:E-1", "the list id 't-list\\n' is not valid: 1-64 letters, digits, '.', '_' or '-'"),
+    ("t-list: E-1", "the entry id has leading or trailing white space"),
+])
+def test_cleared_refuses_malformed_entry_keys(api: Api, key: str, message: str) -> None:
+    body = is_problem(api.client.post("/v1/cleared", headers=api.h("admin"), json={
+        "redress_number": "RN1", "entry_keys": ["t-list:E-1", key]}), 422)
+    assert [(e["loc"], e["msg"]) for e in body["errors"]] == [(["body", "entry_keys", 1], f"Value error, {message}")]
+    assert api.sink.sent == []
+
+
+def test_cleared_accepts_keys_of_entries_not_loaded_and_names_them(api: Api) -> None:
+    response = api.client.post("/v1/cleared", headers=api.h("admin"), json={
+        "redress_number": "RN7", "entry_keys": ["t-list:E-1", "t-list:E-404", "old-list:X:1", "t-list:E-1"]})
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["cleared"]["entry_keys"] == ["t-list:E-1", "t-list:E-404", "old-list:X:1"]
+    assert body["entry_keys_not_loaded"] == ["t-list:E-404", "old-list:X:1"]
+    produced = orjson.loads(api.sink.sent[-1][2] or b"")
+    assert produced["entry_keys"] == ["t-list:E-1", "t-list:E-404", "old-list:X:1"]
+
+
+def test_list_ids_with_a_final_newline_are_refused() -> None:
+    with pytest.raises(ValueError, match="invalid list id"):
+        publish.check_list_id("t-list\n")
+    assert publish.check_list_id("t-list") == "t-list"
