@@ -179,6 +179,16 @@ class AlertRow:
     history: list[Disposition] = field(default_factory=list)
 
 
+@dataclass
+class StoredDisposition:
+    """A stored disposition and where it is on ``alerts.dispositions``."""
+
+    disposition: Disposition
+    topic: str
+    partition: int
+    offset: int
+
+
 class AlertStore:
     """Alerts and dispositions in the :class:`Database` (idempotent writes)."""
 
@@ -320,6 +330,17 @@ class AlertStore:
                             history=[Disposition.model_validate_json(h["body"]) for h in hist])
 
         return self.db.run(go)
+
+    def latest_disposition(self, alert_id: str) -> StoredDisposition | None:
+        """The alert's latest disposition (the one its status comes from: latest
+        ``decided_at``, then latest stored), or None. Blocking."""
+        row = self.db.run(lambda conn: conn.execute(
+            'SELECT body, topic, partition, "offset" FROM dispositions WHERE alert_id = ?'
+            " ORDER BY decided_at DESC, id DESC LIMIT 1", (alert_id,)).fetchone())
+        if row is None:
+            return None
+        return StoredDisposition(disposition=Disposition.model_validate_json(row["body"]), topic=row["topic"],
+                                 partition=row["partition"], offset=row["offset"])
 
 
 class AlertMaterialiser:

@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     jwt_roles_claim: str = Field(default="roles", description="claim holding the roles; dotted path allowed")
     suppression_expiry_days: float = Field(default=365.0, gt=0,
                                            description="how long a false-positive disposition suppresses a hit")
+    disposition_repeat_window_s: float = Field(
+        default=10.0, ge=0, description="an identical disposition (same alert, status, operator, reason, entries) "
+                                        "this soon after the alert's latest one is answered with that one; 0 = off")
     topic_cleared_travellers: str = Field(default="apis-matcher.cleared",
                                           description="compacted topic of the cleared-travellers list")
     api_screen_max_travellers: int = Field(default=500, ge=1, description="travellers per POST /v1/screen")

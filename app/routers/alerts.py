@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.alert_store import AlertFilter
+from app.alert_store import AlertFilter, StoredDisposition
 from app.routers.deps import Context, Operator
 from app.routers.problems import NotFound, Unprocessable, problems
 from app.suppression import traveller_identity
@@ -54,12 +55,29 @@ class DispositionIn(BaseModel):
 
 
 class DispositionWritten(BaseModel):
-    """The Disposition produced to ``alerts.dispositions`` and where the broker put it."""
+    """The Disposition produced to ``alerts.dispositions`` and where the broker put it;
+    ``repeat`` is true when nothing new was produced because the same decision was
+    just recorded (that earlier record is the one shown)."""
 
     disposition: Disposition
     topic: str
     partition: int
     offset: int
+    repeat: bool = False
+
+
+def is_repeat(latest: StoredDisposition | None, *, status: str, operator: str, reason: str,
+              entry_keys: list[str], now: datetime, window_s: float) -> bool:
+    """True when ``latest`` (the alert's latest disposition) is the same decision —
+    same ``status``, ``operator``, ``reason`` and ``entry_keys`` — decided at most
+    ``window_s`` seconds before ``now`` (a double click or a client's retry). An identical
+    decision with another one in between is not a repeat: it changes the alert's status."""
+    if latest is None or window_s <= 0:
+        return False
+    d = latest.disposition
+    decided = d.decided_at if d.decided_at.tzinfo else d.decided_at.replace(tzinfo=UTC)
+    return ((d.status, d.operator, d.reason, d.entry_keys) == (status, operator, reason, entry_keys)
+            and (now - decided).total_seconds() <= window_s)
 
 
 @router.get("", response_model=AlertsPublic, responses=problems(401, 403, 422))
@@ -100,30 +118,51 @@ async def get_alert(alert_id: str, ctx: Context, who: Operator) -> AlertPublic:
 
 
 @router.post("/{alert_id}/disposition", response_model=DispositionWritten, status_code=202,
-             responses=problems(401, 403, 404, 422, 503))
-async def disposition(alert_id: str, body: DispositionIn, ctx: Context, who: Operator) -> DispositionWritten:
+             responses={200: {"model": DispositionWritten,
+                              "description": "a repeat of the decision just recorded: that one, nothing produced"},
+                        **problems(401, 403, 404, 422, 503)})
+async def disposition(alert_id: str, body: DispositionIn, ctx: Context, who: Operator) -> Any:
     """Record a decision on an alert (role ``operator``): a Disposition (operator = the
     caller) is produced to ``alerts.dispositions`` (key ``alert_id``) and answered 202
     once the broker acknowledged it. A ``false_positive`` suppresses new hits of the same
     traveller identity against the same entries in every worker. 404 for an unknown
-    alert; 422 for ``entry_keys`` that are not the alert's. Audited as ``disposition``."""
-    row = await asyncio.to_thread(ctx.alerts.get, alert_id)
-    if row is None:
-        raise NotFound(f"no alert {alert_id[:100]!r}")
-    keys = [f"{h.list_id}:{h.entry_id}" for h in row.alert.hits]
-    if body.entry_keys is not None:
-        unknown = [k for k in body.entry_keys if k not in keys]
-        if unknown:
-            raise Unprocessable("entry_keys must name hits of this alert", unknown=unknown[:20])
-        keys = [k for k in keys if k in body.entry_keys]
-    record = Disposition(alert_id=alert_id, status=body.status, operator=who.subject, reason=body.reason,
-                         decided_at=datetime.now(UTC), traveller_identity=traveller_identity(row.alert.traveller),
-                         entry_keys=keys)
-    topic = ctx.settings.topic_alerts_dispositions
-    partition, offset = await ctx.produce(topic, key=alert_id.encode(),
-                                          value=orjson.dumps(record.model_dump(mode="json", by_alias=True)))
-    # Seen at once by this instance; the consumers apply the same record again (idempotent).
-    await asyncio.to_thread(ctx.alerts.put_disposition, record, topic=topic, partition=partition, offset=offset)
+    alert; 422 for ``entry_keys`` that are not the alert's. Audited as ``disposition``.
+
+    Idempotent for a repeat: when the alert's latest disposition is the same decision
+    (status, operator, reason, entries) made at most ``disposition_repeat_window_s`` ago,
+    nothing is produced and that disposition is answered with 200 and ``repeat: true``
+    (audited with outcome ``repeat``). Requests on one alert are handled one at a time,
+    so two clicks arriving together record one decision. The check uses this instance's
+    store: a repeat sent to another instance before that one has read the first record
+    from ``alerts.dispositions`` is recorded twice.
+    """
+    async with ctx.alert_lock(alert_id):
+        row = await asyncio.to_thread(ctx.alerts.get, alert_id)
+        if row is None:
+            raise NotFound(f"no alert {alert_id[:100]!r}")
+        keys = [f"{h.list_id}:{h.entry_id}" for h in row.alert.hits]
+        if body.entry_keys is not None:
+            unknown = [k for k in body.entry_keys if k not in keys]
+            if unknown:
+                raise Unprocessable("entry_keys must name hits of this alert", unknown=unknown[:20])
+            keys = [k for k in keys if k in body.entry_keys]
+        now = datetime.now(UTC)
+        latest = await asyncio.to_thread(ctx.alerts.latest_disposition, alert_id)
+        if latest is not None and is_repeat(latest, status=body.status, operator=who.subject,
+                                            reason=body.reason, entry_keys=keys, now=now,
+                                            window_s=ctx.settings.disposition_repeat_window_s):
+            await ctx.audit_event(who, "disposition", target=alert_id, result_count=len(keys), outcome="repeat")
+            same = DispositionWritten(disposition=latest.disposition, topic=latest.topic, partition=latest.partition,
+                                      offset=latest.offset, repeat=True)
+            return JSONResponse(same.model_dump(mode="json", by_alias=True), status_code=200)
+        record = Disposition(alert_id=alert_id, status=body.status, operator=who.subject, reason=body.reason,
+                             decided_at=now, traveller_identity=traveller_identity(row.alert.traveller),
+                             entry_keys=keys)
+        topic = ctx.settings.topic_alerts_dispositions
+        partition, offset = await ctx.produce(topic, key=alert_id.encode(),
+                                              value=orjson.dumps(record.model_dump(mode="json", by_alias=True)))
+        # Seen at once by this instance; the consumers apply the same record again (idempotent).
+        await asyncio.to_thread(ctx.alerts.put_disposition, record, topic=topic, partition=partition, offset=offset)
     if ctx.service is not None:
         ctx.service.suppressions.apply_disposition(record)
     await ctx.audit_event(who, "disposition", target=alert_id, result_count=len(keys))

@@ -9,8 +9,9 @@ without the role a 403 problem (recorded in the audit trail as ``denied``).
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, TypeVar
 
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
@@ -41,6 +42,13 @@ class ApiContext:
     keys: KeyStore
     audit: AuditLog
     auth: Authenticator
+    _alert_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = field(
+        default_factory=weakref.WeakValueDictionary, repr=False)
+
+    def alert_lock(self, alert_id: str) -> asyncio.Lock:
+        """The lock serialising this instance's dispositions of one alert (kept while
+        a request holds it)."""
+        return self._alert_locks.setdefault(alert_id, asyncio.Lock())
 
     def require_service(self) -> Service:
         """The service, or a 503 problem when the app has none."""

@@ -474,3 +474,103 @@ def test_list_ids_with_a_final_newline_are_refused() -> None:
     with pytest.raises(ValueError, match="invalid list id"):
         publish.check_list_id("t-list\n")
     assert publish.check_list_id("t-list") == "t-list"
+
+
+# -- repeated dispositions --------------------------------------------------------------------
+def _decide(api: Api, alert_id: str, role: str = "operator", **body: Any) -> Any:
+    return api.client.post(f"/v1/alerts/{alert_id}/disposition", headers=api.h(role),
+                           json={"status": "false_positive", "reason": "other person", **body})
+
+
+def _stored_alert(api: Api) -> str:
+    alert = alert_for(traveller("a", "VOLKOVA", "IRINA", "1975-03-14", "RUS", doc="P123", ref="1"),
+                      ("E-1", 0.97), ("E-2", 0.76))
+    api.ctx.alerts.put_alert(alert)
+    return alert.alert_id
+
+
+def test_an_identical_repeated_disposition_returns_the_first(api: Api) -> None:
+    alert_id = _stored_alert(api)
+    first = _decide(api, alert_id)
+    assert first.status_code == 202 and first.json()["repeat"] is False
+    again = _decide(api, alert_id)
+    assert again.status_code == 200, again.text
+    assert again.json() == {**first.json(), "repeat": True}
+    assert [t for t, *_ in api.sink.sent] == [api.ctx.settings.topic_alerts_dispositions]
+    history = api.client.get(f"/v1/alerts/{alert_id}", headers=api.h("operator")).json()["history"]
+    assert len(history) == 1
+    outcomes = [e.outcome for e in api.ctx.audit.query(action="disposition")[1]]
+    assert outcomes == ["repeat", "ok"]  # newest first
+
+
+def test_dispositions_that_differ_in_anything_are_all_recorded(api: Api) -> None:
+    alert_id = _stored_alert(api)
+    statuses = [
+        _decide(api, alert_id).status_code,
+        _decide(api, alert_id, reason="other person; passport differs").status_code,  # another reason
+        _decide(api, alert_id, reason="other person; passport differs", entry_keys=["t-list:E-1"]).status_code,
+        _decide(api, alert_id, "admin", reason="other person; passport differs", entry_keys=["t-list:E-1"]).status_code,
+        _decide(api, alert_id, "admin", status="true_match", reason="confirmed").status_code,
+        # the same decision as two steps ago, with another in between: a new decision
+        _decide(api, alert_id, "admin", reason="other person; passport differs", entry_keys=["t-list:E-1"]).status_code,
+    ]
+    assert statuses == [202] * 6
+    history = api.client.get(f"/v1/alerts/{alert_id}", headers=api.h("operator")).json()["history"]
+    assert [(d["status"], len(d["entry_keys"])) for d in history] == [
+        ("false_positive", 2), ("false_positive", 2), ("false_positive", 1), ("false_positive", 1),
+        ("true_match", 2), ("false_positive", 1)]
+    assert len(api.sink.sent) == 6
+
+
+def test_a_zero_repeat_window_records_every_disposition(tmp_path: Path) -> None:
+    service, sink = make_service(make_settings(str(tmp_path / "api.db"), disposition_repeat_window_s=0))
+    with TestClient(create_app(service)) as client:
+        api = Api(client, sink)
+        alert_id = _stored_alert(api)
+        assert [_decide(api, alert_id).status_code for _ in range(2)] == [202, 202]
+        assert len(sink.sent) == 2
+
+
+async def test_two_identical_dispositions_sent_together_record_one(tmp_path: Path) -> None:
+    import asyncio
+
+    import httpx
+
+    service, sink = make_service(make_settings(str(tmp_path / "api.db")))
+    app = create_app(service)
+    ctx: ApiContext = app.state.ctx
+    record = sink.send
+
+    async def slow_send(topic: str, **kwargs: Any) -> tuple[int, int]:
+        await asyncio.sleep(0.05)  # the broker's acknowledgement takes a while
+        return await record(topic, **kwargs)
+
+    sink.send = slow_send  # type: ignore[method-assign]
+    alert = alert_for(traveller("a", "VOLKOVA", "IRINA", "1975-03-14", "RUS", ref="1"), ("E-1", 0.97))
+    ctx.alerts.put_alert(alert)
+    key = ctx.keys.create(role="operator", name="analyst")[1]
+    body = {"status": "false_positive", "reason": "other person"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api") as client:
+        responses = await asyncio.gather(*(client.post(f"/v1/alerts/{alert.alert_id}/disposition", json=body,
+                                                       headers={"X-API-Key": key}) for _ in range(3)))
+    assert sorted(r.status_code for r in responses) == [200, 200, 202]
+    assert len(sink.sent) == 1
+    assert {r.json()["offset"] for r in responses} == {0}
+    ctx.db.close()
+
+
+def test_is_repeat_window_boundaries() -> None:
+    from app.alert_store import StoredDisposition
+    from app.routers.alerts import is_repeat
+
+    decided = datetime(2026, 11, 29, 12, 0, 0, tzinfo=UTC)
+    latest = StoredDisposition(Disposition(alert_id="ALR-1", status="false_positive", operator="key:a",
+                                           reason="r", decided_at=decided, entry_keys=["l:1"]), "t", 0, 5)
+    same = {"status": "false_positive", "operator": "key:a", "reason": "r", "entry_keys": ["l:1"]}
+    assert is_repeat(latest, **same, now=decided + timedelta(seconds=10), window_s=10)
+    assert not is_repeat(latest, **same, now=decided + timedelta(seconds=10, microseconds=1), window_s=10)
+    assert not is_repeat(latest, **same, now=decided, window_s=0)
+    assert not is_repeat(None, **same, now=decided, window_s=10)
+    for field, other in (("status", "true_match"), ("operator", "key:b"), ("reason", "r "),
+                         ("entry_keys", ["l:1", "l:2"])):
+        assert not is_repeat(latest, **{**same, field: other}, now=decided, window_s=10)
