@@ -375,9 +375,10 @@ class NameIndex:
         estimate from set membership; the best ``pool`` of them (default ``10 × limit``)
         are re-estimated by a greedy token alignment with the verified token
         similarities, the listed tokens' rarity and the leftover-token penalties of
-        ``shape`` (the scorer's name formula, without joined units and name fields).
+        ``shape`` (the scorer's name formula without name fields; joined units are
+        tried among the tokens left over).
         ``min_similarity`` is the scorer's ``token_min_similarity``; ``memo`` shares work
-        across the queries of a batch; ``boost(person)`` (about 0.7–1.2: the other
+        across the queries of a batch; ``boost(person)`` (0.0 to about 1.2: the other
         evidence, date of birth, nationality, gender) multiplies each person's
         estimates, so that among many equal names the ones other evidence supports are
         scored."""
