@@ -178,12 +178,17 @@ def parse(
     files: Annotated[list[Path], typer.Argument(help="raw EDIFACT message files")],
     fmt: Annotated[ParseFormat, typer.Option("--format", help="message format")] = ParseFormat.auto,
 ) -> None:
-    """Decode raw messages; print one JSON object per file (travellers, warnings, errors)."""
+    """Decode raw messages; print one JSON object per file (travellers, warnings, errors).
+    Senders in APIS_MATCHER_EDIFACT_REPETITION_SENDERS are split on the UNA repetition
+    separator, as the screening worker splits them."""
+    from app.worker import repetition_aware
     from schemas.errors import DecodeError
     from schemas.paxlst import decode_paxlst
     from schemas.pnrgov import decode_pnrgov
 
     _check_readable(files)
+    senders = _settings(quiet=True).edifact_repetition_senders
+    paxlst, pnrgov = repetition_aware(decode_paxlst, senders), repetition_aware(decode_pnrgov, senders)
     rejected = False
     for path in files:
         data = path.read_bytes()
@@ -194,7 +199,7 @@ def parse(
                                   "warnings": [], "errors": []}
         if kind in ("paxlst", "pnrgov"):
             try:
-                res = decode_paxlst(data) if kind == "paxlst" else decode_pnrgov(data)
+                res = paxlst(data) if kind == "paxlst" else pnrgov(data)
                 record["messages"] = [m.to_json() for m in res.messages]
                 if kind == "pnrgov":
                     record["pnrs"] = [p.to_json() for p in res.pnrs]  # type: ignore[union-attr]

@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     watchlist_import_hold_s: float = Field(
         default=300.0, ge=0, description="longest wait for a list version marked 'importing' before rebuilding anyway")
 
+    # Decoding (field case 03)
+    edifact_repetition_senders: list[str] = Field(
+        default_factory=list,
+        description="UNB sender ids (S002 0004, exact) whose PAXLST/PNRGOV interchanges are split on the UNA "
+                    "repetition separator; everyone else's '*' is data, JSON: [\"ZZAIR\"]")
+
     # Alerts and sharing
     originator: str = Field(default="XXX-NTC", description="this agency's code, carried by every alert")
     default_list_owner: str | None = Field(default=None, description="owner of lists whose WatchList record names none")

@@ -22,10 +22,10 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -37,6 +37,7 @@ from app.kafka_utils import stop_consumer
 from app.settings import Settings
 from app.suppression import SuppressFn
 from app.watchlist_state import Snapshot, WatchlistStore
+from schemas.edifact import peek_header
 from schemas.errors import DecodeError
 from schemas.manifests import ManifestStatus, ManifestTracker
 from schemas.paxlst import MessageHeader, decode_paxlst
@@ -57,6 +58,27 @@ class Decoded(Protocol):
 
 
 Decoder = Callable[[bytes], Decoded]
+
+
+R = TypeVar("R", bound=Decoded)
+
+
+def repetition_aware(decode: Callable[..., R], senders: Collection[str]) -> Callable[[bytes], R]:
+    """``decode`` (:func:`~schemas.paxlst.decode_paxlst` or
+    :func:`~schemas.pnrgov.decode_pnrgov`) with ``split_repetitions=True`` for the
+    interchanges whose UNB sender (S002 0004, read with
+    :func:`~schemas.edifact.peek_header`) is one of ``senders``, off for every other
+    (field case 03: PAXLST and PNRGOV senders declare ``*`` in UNA and send it as data).
+    Returns ``decode`` itself when ``senders`` is empty."""
+    if not senders:
+        return decode
+    chosen = frozenset(senders)
+
+    def run(raw: bytes) -> R:
+        header = peek_header(raw)
+        return decode(raw, split_repetitions=header is not None and header.sender in chosen)
+
+    return run
 
 
 @dataclass
@@ -141,8 +163,10 @@ class ScreeningWorker:
                  decoders: dict[str, Decoder] | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.decoders: dict[str, Decoder] = decoders or {settings.topic_paxlst_raw: decode_paxlst,
-                                                         settings.topic_pnrgov_raw: decode_pnrgov}
+        senders = settings.edifact_repetition_senders
+        self.decoders: dict[str, Decoder] = decoders or {
+            settings.topic_paxlst_raw: repetition_aware(decode_paxlst, senders),
+            settings.topic_pnrgov_raw: repetition_aware(decode_pnrgov, senders)}
         self.manifests = ManifestTracker()
         self.consumer: AIOKafkaConsumer | None = None
         self.producer: AIOKafkaProducer | None = None

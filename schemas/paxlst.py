@@ -750,7 +750,9 @@ class _Decoder(EnvelopeDecoder[_Message]):
                 )
 
 
-def decode_paxlst(data: bytes, *, reference_date: date | None = None) -> PaxlstDecodeResult:
+def decode_paxlst(
+    data: bytes, *, reference_date: date | None = None, split_repetitions: bool = False
+) -> PaxlstDecodeResult:
     """Decode a PAXLST interchange into canonical travellers.
 
     Args:
@@ -759,6 +761,9 @@ def decode_paxlst(data: bytes, *, reference_date: date | None = None) -> PaxlstD
         reference_date: fallback date for two-digit-year centuries when the message has
             no flight date (the flight's scheduled departure is used first; then this;
             then the UNB date; then today, UTC).
+        split_repetitions: honour the UNA repetition separator (position 5); off by
+            default, since senders use ``*`` as data (field case 03). Only for a sender
+            known to repeat elements; each element then holds its first repetition.
 
     Returns:
         :class:`PaxlstDecodeResult`; ``traveller_id`` is ``"{UNH 0062}-{n}"`` with ``n``
@@ -772,7 +777,7 @@ def decode_paxlst(data: bytes, *, reference_date: date | None = None) -> PaxlstD
             ``undecodable_bytes``, ``not_paxlst`` (no PAXLST message), ``no_travellers``
             (PAXLST without any ``NAD`` traveller group).
     """
-    inter = tokenise(data)
+    inter = tokenise(data, split_repetitions=split_repetitions)
     decoder = _Decoder(inter, reference_date)
     decoder.run()
     if (

@@ -985,6 +985,7 @@ def decode_pnrgov(
     reference_date: date | None = None,
     mask_payment: bool = True,
     drop_sensitive: bool = True,
+    split_repetitions: bool = False,
 ) -> PnrgovDecodeResult:
     """Decode a PNRGOV interchange into PNR records and canonical travellers.
 
@@ -999,6 +1000,10 @@ def decode_pnrgov(
         drop_sensitive: keep no free text (``IFT``, ``LTS``), special-service codes other
             than document/seat/ticket ones, or payment data anywhere in the result. With
             ``False`` they are kept on :class:`PnrRecord` (never on a Traveller).
+        split_repetitions: honour the UNA repetition separator (position 5); off by
+            default, since PNRGOV senders declare ``*`` there and use it as data (field
+            case 03). Only for a sender known to repeat elements; each element then holds
+            its first repetition.
 
     Returns:
         :class:`PnrgovDecodeResult`. ``traveller_id`` is ``"{record locator}-{n}"`` (``n``
@@ -1012,7 +1017,7 @@ def decode_pnrgov(
             ``undecodable_bytes``, ``not_pnrgov`` (:class:`NotPnrgovError`: no PNRGOV
             message), ``no_travellers`` (PNRGOV without any ``TIF`` traveller).
     """
-    inter = tokenise(data)
+    inter = tokenise(data, split_repetitions=split_repetitions)
     decoder = _Decoder(inter, reference_date, mask_payment=mask_payment, drop_sensitive=drop_sensitive)
     decoder.run()
     if not decoder.travellers:

@@ -101,3 +101,30 @@ def test_parse_auto_falls_back_to_the_decoder_that_recovers_travellers(tmp_path:
     assert result.exit_code == 0, result.output
     [record] = lines(result.stdout)
     assert record["format"] == "PNRGOV" and len(record["travellers"]) == 5
+
+
+def test_parse_splits_repetitions_only_for_the_configured_senders(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.settings import get_settings
+
+    from .test_worker import repeating_manifest
+
+    path = tmp_path / "rep.edi"
+    path.write_bytes(repeating_manifest())
+
+    def given_names(senders: str | None) -> list[str]:
+        if senders is None:
+            monkeypatch.delenv("APIS_MATCHER_EDIFACT_REPETITION_SENDERS", raising=False)
+        else:
+            monkeypatch.setenv("APIS_MATCHER_EDIFACT_REPETITION_SENDERS", senders)
+        get_settings.cache_clear()
+        try:
+            result = runner.invoke(app, ["parse", str(path)])
+        finally:
+            get_settings.cache_clear()
+        assert result.exit_code == 0, result.output
+        return [t["given_names"] for t in lines(result.stdout)[0]["travellers"]]
+
+    assert given_names(None) == ["JANE*DOE JAYNE"]
+    assert given_names('["ZZAIR"]') == ["JANE"]
+    assert given_names('["ZZOTHER"]') == ["JANE*DOE JAYNE"]
