@@ -1,6 +1,6 @@
 """The operator API on the real broker: raw intake → stream → alert in GET /v1/alerts;
-a disposition round-trips through alerts.dispositions; a false positive suppresses the
-next identical hit and not a different traveller's."""
+a disposition round-trips through alerts.dispositions (a repeat of it is not produced again);
+a false positive suppresses the next identical hit and not a different traveller's."""
 
 from __future__ import annotations
 
@@ -79,13 +79,18 @@ def test_alert_disposition_and_suppression_through_the_api(settings: Settings, t
 
         page = wait_for(lambda: (p := client.get("/v1/alerts?carrier=ZZ&flight_number=0777", headers=ADMIN)
                                  .json())["total"] == 1 and p, what="the alert in the store")
+        typo = client.get("/v1/alerts?carrier=ZZ&flight_numbr=0777", headers=ADMIN)
+        assert typo.status_code == 422 and typo.json()["errors"][0]["loc"] == ["query", "flight_numbr"]
         alert = page["items"][0]["alert"]
         assert (alert["traveller"]["documents"][0]["number"], alert["hits"][0]["entry_id"]) == ("P111", "E-1")
 
-        decided = client.post(f"/v1/alerts/{alert['alert_id']}/disposition", headers=ADMIN,
-                              json={"status": "false_positive", "reason": "passport and travel history differ"})
+        decision = {"status": "false_positive", "reason": "passport and travel history differ"}
+        decided = client.post(f"/v1/alerts/{alert['alert_id']}/disposition", headers=ADMIN, json=decision)
         assert decided.status_code == 202, decided.text
-        [record] = asyncio.run(read_all(settings, settings.topic_alerts_dispositions, expect=1, settle_s=0.5))
+        # A double click: answered with the first record, nothing more on the topic.
+        repeat = client.post(f"/v1/alerts/{alert['alert_id']}/disposition", headers=ADMIN, json=decision)
+        assert repeat.status_code == 200 and repeat.json() == {**decided.json(), "repeat": True}
+        [record] = asyncio.run(read_all(settings, settings.topic_alerts_dispositions, expect=1, settle_s=1.0))
         assert record.key == alert["alert_id"].encode()
         assert orjson.loads(record.value)["status"] == "false_positive"
         detail = client.get(f"/v1/alerts/{alert['alert_id']}", headers=ADMIN).json()
