@@ -124,6 +124,29 @@ def _particle_class(prefix: str) -> str:
     return found
 
 
+_PATRONYMIC_ENDINGS = (
+    "OVICH",
+    "EVICH",
+    "OVYCH",
+    "EVYCH",
+    "OVNA",
+    "EVNA",
+    "IVNA",
+    "ICHNA",
+    "OGLU",
+    "OGLY",
+    "KYZY",
+    "QIZI",
+)
+
+
+def is_patronymic(text: str) -> bool:
+    """True for an ``A–Z`` token of 6+ letters with a patronymic ending (Russian and
+    Ukrainian -OVICH/-EVNA/-OVYCH…, Turkic -OGLU/-KYZY): travel documents of many
+    countries leave the patronymic out while lists carry it (field case 10)."""
+    return len(text) >= 6 and text.endswith(_PATRONYMIC_ENDINGS)
+
+
 _VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
     (
         "MUHAMMAD",

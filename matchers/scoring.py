@@ -26,6 +26,7 @@ from matchers.normalise import (
     NameVariant,
     Token,
     canonical_document_number,
+    is_patronymic,
     lookalike_document_number,
     normalise_country,
     normalise_gender,
@@ -120,8 +121,8 @@ def string_similarity(a: str, b: str) -> tuple[float, str]:
     deletion, adjacent transposition) ``edit`` 0.85 — also for 3–4 letter names
     (JON/JOHN, field case 10) — rising with the length ``n`` of the longer token as
     ``1 - 0.8/n`` up to 0.89 (from 8 letters on); two edits in names of 6+ letters
-    ``edit`` up to 0.8; equal Metaphone key with the same first letter ``phonetic``
-    0.8; else 0.0.
+    ``edit`` ``1 - 2/n``, from 9 letters on ``1 - 1.6/n`` up to 0.85; equal Metaphone
+    key with the same first letter ``phonetic`` 0.8; else 0.0.
     """
     if a == b:
         return 1.0, "exact"
@@ -150,13 +151,24 @@ def string_similarity(a: str, b: str) -> tuple[float, str]:
         # stays review level even with DOB agreement (field case 11)
         sim, rule = min(0.89, max(0.85, 1.0 - 0.8 / max(la, lb))), "edit"
     elif d == 2 and min(la, lb) >= 6:
-        sim, rule = min(0.8, 1.0 - d / max(la, lb)), "edit"
+        # two edits: 1 - 2/n below 9 letters, 1 - 1.6/n from 9 on (0.82 to 0.85)
+        n = max(la, lb)
+        sim, rule = min(0.85, 1.0 - (2.0 if n < 9 else 1.6) / n), "edit"
     if sim < 0.8 and a[0] == b[0] and min(la, lb) >= 3:
         pa, pb = phonetic_key(a), phonetic_key(b)
         if pa and pa == pb:
             sim, rule = 0.8, "phonetic"
     return sim, rule
 
+
+_REASONS = {
+    "edit": "spelling_variant",
+    "phonetic": "phonetic_match",
+    "initial": "initial_matched",
+    "skeleton": "consonant_skeleton",
+    "wildcard": "unknown_character",
+}
+"""Reason code of a pair rule in explanations (other rules are their own code)."""
 
 _SPELLING_RULES = frozenset({"edit", "phonetic", "skeleton"})
 """Rules of :func:`string_similarity` that read a token as a misspelling of another."""
@@ -201,6 +213,17 @@ def _units(tokens: tuple[Token, ...]) -> tuple[_Unit, ...]:
 
 
 _Option = tuple[float, int, int, _Unit, _Unit, str]
+
+
+def _surname_missed(tokens: tuple[Token, ...], used: set[int]) -> bool:
+    """A structured name has surname tokens and none of them is aligned."""
+    surname = [i for i, t in enumerate(tokens) if t.field == "s"]
+    return bool(surname) and used.isdisjoint(surname)
+
+
+def _leftover_weight(token: Token) -> float:
+    """Share of a token's weight that counts when the other name lacks it."""
+    return 0.5 if len(token.text) == 1 or is_patronymic(token.text) else 1.0
 
 
 def _has_initial(tokens: tuple[Token, ...], unit: _Unit) -> bool:
@@ -296,9 +319,9 @@ def score_name(
                     # (TONG HU vs TONG HO); equal pairs align token by token
                     continue
                 if rule == "edit":
-                    # one edit over two tokens is one edit in a shorter token: the
-                    # length of the join adds no certainty
-                    sim = min(sim, 0.85)
+                    # edits over two tokens are edits in a shorter token: the length of
+                    # the join adds no certainty (one edit 0.85, two at most 0.8)
+                    sim = min(sim, 0.85 if OSA.distance(qu.text, cu.text, score_cutoff=2) == 1 else 0.8)
                 rule = "tokens_joined" if rule == "exact" else "tokens_joined_" + rule
             if sim < config.token_min_similarity:
                 continue
@@ -402,20 +425,43 @@ def _align(
         # a Chinese or Korean given name is its syllables together: one left out is
         # another given name (HAN YU is not HAN YU RO), not an omitted middle name
         absent_factor = extra_factor = config.contradicted_penalty
-    # an initial one side has and the other lacks says little (THOMAS A LINDEMANN)
-    penalty += absent_factor * sum(candidate_weights[i] * (0.5 if len(ct[i].text) == 1 else 1.0) for i in absent)
-    penalty += extra_factor * sum(query_weights[i] * (0.5 if len(qt[i].text) == 1 else 1.0) for i in extra)
+    # a structured surname of which no token aligned is not an omitted name: the
+    # person's surname is missing from the other name (WILLIAMS, TAYLOR CHARLES vs
+    # TAYLOR, CHARLES), so its tokens count as contradicted
+    q_surname_missed = _surname_missed(qt, used_q)
+    c_surname_missed = _surname_missed(ct, used_c)
+    # an initial or a patronymic one side has and the other lacks says little
+    # (THOMAS A LINDEMANN; passports without the patronymic a list carries)
+    penalty += sum(
+        (config.contradicted_penalty if c_surname_missed and ct[i].field == "s" else absent_factor)
+        * candidate_weights[i]
+        * _leftover_weight(ct[i])
+        for i in absent
+    )
+    penalty += sum(
+        (config.contradicted_penalty if q_surname_missed and qt[i].field == "s" else extra_factor)
+        * query_weights[i]
+        * _leftover_weight(qt[i])
+        for i in extra
+    )
     score = total / (weight + penalty) if weight + penalty > 0 else 0.0
     reasons: list[str] = []
     if pairs and not absent and not extra and not contradicted and rules == {"exact"}:
         reasons.append("exact_after_normalisation")
     if any(r.startswith("tokens_joined") for r in rules):
         reasons.append("tokens_joined")
-    for r in ("particle_dropped", "particle_differs", "known_variant", "edit", "phonetic", "initial"):
-        if r in rules:
-            reasons.append(
-                {"edit": "spelling_variant", "phonetic": "phonetic_match", "initial": "initial_matched"}.get(r, r)
-            )
+    for r in (
+        "particle_dropped",
+        "particle_differs",
+        "known_variant",
+        "edit",
+        "phonetic",
+        "skeleton",
+        "wildcard",
+        "initial",
+    ):
+        if r in rules or (r in ("skeleton", "wildcard") and "tokens_joined_" + r in rules):
+            reasons.append(_REASONS.get(r, r))
     if query.structured and candidate.structured and cross > same:
         reasons.append("order_swapped")
         score -= config.swap_penalty

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from matchers import MatchConfig, Person, PersonName
-from matchers.normalise import WILDCARD, name_variants, particle_class, variant_key
+from matchers.normalise import WILDCARD, is_patronymic, name_variants, particle_class, variant_key
 from matchers.scoring import consonant_skeleton, string_similarity, token_similarity
 from tests.unit.matchers.helpers import build, entry, query, scores
 
@@ -130,6 +130,7 @@ def test_arabic_script_listed_name_found_by_latin_passport_name() -> None:
     hit = s.screen([query("HASSAN", "KHALED", "1971-05-05")])[0][0]
     assert hit.entry_id == "E2" and hit.score >= THRESHOLD
     assert {p["rule"] for p in hit.explanation["name"]["pairs"]} == {"skeleton"}
+    assert "consonant_skeleton" in hit.explanation["reasons"]
     # name alone (no DOB on the query): review level at most, like any name-only hit
     assert scores(s, query("HASSAN", "KHALED"))["E2"] < STRONG
 
@@ -167,6 +168,8 @@ def test_wildcard_name_alerts_below_the_exact_name() -> None:
     wild = scores(s, query("WOJCIK", "MA?TA", "1990-03-11"))
     exact = scores(s, query("WOJCIK", "MARTA", "1990-03-11"))
     assert THRESHOLD <= wild["E1"] < exact["E1"] == 1.0
+    hit = s.screen([query("WOJCIK", "MA?TA", "1990-03-11")])[0][0]
+    assert "unknown_character" in hit.explanation["reasons"]
     assert wild["E1"] > wild.get("E2", 0.0)
 
 
@@ -300,3 +303,43 @@ def test_generational_suffix_one_name_lacks_is_no_evidence() -> None:
     # a suffix that both names have still aligns
     hit = s.screen([query("REYES JR", "FELICIANO", "1963-11-04")])[0][0]
     assert hit.entry_id == "E2" and hit.score == 1.0
+
+
+def test_two_edits_count_less_in_long_tokens_but_not_in_joined_ones() -> None:
+    assert string_similarity("SANCHO", "SANCHEZ") == pytest.approx((1 - 2 / 7, "edit"))  # below token_min
+    assert string_similarity("NURISTANI", "NOORISTANI") == pytest.approx((0.84, "edit"))
+    assert string_similarity("AHMADINEZHAD", "AHMADINEJAD") == (0.85, "edit")
+    # two edits in the short first token of a joined pair stay two edits in a short token
+    s = build(entry("E1", full_name="ABIY AHMED"))
+    hit = s.screen([query(full_name="ABIYOT AHMED")], threshold=0.0)[0][0]
+    assert max(p["similarity"] for p in hit.explanation["name"]["pairs"]) <= 0.8
+
+
+def test_a_surname_missing_from_the_other_name_is_not_an_omission() -> None:
+    s = build(entry("E1", "TAYLOR", "CHARLES"))
+    # the traveller's surname appears nowhere in the listed name
+    other_surname = scores(s, query("WILLIAMS", "TAYLOR CHARLES")).get("E1", 0.0)
+    # an extra given name only
+    extra_given = scores(s, query("TAYLOR", "CHARLES MCARTHUR"))["E1"]
+    assert other_surname < THRESHOLD <= extra_given
+
+
+@pytest.mark.parametrize(
+    ("token", "patronymic"),
+    [
+        ("VIKTOROVICH", True),
+        ("OLEKSANDROVYCH", True),
+        ("PETROVNA", True),
+        ("ALIOGLU", True),
+        ("IVANOV", False),
+        ("MICH", False),
+    ],
+)
+def test_patronymics(token: str, patronymic: bool) -> None:
+    assert is_patronymic(token) is patronymic
+
+
+def test_patronymic_the_passport_leaves_out_costs_less_than_a_given_name() -> None:
+    s = build(entry("E1", "LAVROV", "SERGEY VIKTOROVICH"), entry("E2", "LAVROV", "SERGEY VIKTOR"))
+    got = scores(s, query("LAVROV", "SERGEY"))
+    assert got["E1"] > got["E2"] >= THRESHOLD
