@@ -342,14 +342,18 @@ def _rate(k: int, n: int) -> float | None:
 
 def _pairwise(engine: Engine, pairs: Sequence[tuple[str, str, bool]]) -> dict[str, Any]:
     tp = fp = tn = fn = 0
+    wrong: list[dict[str, Any]] = []
     for i, (a, b, truth) in enumerate(pairs):
         q = Traveller(traveller_id=f"pair-{i}", full_name=a)
         e = WatchlistEntry(list_id="pairs", entry_id=str(i), names=[EntryName(full_name=b)])
-        pred = engine.pair_score(q, e) >= engine.threshold
+        score = engine.pair_score(q, e)
+        pred = score >= engine.threshold
         tp += pred and truth
         fp += pred and not truth
         tn += (not pred) and not truth
         fn += (not pred) and truth
+        if pred != truth:
+            wrong.append({"name1": a, "name2": b, "outcome": "fp" if pred else "fn", "score": round(score, 4)})
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -362,6 +366,7 @@ def _pairwise(engine: Engine, pairs: Sequence[tuple[str, str, bool]]) -> dict[st
         "precision": round(precision, 4),
         "recall": round(recall, 4),
         "f1": round(f1, 4),
+        "wrong": wrong,
     }
 
 
@@ -381,8 +386,10 @@ def run_suite(
     a ``random.Random(seed)`` subsample of ``negatives_sample`` for every engine),
     noisy variants of UN persons (:mod:`loadtest.noise`; recall of the source entry per
     kind), nomenklatura's name_bench Person pairs and watchman's cross-script pairs
-    (name only, at each engine's threshold). Speed: CPU seconds per traveller on the
-    negatives subsample after start-up; start-up (index build plus lazy data) apart.
+    (name only, at each engine's threshold; the pairs an engine gets wrong are listed
+    with its score under ``wrong`` / ``misses``, to group them by kind). Speed: CPU
+    seconds per traveller on the negatives subsample after start-up; start-up (index
+    build plus lazy data) apart.
     Raises ``FileNotFoundError`` when ../shared/data is missing."""
     lists = {lid: read_watchlist(str(p), format="auto", list_id=lid).entries for lid, p in SUITE_LISTS}
     un = lists["un-sc"]
@@ -473,7 +480,7 @@ def run_suite(
         log(f"{engine.name}: name pairs")
         res["name_bench_person"] = _pairwise(engine, bench_pairs)
         xs = _pairwise(engine, [(a, b, True) for a, b in xs_pairs])
-        res["cross_script"] = {"pairs": xs["pairs"], "found": xs["tp"], "recall": xs["recall"]}
+        res["cross_script"] = {"pairs": xs["pairs"], "found": xs["tp"], "recall": xs["recall"], "misses": xs["wrong"]}
         report["engines"][engine.name] = res
     return report
 
