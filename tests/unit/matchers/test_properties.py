@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from matchers import DateSpec, MatchConfig, Person, PersonName, Screener
 
-NAME = st.text(alphabet="ABCDEFGHIJKLMNOPRSTUVWYZÄÖÜß'- ", min_size=1, max_size=14)
+# Latin with umlauts and separators, the unknown-character '?', Hangul and Arabic letters
+NAME = st.text(alphabet="ABCDEFGHIJKLMNOPRSTUVWYZÄÖÜß'- ?김정은박حمدسن", min_size=1, max_size=14)
 DATE = st.dates().map(lambda d: d.isoformat()) | st.integers(1900, 2020).map(str)
 
 
