@@ -254,6 +254,21 @@ _DOC_SPLIT = re.compile(r"[,;/\r\n]+")
 _DOC_KEEP = re.compile(r"[^A-Z0-9]+")
 
 
+_SKELETON_DROP = str.maketrans("", "", "AEIOUWY" + WILDCARD)
+
+
+def consonant_skeleton(text: str) -> str:
+    """The consonants of an ``A–Z`` token as an abjad (Arabic, Hebrew script) writes
+    them: vowels dropped and ``W``/``Y`` too (they also write long vowels: محمود MHMWD
+    = MAHMOUD), ``Q`` read as ``K``, doubled letters once (shadda is not written:
+    HASSAN → ``HSN``). ``MOHAMED`` → ``MHMD``."""
+    out: list[str] = []
+    for ch in text.replace("Q", "K").translate(_SKELETON_DROP):
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
 def is_unknown(value: str | None) -> bool:
     """True when ``value`` is absent or a placeholder (``""``, ``NONE``, ``UNKNOWN``,
     ``XX``, ``00``…, case-insensitive, whitespace ignored): such values are never

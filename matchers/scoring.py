@@ -26,6 +26,7 @@ from matchers.normalise import (
     NameVariant,
     Token,
     canonical_document_number,
+    consonant_skeleton,
     is_patronymic,
     lookalike_document_number,
     normalise_country,
@@ -69,19 +70,6 @@ class Feature:
 
 
 _VOWELS = frozenset("AEIOU")
-_SKELETON_DROP = str.maketrans("", "", "AEIOUWY" + WILDCARD)
-
-
-def consonant_skeleton(text: str) -> str:
-    """The consonants of an ``A–Z`` token as an abjad (Arabic, Hebrew script) writes
-    them: vowels dropped and ``W``/``Y`` too (they also write long vowels: محمود MHMWD
-    = MAHMOUD), ``Q`` read as ``K``, doubled letters once (shadda is not written:
-    HASSAN → ``HSN``). ``MOHAMED`` → ``MHMD``."""
-    out: list[str] = []
-    for ch in text.replace("Q", "K").translate(_SKELETON_DROP):
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return "".join(out)
 
 
 def _unvowelled(text: str) -> bool:
