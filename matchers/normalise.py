@@ -394,12 +394,28 @@ def _drop_titles(raw: list[str]) -> list[str]:
     return kept if kept else raw
 
 
+def _movable(word: str) -> bool:
+    return word in PARTICLES and _PARTICLE_CLASSES.get(word) not in ("father_of", "servant_of")
+
+
 def _move_trailing_particles(fields: list[tuple[str, list[str]]]) -> None:
     """Given names ending in particles (``MOHAMMED AL`` + surname ``GHABRA``: a name split
     at its last space; given name ``ABU`` + surname ``RUSDAN``) hand them to the surname,
     which is written after them (→ ``ALGHABRA``, ``ABURUSDAN``), so the particle joins as
-    it does in the unsplit name."""
+    it does in the unsplit name; a free-form name of 3+ words ending in articles or
+    BIN/IBN gives them to its first word (``SALMAN MOHAMMED BIN`` → ``BINSALMAN
+    MOHAMMED``)."""
     by_field = dict(fields)
+    free = by_field.get("n")
+    if free and len(free) > 2 and _movable(free[-1]) and free[0] not in PARTICLES:
+        # a free-form name written surname first and ending in a particle (SALMAN
+        # MOHAMMED BIN for MOHAMMED BIN SALMAN): the particle belongs to the first word
+        # (a trailing ABU or ABDUL is rather a name cut short: it stays)
+        moved_free: list[str] = []
+        while _movable(free[-1]):
+            moved_free.insert(0, free.pop())
+        free[:0] = moved_free
+        return
     given, surname = by_field.get("g"), by_field.get("s")
     if not given or not surname:
         return

@@ -343,3 +343,16 @@ def test_patronymic_the_passport_leaves_out_costs_less_than_a_given_name() -> No
     s = build(entry("E1", "LAVROV", "SERGEY VIKTOROVICH"), entry("E2", "LAVROV", "SERGEY VIKTOR"))
     got = scores(s, query("LAVROV", "SERGEY"))
     assert got["E1"] > got["E2"] >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        ("Salman Mohammed bin", ["BINSALMAN", "MOHAMMED"]),  # surname first, BIN left at the end
+        ("MOHAMMED BIN SALMAN", ["MOHAMMED", "BINSALMAN"]),
+        ("NOORUDDIN TURABI ABDUL", ["NOORUDDIN", "TURABI", "ABDUL"]),  # a name cut short stays
+        ("ALI AL", ["ALI", "AL"]),  # two words: nothing to reorder
+    ],
+)
+def test_free_form_name_ending_in_a_particle(name: str, tokens: list[str]) -> None:
+    assert texts(name)[0] == ("plain", tokens)
