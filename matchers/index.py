@@ -46,7 +46,7 @@ from itertools import combinations, pairwise
 
 import jellyfish
 
-from matchers.normalise import NameVariant, Token, variant_key
+from matchers.normalise import NameVariant, Token, consonant_skeleton, is_unvowelled, variant_key
 
 Similarity = Callable[[str, str], tuple[float, str]]
 """A string similarity ``(a, b) -> (0.0–1.0, rule)`` (the scorer's ``string_similarity``)."""
@@ -75,12 +75,21 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=5).digest(), "big")
 
 
-def token_keys(forms: Iterable[str]) -> set[str]:
+def token_keys(forms: Iterable[str], *, query: bool = False) -> set[str]:
     """Fuzzy keys of one token given its forms (text and particle-free core, ``A–Z``):
     ``C:`` each form, ``V:`` its known-variant group, ``P:`` its Metaphone key (3+
-    letters), ``D:`` each form and its one-letter deletions (3+ letters)."""
+    letters), ``D:`` each form and its one-letter deletions (3+ letters), and its
+    consonant skeleton (:func:`~matchers.normalise.consonant_skeleton`, 3+ letters) as
+    ``KU:`` for a token written without vowels (MHMD, from Arabic or Hebrew script) or
+    ``KV:`` for one with vowels; ``query=True`` swaps the two, so that a listed
+    unvowelled name meets a vowelled traveller's name (and the reverse) without every
+    vowelled name of the same skeleton meeting every other."""
     keys: set[str] = set()
     for form in forms:
+        if len(form) >= 3:
+            skel = consonant_skeleton(form)
+            if len(skel) >= 2:
+                keys.add(("KV:" if is_unvowelled(form) == query else "KU:") + skel)
         keys.add("C:" + form)
         known = variant_key(form)
         if known:
@@ -174,7 +183,9 @@ class NameIndex:
         self._tokens: list[Token] = []
         self._rec_person = array("I")
         self._rec_name = array("I")
-        self._rec_flags = array("B")
+        self._rec_flags = array("B")  # structured (bit 0) | rule id << 1
+        self._rules: list[str] = []  # variant rule names (icao, plain, korean_mr …)
+        rule_ids: dict[str, int] = {}
         self._rec_start = array("I", [0])
         self._rec_toks = array("I")
         self._rec_tids = array("I")  # like _rec_toks, the token text ids
@@ -197,7 +208,13 @@ class NameIndex:
             toks = rec.variant.tokens
             self._rec_person.append(rec.person)
             self._rec_name.append(rec.name)
-            self._rec_flags.append((rec.variant.rule == "icao") | (rec.variant.structured << 1))
+            rule_id = rule_ids.get(rec.variant.rule)
+            if rule_id is None:
+                if len(self._rules) >= 127:
+                    raise ValueError("more than 127 name-variant rules")
+                rule_id = rule_ids[rec.variant.rule] = len(self._rules)
+                self._rules.append(rec.variant.rule)
+            self._rec_flags.append(int(rec.variant.structured) | rule_id << 1)
             t_keys: set[str] = set()
             for tok in toks:
                 oid = tok_ids.get(tok)
@@ -259,7 +276,7 @@ class NameIndex:
         """The indexed name ``rid`` (0 ≤ rid < ``len(self)``; ``IndexError`` otherwise)."""
         toks = tuple(self._tokens[i] for i in self._rec_toks[self._rec_start[rid] : self._rec_start[rid + 1]])
         flags = self._rec_flags[rid]
-        variant = NameVariant(toks, "icao" if flags & 1 else "plain", bool(flags & 2))
+        variant = NameVariant(toks, self._rules[flags >> 1], bool(flags & 1))
         return IndexedName(self._rec_person[rid], self._rec_name[rid], variant)
 
     def person_of(self, rid: int) -> int:
@@ -320,7 +337,7 @@ class NameIndex:
                 return hit
         forms = (tok.text,) if tok.core == tok.text else (tok.text, tok.core)
         tids: set[int] = set()
-        for key in token_keys(forms):
+        for key in token_keys(forms, query=True):
             tids.update(_lookup(self._keys, key_hash(key)))
         out = []
         for tid in sorted(tids):

@@ -257,6 +257,15 @@ _DOC_KEEP = re.compile(r"[^A-Z0-9]+")
 _SKELETON_DROP = str.maketrans("", "", "AEIOUWY" + WILDCARD)
 
 
+_VOWELS = frozenset("AEIOU")
+
+
+def is_unvowelled(text: str) -> bool:
+    """A token of 3+ letters without a vowel letter: a name from an abjad written
+    without short vowels (محمد → ``MHMD``) or such a name abbreviated in Latin (MHD)."""
+    return len(text) >= 3 and _VOWELS.isdisjoint(text) and WILDCARD not in text
+
+
 def consonant_skeleton(text: str) -> str:
     """The consonants of an ``A–Z`` token as an abjad (Arabic, Hebrew script) writes
     them: vowels dropped and ``W``/``Y`` too (they also write long vowels: محمود MHMWD

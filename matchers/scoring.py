@@ -28,6 +28,7 @@ from matchers.normalise import (
     canonical_document_number,
     consonant_skeleton,
     is_patronymic,
+    is_unvowelled,
     lookalike_document_number,
     normalise_country,
     normalise_gender,
@@ -69,13 +70,7 @@ class Feature:
 # --- names -------------------------------------------------------------------------
 
 
-_VOWELS = frozenset("AEIOU")
-
-
-def _unvowelled(text: str) -> bool:
-    """A token of 3+ letters without a vowel letter: a name from an abjad written
-    without short vowels (محمد → ``MHMD``) or such a name abbreviated in Latin (MHD)."""
-    return len(text) >= 3 and _VOWELS.isdisjoint(text) and WILDCARD not in text
+_unvowelled = is_unvowelled
 
 
 def _wildcard_similarity(a: str, b: str) -> float:

@@ -99,7 +99,24 @@ def test_key_hash_is_stable() -> None:
     assert key_hash("D:SMITH") == key_hash("D:SMITH")
     assert key_hash("D:SMITH") != key_hash("D:SMYTH")
     assert 0 <= key_hash("C:X") < 2**40
-    assert token_keys(["JON"]) == {"C:JON", "P:JN", "D:JON", "D:ON", "D:JN", "D:JO"}
+    assert token_keys(["JON"]) == {"C:JON", "P:JN", "D:JON", "D:ON", "D:JN", "D:JO", "KV:JN"}
+    # the skeleton key is side-aware: a listed unvowelled token and a vowelled traveller's
+    # token meet, two vowelled tokens of one skeleton do not (MOHAMED / MAHMOUD)
+    assert "KU:MHMD" in token_keys(["MHMD"]) & token_keys(["MOHAMED"], query=True)
+    assert "KV:MHMD" in token_keys(["MOHAMED"]) & token_keys(["MHMD"], query=True)
+    assert not {k for k in token_keys(["MAHMOUD"]) if k.startswith("K")} & token_keys(["MOHAMED"], query=True)
+
+
+def test_unvowelled_listed_names_are_candidates_for_latin_travellers() -> None:
+    # the list's Arabic-script name rendered without short vowels (عبدالله أحمد → BDLLH
+    # HMD; their Metaphone keys differ from ABDULLAH/AHMED) among many other listed
+    # persons: the Latin passport name finds it through the index
+    others = [entry(f"O{i}", f"AHMAD{chr(65 + i % 26)}", f"ABDUL{chr(65 + i // 26)}") for i in range(60)]
+    s = build(entry("T", full_name="BDLLH HMD"), *others)
+    hits = s.screen([query("AHMED", "ABDULLAH")], threshold=0.0)[0]
+    top = {h.entry_id: h for h in hits}
+    assert "T" in top
+    assert "consonant_skeleton" in top["T"].explanation["reasons"]
 
 
 @pytest.mark.parametrize(
@@ -252,3 +269,19 @@ def test_pruning_keeps_hits_the_scorer_finds_by_joining_tokens(
     pruned = build(target, *others).screen([q])[0]
     unpruned = build(target, *others, config=dataclasses.replace(CONFIG, estimate_margin=1.0)).screen([q])[0]
     assert [(h.entry_id, h.score) for h in pruned] == [(h.entry_id, h.score) for h in unpruned]
+
+
+def test_records_keep_their_variant_rule() -> None:
+    # every listed variant comes back from the index with the rule that made it
+    # (explanations report it: icao, korean_mr, suffix_dropped …)
+    s = build(entry("K", full_name="김정은"), entry("G", "MÜLLER", "JÜRGEN"), entry("J", full_name="AL LAWSON JR"))
+    idx = s.index
+    got = {(idx.record(r).variant.rule, idx.record(r).variant.structured) for r in idx.all_records()}
+    want = {
+        (v.rule, v.structured)
+        for p in (s._entries[0], s._entries[1], s._entries[2])
+        for n in p.names
+        for v in name_variants(n.full_name, n.surname, n.given_names)
+    }
+    assert got == want
+    assert len({rule for rule, _ in got}) >= 3
