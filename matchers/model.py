@@ -111,6 +111,9 @@ class MatchConfig:
       different query token contradicts, and of an unmatched extra query token.
     * ``swap_penalty`` — subtracted from the name score when surname and given names are
       swapped between structured names.
+    * ``lineage_swap_factor`` — multiplies the name score when a "child of" particle
+      (BIN, IBN, BINT, BEN) stands before one name in the query and before another in
+      the listed name (MUHAMMAD BIN SALMAN vs SALMAN BIN MUHAMMAD: father and son).
     * ``name_only_factor`` — the share of the name score a hit keeps with no other
       evidence; DOB/nationality/gender/document add or remove from it (``*_bonus`` /
       ``*_malus``).
@@ -129,13 +132,14 @@ class MatchConfig:
     surname_contradicted_penalty: float = 1.0
     extra_penalty: float = 0.15
     swap_penalty: float = 0.03
+    lineage_swap_factor: float = 0.85
     single_token_cap: float = 0.5
-    name_only_factor: float = 0.85
-    dob_day_bonus: float = 0.15
-    dob_month_bonus: float = 0.13
-    dob_year_bonus: float = 0.11
-    dob_partial_bonus: float = 0.06
-    dob_mismatch_malus: float = 0.2
+    name_only_factor: float = 0.88
+    dob_day_bonus: float = 0.12
+    dob_month_bonus: float = 0.10
+    dob_year_bonus: float = 0.08
+    dob_partial_bonus: float = 0.03
+    dob_mismatch_malus: float = 0.23
     nationality_bonus: float = 0.02
     nationality_malus: float = 0.03
     gender_malus: float = 0.05

@@ -338,6 +338,7 @@ def _align(
     full_matches = initials = 0
     cross = same = 0
     rules: set[str] = set()
+    lineage: set[str] = set()  # which side wrote a "child of" particle the other lacks
     for sim, _n, _sf, qu, cu, rule in options:
         if used_q.intersection(qu.idx) or used_c.intersection(cu.idx):
             continue
@@ -355,6 +356,10 @@ def _align(
             full_matches += 1 if mixed else max(len(qu.idx), len(cu.idx))
         else:
             initials += 1
+        if rule == "particle_differs" and len(qu.idx) == 1 and len(cu.idx) == 1:
+            pq, pc = particle_class(qt[qu.idx[0]]), particle_class(ct[cu.idx[0]])
+            if "child_of" in (pq, pc) and pq != pc:
+                lineage.add("query" if pq == "child_of" else "candidate")
         rules.add(rule)
         for qf in qu.fields:
             for cf in cu.fields:
@@ -458,6 +463,11 @@ def _align(
             reasons.append("tokens_omitted")
         if not contradicted and not extra:
             reasons.append("name_subset")
+    if len(lineage) == 2:
+        # X BIN Y against Y BIN X: the father's and the son's names swapped places,
+        # another person (not a spelling); counts as a contradiction
+        reasons.append("lineage_swapped")
+        score *= config.lineage_swap_factor
     if contradicted:
         reasons.append("name_contradicted")
     if extra:

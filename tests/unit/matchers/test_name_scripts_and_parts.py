@@ -356,3 +356,13 @@ def test_patronymic_the_passport_leaves_out_costs_less_than_a_given_name() -> No
 )
 def test_free_form_name_ending_in_a_particle(name: str, tokens: list[str]) -> None:
     assert texts(name)[0] == ("plain", tokens)
+
+
+def test_lineage_swap_is_reported_and_lowers_the_name_score() -> None:
+    # father and son: the "child of" particle moved; not a spelling of the same name
+    s = build(entry("E1", full_name="MUHAMMAD BIN SALMAN AL-RAWI"))
+    swapped = s.screen([query(full_name="SALMAN BIN MUHAMMAD AL-RAWI")], threshold=0.0)[0][0]
+    same = s.screen([query(full_name="MUHAMMAD BIN SALMAN AL-RAWI")], threshold=0.0)[0][0]
+    assert "lineage_swapped" in swapped.explanation["name"]["reasons"]
+    assert "lineage_swapped" not in same.explanation["name"]["reasons"]
+    assert swapped.explanation["name"]["score"] < 0.8 < same.explanation["name"]["score"]
