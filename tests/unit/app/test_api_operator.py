@@ -534,7 +534,7 @@ def test_a_zero_repeat_window_records_every_disposition(tmp_path: Path) -> None:
 async def test_two_identical_dispositions_sent_together_record_one(tmp_path: Path) -> None:
     import asyncio
 
-    import httpx
+    import httpx2 as httpx
 
     service, sink = make_service(make_settings(str(tmp_path / "api.db")))
     app = create_app(service)
