@@ -179,8 +179,9 @@ def parse(
     fmt: Annotated[ParseFormat, typer.Option("--format", help="message format")] = ParseFormat.auto,
 ) -> None:
     """Decode raw messages; print one JSON object per file (travellers, warnings, errors).
-    Senders in APIS_MATCHER_EDIFACT_REPETITION_SENDERS are split on the UNA repetition
-    separator, as the screening worker splits them."""
+
+    Interchanges from senders listed in APIS_MATCHER_EDIFACT_REPETITION_SENDERS are
+    split on the UNA repetition separator, as the screening worker splits them."""
     from app.worker import repetition_aware
     from schemas.errors import DecodeError
     from schemas.paxlst import decode_paxlst
