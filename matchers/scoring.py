@@ -70,7 +70,6 @@ class Feature:
 # --- names -------------------------------------------------------------------------
 
 
-_unvowelled = is_unvowelled
 
 
 def _wildcard_similarity(a: str, b: str) -> float:
@@ -121,7 +120,7 @@ def string_similarity(a: str, b: str) -> tuple[float, str]:
         if (la == 1 and b.startswith(a)) or (lb == 1 and a.startswith(b)):
             return 0.9, "initial"
         return 0.0, "none"
-    if _unvowelled(a) != _unvowelled(b) and min(la, lb) >= 3:
+    if is_unvowelled(a) != is_unvowelled(b) and min(la, lb) >= 3:
         skel = consonant_skeleton(a)
         if len(skel) >= 2 and skel == consonant_skeleton(b):
             return 0.9, "skeleton"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -23,8 +23,9 @@ from app import publish
 from app.publish import check_list_id, entry_value
 from app.routers.deps import Admin, Context
 from app.routers.problems import NotFound, PayloadTooLarge, Unavailable, Unprocessable, problems
-from schemas.records import EntryDate, WatchlistEntry
+from schemas.records import WatchlistEntry
 from schemas.watchlists import WatchlistFormatError, read_watchlist
+from schemas.watchlists.common import future_birth_date_warning, future_birth_dates
 
 router = APIRouter(prefix="/v1/watchlists", tags=["watchlists"])
 
@@ -90,15 +91,6 @@ class EntryWritten(BaseModel):
     partition: int
     offset: int
     warnings: list[str] = []
-
-
-def future_birth_dates(dates: list[EntryDate], today: date) -> list[EntryDate]:
-    """The dates of birth wholly after ``today``: an exact or partial ``date``, or a range
-    whose ``from`` is after it (``2026-12`` is after 2026-11-29, ``2026`` is not). The
-    rule of the file importers (field cases 06 and 14: a future birth date is a data
-    error, never compared)."""
-    limit = today.isoformat()
-    return [d for d in dates if (first := d.date or d.from_) is not None and first > limit[: len(first)]]
 
 
 def _list_id(list_id: str) -> str:
@@ -216,7 +208,7 @@ async def put_entry(list_id: str, entry_id: str, entry: WatchlistEntry, ctx: Con
     if not entry.names:
         raise Unprocessable("an entry needs at least one name")
     future = future_birth_dates(entry.dates_of_birth, datetime.now(UTC).date())
-    warnings = [f"date of birth dropped: birth date {d.date or d.from_} is in the future" for d in future]
+    warnings = [future_birth_date_warning(d) for d in future]
     if future:
         entry = entry.model_copy(update={"dates_of_birth": [d for d in entry.dates_of_birth if d not in future]})
     store = ctx.require_service().store

@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -638,3 +639,17 @@ def invalid_text(exc: Exception, *, what: str = "entry", fallback_loc: str = "ro
         loc = ".".join(str(p) for p in first["loc"]) or fallback_loc
         return f"invalid {what}: {loc}: {first['msg']}"
     return str(exc)
+
+
+def future_birth_dates(dates: Iterable[EntryDate], today: date) -> list[EntryDate]:
+    """The dates of birth wholly after ``today``: an exact or partial ``date``, or a range
+    whose ``from`` is after it (``2026-12`` is after 2026-11-29, ``2026`` is not). Field
+    cases 06 and 14: a future birth date is a data error, dropped and never compared."""
+    limit = today.isoformat()
+    return [d for d in dates if (first := d.date or d.from_) is not None and first > limit[: len(first)]]
+
+
+def future_birth_date_warning(d: EntryDate) -> str:
+    """The warning text for a dropped future date of birth (readers and the REST API)."""
+    return f"date of birth dropped: birth date {d.date or d.from_} is in the future"
+

@@ -20,14 +20,17 @@ from pydantic import ValidationError
 from matchers.normalise import canonical_document_number
 from schemas.records import WatchlistEntry
 
-from .common import FILLER_ONLY_WARNING, RowError, WatchlistReadResult, content_version, invalid_text
+from .common import (
+    FILLER_ONLY_WARNING,
+    RowError,
+    WatchlistReadResult,
+    content_version,
+    future_birth_date_warning,
+    future_birth_dates,
+    invalid_text,
+)
 
 FORMAT = "jsonl"
-
-
-def _in_future(value: str | None, today: str) -> bool:
-    """A full or partial ISO date wholly after ``today`` (ISO)."""
-    return value is not None and value > today[: len(value)]
 
 
 def read_jsonl(path: Path, *, list_id: str | None = None, today: date | None = None) -> WatchlistReadResult:
@@ -50,7 +53,7 @@ def read_jsonl(path: Path, *, list_id: str | None = None, today: date | None = N
     lid = list_id or path.stem
     result = WatchlistReadResult(list_id=lid, format=FORMAT, entries=[], list_version=version)
     seen: set[str] = set()
-    today_iso = (today or date.today()).isoformat()
+    today = today or date.today()
     for line_no, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
         if not raw.strip():
             continue
@@ -87,10 +90,9 @@ def read_jsonl(path: Path, *, list_id: str | None = None, today: date | None = N
             # case 17: an empty or ``<``-only number must never equal another empty number
             result.warnings.append(RowError(line_no, f"{entry.entry_id}: {FILLER_ONLY_WARNING}"))
             entry.documents = usable
-        future = [d for d in entry.dates_of_birth if _in_future(d.date or d.from_, today_iso)]
+        future = future_birth_dates(entry.dates_of_birth, today)
         for d in future:
-            note = f"date of birth dropped: birth date {d.date or d.from_} is in the future"
-            result.warnings.append(RowError(line_no, f"{entry.entry_id}: {note}"))
+            result.warnings.append(RowError(line_no, f"{entry.entry_id}: {future_birth_date_warning(d)}"))
         if future:
             entry.dates_of_birth = [d for d in entry.dates_of_birth if d not in future]
         result.entries.append(entry)
