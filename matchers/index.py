@@ -382,6 +382,9 @@ class NameIndex:
         boost: Callable[[int], float] | None = None,
         pool: int | None = None,
         shape: NameShape | None = None,
+        need: float | None = None,
+        refine_margin: float = 0.25,
+        max_boost: float = 1.0,
     ) -> list[tuple[int, float]]:
         """Candidate records for the query ``variants`` as ``(record id, estimate)``,
         best first (ties by record id), covering the best ``limit`` persons (every
@@ -393,17 +396,31 @@ class NameIndex:
         are re-estimated by a greedy token alignment with the verified token
         similarities, the listed tokens' rarity and the leftover-token penalties of
         ``shape`` (the scorer's name formula without name fields; joined units are
-        tried among the tokens left over).
+        tried among the tokens left over). Records meeting the query on one token only
+        fill at most ``2 × pool / 5`` places of the first stage.
         ``min_similarity`` is the scorer's ``token_min_similarity``; ``memo`` shares work
         across the queries of a batch; ``boost(person)`` (0.0 to about 1.2: the other
         evidence, date of birth, nationality, gender) multiplies each person's
         estimates, so that among many equal names the ones other evidence supports are
-        scored."""
+        scored.
+
+        ``need`` (same units as the estimates, boost included; None: no bar) is the
+        estimate a record must reach to be of use to the caller, and ``max_boost`` the
+        largest value ``boost`` returns: a record whose coarse estimate plus
+        ``refine_margin`` cannot reach ``need`` is dropped before the boost and the
+        token alignment (for a record meeting the query on one token only, the coarse
+        estimate is the set-membership estimate before the halving that ranks such
+        records below the others). Records are dropped, not re-ranked: the result is
+        the unbarred ranking without the records that cannot reach ``need`` (up to the
+        margin, which covers the alignment's rescues on the benchmark suites), the
+        pool filled from the rest."""
         shape = shape or NameShape()
         pool = pool if pool is not None else 10 * limit
         best: dict[int, float] = {}
         for variant in variants:
-            for rid, est in self._variant_candidates(variant, pool, 4 * limit, min_similarity, memo, boost, shape):
+            for rid, est in self._variant_candidates(
+                variant, pool, 2 * pool // 5, min_similarity, memo, boost, shape, need, refine_margin, max_boost
+            ):
                 if best.get(rid, -1.0) < est:
                     best[rid] = est
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -427,6 +444,9 @@ class NameIndex:
         memo: QueryMemo | None,
         boost: Callable[[int], float] | None,
         shape: NameShape,
+        need: float | None = None,
+        refine_margin: float = 0.25,
+        max_boost: float = 1.0,
     ) -> list[tuple[int, float]]:
         toks = variant.tokens
         n = len(toks)
@@ -495,7 +515,11 @@ class NameIndex:
             left = max(0, start[rid + 1] - start[rid] - k)
             return m / (mw + shape.extra_penalty * (total_w - mw) + shape.absent_penalty * left)
 
-        scored = [(rid, estimate(rid)) for rid in covered]
+        # with ``need``: records whose coarse estimate, at the largest boost, cannot
+        # come within ``refine_margin`` of it are dropped before the boost and the
+        # alignment (for a one-token record the coarse estimate is before the halving)
+        bar = -1.0 if need is None else (need - refine_margin) / max_boost
+        scored = [(rid, coarse) for rid in covered if (coarse := estimate(rid)) >= bar]
         room = fill - len(scored)
         if room > 0:
             union = frozenset().union(*every)
@@ -504,7 +528,8 @@ class NameIndex:
                 # the keys do not reach aligns (two edits in a long token); the best
                 # ``fill`` of them when there is room
                 singles = sorted(
-                    ((rid, 0.5 * estimate(rid)) for rid in union - covered), key=lambda kv: (-kv[1], kv[0])
+                    ((rid, 0.5 * coarse) for rid in union - covered if (coarse := estimate(rid)) >= bar),
+                    key=lambda kv: (-kv[1], kv[0]),
                 )
                 scored += singles[:room]
         factors: dict[int, float] = {}
@@ -517,7 +542,10 @@ class NameIndex:
         scored.sort(key=lambda kv: (-kv[1], kv[0]))
         head = scored[:pool]
         refined: list[tuple[int, float]] = []
+        bar = -1.0 if need is None else need - refine_margin
         for rid, est in head:
+            if (est if rid in covered else 2.0 * est) < bar:
+                continue  # cannot reach ``need``: no alignment
             est2 = self._align_estimate(rid, maps, q_texts, weights, min_similarity, shape)
             if boost is not None:
                 est2 *= factors[person[rid]]

@@ -100,11 +100,18 @@ class MatchConfig:
       below it as ``review``.
     * ``max_hits`` — at most this many hits per query, best first.
     * ``max_candidates`` — listed persons fully scored per query at most, after the
-      index pre-selection.
+      index pre-selection (each only while the ``estimate_margin`` rule lets it).
+    * ``ranking_pool`` — name records per query name variant that the index ranks by
+      token alignment before the ``max_candidates`` cut (the rest by set membership
+      only); more is slower and ranks crowded names (hundreds of namesakes) better.
     * ``estimate_margin`` — a candidate is fully scored only while its ranking estimate
       of the final score plus this margin reaches the threshold (and, once ``max_hits``
       hits are found, the weakest of them); the estimate's error on real lists stays
       well inside it.
+    * ``refine_margin`` — the index re-estimates a candidate by token alignment only
+      when its coarse set-membership estimate plus this margin reaches what the
+      ``estimate_margin`` rule needs (0.0–1.0, name-score units before the name-only
+      factor; larger is slower and loses fewer rescued alignments).
     * ``token_min_similarity`` — token pairs below it count as unmatched.
     * ``absent_penalty`` / ``contradicted_penalty`` / ``extra_penalty`` — weight (relative to
       a matched token) of a listed token absent from the query, of a listed token that a
@@ -124,8 +131,10 @@ class MatchConfig:
     list_thresholds: Mapping[str, float] = field(default_factory=_empty_mapping)
     strong_level: float = 0.95
     max_hits: int = 10
-    max_candidates: int = 100
+    max_candidates: int = 300
+    ranking_pool: int = 1000
     estimate_margin: float = 0.12
+    refine_margin: float = 0.25
     token_min_similarity: float = 0.72
     absent_penalty: float = 0.15
     contradicted_penalty: float = 0.5

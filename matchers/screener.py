@@ -193,6 +193,11 @@ class Screener:
         memo = QueryMemo()
         return [self._screen_one(q, threshold, memo, exhaustive) for q in queries]
 
+    def _floor(self, threshold: float | None) -> float:
+        """The lowest score that can be a hit: ``threshold``, else the lowest list threshold."""
+        cfg = self.config
+        return threshold if threshold is not None else min((cfg.threshold, *cfg.list_thresholds.values()))
+
     def _screen_one(
         self, query: Person, threshold: float | None, memo: QueryMemo, exhaustive: bool
     ) -> list[MatchResult]:
@@ -208,10 +213,14 @@ class Screener:
             found = index.candidates(
                 [v for _, v in q_variants],
                 limit=cfg.max_candidates,
+                pool=cfg.ranking_pool,
                 min_similarity=cfg.token_min_similarity,
                 memo=memo,
                 boost=self._evidence_boost(query),
                 shape=self._shape,
+                need=(self._floor(threshold) - cfg.estimate_margin) / cfg.name_only_factor,
+                refine_margin=cfg.refine_margin,
+                max_boost=1.0 / cfg.name_only_factor,
             )
             for rid, est in found:
                 pos = index.person_of(rid)
@@ -227,7 +236,7 @@ class Screener:
                         estimates.pop(pos, None)  # a document candidate is always scored
         q_weights = [[index.token_weight(t.text, memo) for t in v.tokens] for _, v in q_variants]
         results: list[MatchResult] = []
-        floor = threshold if threshold is not None else min((cfg.threshold, *cfg.list_thresholds.values()))
+        floor = self._floor(threshold)
         best_scores: list[float] = []  # min-heap of the best max_hits scores so far
         for pos, rids in cand_records.items():
             estimate = estimates.get(pos)

@@ -15,6 +15,7 @@ from matchers import MatchConfig, Person, Screener
 from matchers.index import IndexedName, NameIndex, key_hash, token_keys
 from matchers.normalise import name_variants
 from matchers.scoring import string_similarity
+from matchers.screener import person_variants
 from schemas.screening import traveller_to_person
 from tests.unit.matchers.helpers import build, entry, query, scores
 
@@ -285,3 +286,30 @@ def test_records_keep_their_variant_rule() -> None:
     }
     assert got == want
     assert len({rule for rule, _ in got}) >= 3
+
+
+def test_refine_bar_drops_records_not_hits(listed: list[Person], queries: list[Person]) -> None:
+    # the index skips the token alignment of records whose coarse estimate cannot come
+    # within refine_margin of what the screener needs: work saved, no hit lost
+    s = Screener(listed, CONFIG)
+    no_bar = Screener(listed, dataclasses.replace(CONFIG, refine_margin=1.0))
+    assert _hits(s, queries) == _hits(no_bar, queries)
+
+
+def test_refine_bar_only_removes_candidates(listed: list[Person], queries: list[Person]) -> None:
+    s = Screener(listed, CONFIG)
+    index = s.index
+    shape = s._shape
+    dropped = 0
+    for q in queries[:40]:
+        variants = [v for _, v in person_variants(q)]
+        full = index.candidates(variants, limit=CONFIG.max_candidates, shape=shape)
+        barred = index.candidates(variants, limit=CONFIG.max_candidates, shape=shape, need=0.7, refine_margin=0.1)
+        full_est = dict(full)
+        # every record kept keeps its estimate and reaches the bar's neighbourhood
+        assert all(full_est.get(rid, est) == est for rid, est in barred)
+        kept = {rid for rid, _ in barred}
+        dropped += sum(1 for rid, _ in full if rid not in kept)
+        # a dropped record's estimate is below the need (the margin covers the rest)
+        assert all(est < 0.7 for rid, est in full if rid not in kept)
+    assert dropped > 0  # the bar does drop work on this sample
