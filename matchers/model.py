@@ -102,16 +102,18 @@ class MatchConfig:
     * ``max_candidates`` — listed persons fully scored per query at most, after the
       index pre-selection (each only while the ``estimate_margin`` rule lets it).
     * ``ranking_pool`` — name records per query name variant that the index ranks by
-      token alignment before the ``max_candidates`` cut (the rest by set membership
-      only); more is slower and ranks crowded names (hundreds of namesakes) better.
+      token alignment before the ``max_candidates`` cut; records beyond it (by the
+      coarse set-membership estimate) are not candidates. More is slower and ranks
+      crowded names (hundreds of namesakes) better.
     * ``estimate_margin`` — a candidate is fully scored only while its ranking estimate
       of the final score plus this margin reaches the threshold (and, once ``max_hits``
       hits are found, the weakest of them); the estimate's error on real lists stays
       well inside it.
-    * ``refine_margin`` — the index re-estimates a candidate by token alignment only
-      when its coarse set-membership estimate plus this margin reaches what the
-      ``estimate_margin`` rule needs (0.0–1.0, name-score units before the name-only
-      factor; larger is slower and loses fewer rescued alignments).
+    * ``refine_margin`` — a listed name meeting the query on one token only (by the
+      index's keys) is not ranked when its coarse set-membership estimate plus this
+      margin cannot reach what the ``estimate_margin`` rule lets through, unless
+      either name has an initial or a token without vowels (0.0–1.0, name-score units
+      before the name-only factor; larger is slower; 1.0 bars nothing).
     * ``token_min_similarity`` — token pairs below it count as unmatched.
     * ``absent_penalty`` / ``contradicted_penalty`` / ``extra_penalty`` — weight (relative to
       a matched token) of a listed token absent from the query, of a listed token that a

@@ -210,17 +210,20 @@ class Screener:
             for rid in index.all_records():
                 cand_records[index.person_of(rid)].append(rid)
         elif q_variants:
+            boost = self._evidence_boost(query)
+            nof = cfg.name_only_factor
             found = index.candidates(
                 [v for _, v in q_variants],
                 limit=cfg.max_candidates,
                 pool=cfg.ranking_pool,
                 min_similarity=cfg.token_min_similarity,
                 memo=memo,
-                boost=self._evidence_boost(query),
+                boost=boost,
                 shape=self._shape,
-                need=(self._floor(threshold) - cfg.estimate_margin) / cfg.name_only_factor,
+                # what the pruning rule below lets through, in the index's units
+                need=(self._floor(threshold) - cfg.estimate_margin) / nof if nof > 0.0 else None,
                 refine_margin=cfg.refine_margin,
-                max_boost=1.0 / cfg.name_only_factor,
+                max_boost=1.0 / nof if boost is not None and nof > 0.0 else 1.0,
             )
             for rid, est in found:
                 pos = index.person_of(rid)
