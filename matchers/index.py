@@ -423,7 +423,8 @@ class NameIndex:
         ``refine_margin`` is below ``need`` is not ranked; after the boost, a person
         none of whose ranked records is a non-barred one (coarse estimate × boost +
         ``refine_margin`` ≥ ``need``, or a record meeting two query tokens) is dropped
-        before the token alignment, all its records together. Records meeting the query
+        before the token alignment, all its records together; a person that keeps one
+        keeps its barred records too, unaligned, at their coarse estimate. Records meeting the query
         on two tokens or more are never barred. The margin is empirical: on the
         benchmark suites (UN, UN+OFAC+UK with noisy and perturbed names) no hit
         differs from ``refine_margin=1.0``, which bars nothing."""
@@ -561,14 +562,20 @@ class NameIndex:
             scored = [(rid, est * factors[person[rid]]) for rid, est in scored]
         scored.sort(key=lambda kv: (-kv[1], kv[0]))
         head = scored[:pool]
+        barred: set[int] = set()
         if not loose_q:
-            # the same test after the boost; a person keeps every record when one of
-            # its records stays (the scorer compares the person's kept names only)
+            # the same test after the boost; a barred record of a person that keeps
+            # another record stays a candidate, unaligned, with its coarse estimate (the
+            # scorer compares the person's candidate names only)
             bar = need - refine_margin  # type: ignore[operator]
-            keep = {person[rid] for rid, est in head if rid in covered or loose_c[rid] or 2.0 * est >= bar}
+            barred = {rid for rid, est in head if rid not in covered and not loose_c[rid] and 2.0 * est < bar}
+            keep = {person[rid] for rid, _est in head if rid not in barred}
             head = [(rid, est) for rid, est in head if person[rid] in keep]
         refined: list[tuple[int, float]] = []
         for rid, est in head:
+            if rid in barred:
+                refined.append((rid, est))
+                continue
             est2 = self._align_estimate(rid, maps, q_texts, weights, min_similarity, shape)
             if boost is not None:
                 est2 *= factors[person[rid]]
