@@ -424,10 +424,11 @@ class NameIndex:
         none of whose ranked records is a non-barred one (coarse estimate × boost +
         ``refine_margin`` ≥ ``need``, or a record meeting two query tokens) is dropped
         before the token alignment, all its records together; a person that keeps one
-        keeps its barred records too, unaligned, at their coarse estimate. Records meeting the query
-        on two tokens or more are never barred. The margin is empirical: on the
-        benchmark suites (UN, UN+OFAC+UK with noisy and perturbed names) no hit
-        differs from ``refine_margin=1.0``, which bars nothing."""
+        keeps its barred records too, unaligned (at their first-stage value: half the
+        coarse estimate, boosted). Records meeting the query on two tokens or more are
+        never barred. The margin is empirical: on the benchmark suites (UN, UN+OFAC+UK
+        with noisy and perturbed names) no hit differs from ``refine_margin=1.0``,
+        which bars nothing."""
         shape = shape or NameShape()
         pool = pool if pool is not None else 10 * limit
         best: dict[int, float] = {}
@@ -565,7 +566,7 @@ class NameIndex:
         barred: set[int] = set()
         if not loose_q:
             # the same test after the boost; a barred record of a person that keeps
-            # another record stays a candidate, unaligned, with its coarse estimate (the
+            # another record stays a candidate, unaligned, at its first-stage value (the
             # scorer compares the person's candidate names only)
             bar = need - refine_margin  # type: ignore[operator]
             barred = {rid for rid, est in head if rid not in covered and not loose_c[rid] and 2.0 * est < bar}
