@@ -293,6 +293,23 @@ class NameIndex:
         """Position of record ``rid``'s person in the screener's entry list."""
         return self._rec_person[rid]
 
+    def query_tids(self, variants: Sequence[NameVariant], min_similarity: float, memo: QueryMemo | None) -> set[int]:
+        """Ids of the listed token texts the keys relate to any token of ``variants``
+        (their neighbours at ``min_similarity``)."""
+        out: set[int] = set()
+        for v in variants:
+            for t in v.tokens:
+                out.update(self._neighbour_map(t, min_similarity, memo))
+        return out
+
+    def meets(self, rid: int, tids: set[int]) -> bool:
+        """Whether record ``rid`` has a token among ``tids``."""
+        return not tids.isdisjoint(self._rec_tids[self._rec_start[rid] : self._rec_start[rid + 1]])
+
+    def records_person(self) -> array[int]:
+        """Person position of every record, by record id (read-only view)."""
+        return self._rec_person
+
     def all_records(self) -> range:
         """Every record id (for an exhaustive scan)."""
         return range(self._n_records)

@@ -386,3 +386,27 @@ def test_refine_bar_drops_work_on_a_crowded_name(listed: list[Person], queries: 
     without_bar = _hits(s, queries)
     assert with_bar == without_bar
     assert barred_calls < calls["n"]
+
+
+def test_a_candidate_person_is_scored_on_its_other_names_too() -> None:
+    # the index ranks one name of the person (two keyed tokens); the other name meets
+    # the query on one keyed token only and is not ranked (here: a pool of one record),
+    # yet it is the name that scores best: the person is compared on both
+    listed = Person(
+        key="wl:T",
+        names=(
+            PersonName(surname="IVANOV", given_names="ALEKSANDR SEMENCHUK"),
+            PersonName(full_name="ELEKSANDR SEMENCHUK IVANOV"),
+        ),
+        nationalities=("UKR",),
+        list_id="wl",
+        entry_id="T",
+    )
+    q = query("SEMENCHUK", "ALEKSANRD", "1996-01-24", nationality="UKR", gender="F")
+    narrow = build(listed, config=dataclasses.replace(CONFIG, ranking_pool=1))
+    exhaustive = narrow.screen([q], exhaustive=True)[0]
+    assert exhaustive and exhaustive[0].matched_name == "ELEKSANDR SEMENCHUK IVANOV"
+    got = narrow.screen([q])[0]
+    assert [(h.entry_id, h.score, h.matched_name) for h in got] == [
+        (h.entry_id, h.score, h.matched_name) for h in exhaustive
+    ]
