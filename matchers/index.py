@@ -254,6 +254,19 @@ class NameIndex:
         if len(texts) >= MAX_IDS:
             raise ValueError(f"more than {MAX_IDS} distinct tokens")
         self._n_records = rid + 1
+        # person p's records are ids _person_start[p] .. _person_start[p + 1] - 1: records
+        # come person by person, in order (checked)
+        n_persons = (self._rec_person[-1] + 1) if self._n_records else 0
+        counts = [0] * (n_persons + 1)
+        prev = 0
+        for p in self._rec_person:
+            if p < prev:
+                raise ValueError("records must come person by person, in order")
+            counts[p + 1] += 1
+            prev = p
+        for p in range(n_persons):
+            counts[p + 1] += counts[p]
+        self._person_start = array("I", counts)
         self._vocab = vocab
         self._texts = texts
         self._cores: dict[int, tuple[str, ...]] = {k: tuple(sorted(v)) for k, v in cores.items()}
@@ -306,9 +319,12 @@ class NameIndex:
         """Whether record ``rid`` has a token among ``tids``."""
         return not tids.isdisjoint(self._rec_tids[self._rec_start[rid] : self._rec_start[rid + 1]])
 
-    def records_person(self) -> array[int]:
-        """Person position of every record, by record id (read-only view)."""
-        return self._rec_person
+    def person_records(self, person: int) -> range:
+        """Record ids of ``person`` (its position in the screener's entry list); empty
+        for a person without an indexed name."""
+        if person + 1 >= len(self._person_start):
+            return range(0)
+        return range(self._person_start[person], self._person_start[person + 1])
 
     def all_records(self) -> range:
         """Every record id (for an exhaustive scan)."""

@@ -106,15 +106,6 @@ class Screener:
             single_token_cap=config.single_token_cap,
         )
         self._docs = {k: tuple(sorted(v)) for k, v in docs.items()}
-        # person position -> first record id (records are indexed person by person, in
-        # order): a candidate person is scored on all its names, not only on those the
-        # index ranked (one name may meet the query by keys, another only by the scorer)
-        counts = [0] * (len(self._entries) + 1)
-        for pos in self._index.records_person():
-            counts[pos + 1] += 1
-        for pos in range(len(self._entries)):
-            counts[pos + 1] += counts[pos]
-        self._person_rec = array("I", counts)
         # per person, compact: birth-year span (0 = unknown), exact birth dates, the
         # nationality set and gender, to rank equal names by the other evidence
         self._dob_lo = array("H")
@@ -261,13 +252,15 @@ class Screener:
             list_id, entry_id = self._ids(entry)
             limit = threshold if threshold is not None else cfg.threshold_for(list_id)
             if rids:
-                # the person's other names that meet the query on a keyed token too
+                # a candidate person is scored on all its names that meet the query on a
+                # keyed token, not only on those the index ranked (one name may meet the
+                # query by keys, another only by the scorer)
                 if q_tids is None:
                     q_tids = index.query_tids([v for _, v in q_variants], cfg.token_min_similarity, memo)
                 ranked = set(rids)
                 rids = rids + [
                     r
-                    for r in range(self._person_rec[pos], self._person_rec[pos + 1])
+                    for r in index.person_records(pos)
                     if r not in ranked and index.meets(r, q_tids)
                 ]
             best = self._best_name(q_variants, q_weights, entry, rids, memo)
