@@ -9,7 +9,9 @@ export APIS_MATCHER_LOCAL_KAFKA_PORT ?= 19092
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*## /\t/'
 
-$(BIN)/apis-matcher: pyproject.toml
+# the compiled candidate stage (native/, Rust) is built by pip install: needs cargo
+$(BIN)/apis-matcher: pyproject.toml native/Cargo.toml native/Cargo.lock $(wildcard native/src/*.rs)
+	@command -v cargo >/dev/null || { echo "cargo (Rust 1.74+) is required to build matchers._core: https://rustup.rs" >&2; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
@@ -39,8 +41,9 @@ test-unit: install  ## unit and contract tests only (no broker)
 
 test: install  ## everything: lint, unit, contract, and integration tests on the real broker
 	$(MAKE) lint
+	cargo test --quiet --release --manifest-path native/Cargo.toml
 	$(BIN)/python -m app.localkafka start
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache native/target matchers/_core*.so

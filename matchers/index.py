@@ -29,6 +29,14 @@ persons are returned. Records matching one query token only are added (the best 
 when there is room: they score below ``single_token_cap`` unless a pair the keys do not
 reach (two edits in a long token) aligns too.
 
+The query side runs compiled when ``matchers._core`` is built (``native/``, Rust via
+pyo3; :data:`NATIVE_AVAILABLE`): the neighbour lookup (keys, hashing, verification with a
+port of the scorer's string similarity), the posting-list merge, both estimates, the
+evidence boost and the bar. It is a port of the Python code below, operation for
+operation, and returns the same candidates with the same estimates to the last bit; the
+Python stage stays as the reference (``native=False``) and for query variants of more
+than :data:`MAX_NATIVE_QUERY_TOKENS` tokens.
+
 Limits: at most 2**24 (16.7 million) records and as many distinct tokens; two edits
 inside one token are not keyed (such a pair is found when another token matches too).
 """
@@ -43,10 +51,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, pairwise
+from typing import Any
 
 import jellyfish
 
-from matchers.normalise import NameVariant, Token, consonant_skeleton, is_unvowelled, variant_key
+from matchers.normalise import KNOWN_VARIANTS, NameVariant, Token, consonant_skeleton, is_unvowelled, variant_key
+
+try:  # the compiled candidate stage (native/, built by ``pip install``)
+    from matchers import _core
+except ImportError:  # pragma: no cover - a source tree without the built extension
+    _core = None  # type: ignore[assignment]
+
+NATIVE_AVAILABLE = _core is not None
+"""Whether the compiled candidate stage ``matchers._core`` is built and importable."""
+
+MAX_NATIVE_QUERY_TOKENS = 32
+"""Query variants with more tokens than this take the Python candidate stage."""
 
 Similarity = Callable[[str, str], tuple[float, str]]
 """A string similarity ``(a, b) -> (0.0–1.0, rule)`` (the scorer's ``string_similarity``)."""
@@ -132,9 +152,10 @@ class QueryMemo:
     weights), shared by the queries of one :meth:`NameIndex.candidates` batch so a
     manifest's frequent names are looked up once. Not thread-safe: one per batch."""
 
-    __slots__ = ("neighbour_maps", "neighbours", "postings", "weights")
+    __slots__ = ("native", "neighbour_maps", "neighbours", "postings", "weights")
 
     def __init__(self) -> None:
+        self.native: dict[tuple[str, str], Any] = {}
         self.neighbours: dict[tuple[str, str], list[tuple[int, float]]] = {}
         self.neighbour_maps: dict[tuple[str, str], dict[int, float]] = {}
         self.postings: dict[tuple[str, str], tuple[frozenset[int], frozenset[int]]] = {}
@@ -145,6 +166,15 @@ def _loose(tokens: Sequence[Token]) -> bool:
     """Whether a name has a token that the coarse estimate cannot see the alignment's
     rescue of: a one-letter initial or a token written without vowels."""
     return any(len(t.text) == 1 or is_unvowelled(t.text) for t in tokens)
+
+
+def _is_scorer_similarity(similarity: Similarity) -> bool:
+    """Whether ``similarity`` is :func:`matchers.scoring.string_similarity`, which the
+    compiled stage carries its own port of (the index may not import the scorer)."""
+    return (
+        getattr(similarity, "__module__", None) == "matchers.scoring"
+        and getattr(similarity, "__qualname__", None) == "string_similarity"
+    )
 
 
 def _pack_sorted(values: list[int]) -> array[int]:
@@ -176,9 +206,21 @@ class NameIndex:
     ``ValueError`` when there are more than :data:`MAX_IDS` records or distinct tokens.
     ``similarity`` is the scorer's string similarity ``(a, b) -> (0.0–1.0, rule)`` used to
     verify neighbours (injected to keep the import direction scoring → index).
+
+    ``native`` chooses the candidate stage: ``None`` (default) the compiled one
+    (``matchers._core``, a Rust port giving the same candidates and estimates; see
+    ``python -m loadtest.bench_native`` for the speed) when it is built and
+    ``similarity`` is :func:`matchers.scoring.string_similarity` (which it ports), else the
+    Python one; ``True`` requires the compiled one (``RuntimeError`` when it is not built,
+    ``ValueError`` for another ``similarity``); ``False`` the Python one (the reference the
+    parity tests compare against).
     """
 
-    def __init__(self, records: Iterable[IndexedName], similarity: Similarity) -> None:
+    def __init__(self, records: Iterable[IndexedName], similarity: Similarity, *, native: bool | None = None) -> None:
+        if native and _core is None:
+            raise RuntimeError("the compiled candidate stage matchers._core is not built (pip install the package)")
+        if native and not _is_scorer_similarity(similarity):
+            raise ValueError("the compiled candidate stage verifies with matchers.scoring.string_similarity only")
         self._similarity = similarity
         vocab: dict[str, int] = {}
         texts: list[str] = []
@@ -286,9 +328,43 @@ class NameIndex:
         self._max_idf = math.log(1.0 + n)
         # rarity weight of every listed token text, for the ranking estimate
         self._tid_w = array("d", (self.token_weight(t) if postings[i] else 1.0 for i, t in enumerate(texts)))
+        self._core: Any = None
+        if native is not False and _core is not None and _is_scorer_similarity(similarity):
+            post_off = array("Q", [0])
+            post_ids = array("I")
+            for post in postings:
+                post_ids.extend(post)
+                post_off.append(len(post_ids))
+            core_off = array("I", [0])
+            core_texts: list[str] = []
+            for tid in range(len(texts)):
+                core_texts.extend(self._cores.get(tid, ()))
+                core_off.append(len(core_texts))
+            self._core = _core.CandidateCore(
+                self._rec_start,
+                self._rec_tids,
+                self._rec_person,
+                self._rec_loose,
+                self._tid_w,
+                texts,
+                post_off,
+                post_ids,
+                core_off,
+                core_texts,
+                [phonetic_key(t) for t in texts],
+                self._keys,
+                self._joins,
+                KNOWN_VARIANTS,
+                phonetic_key,
+            )
 
     def __len__(self) -> int:
         return self._n_records
+
+    @property
+    def native(self) -> bool:
+        """Whether :meth:`candidates` runs the compiled candidate stage."""
+        return self._core is not None
 
     @property
     def vocabulary_size(self) -> int:
@@ -379,14 +455,18 @@ class NameIndex:
             if hit is not None:
                 return hit
         forms = (tok.text,) if tok.core == tok.text else (tok.text, tok.core)
-        tids: set[int] = set()
-        for key in token_keys(forms, query=True):
-            tids.update(_lookup(self._keys, key_hash(key)))
-        out = []
-        for tid in sorted(tids):
-            sim = self._upper_similarity(forms, tid)
-            if sim >= min_similarity:
-                out.append((tid, sim))
+        out: list[tuple[int, float]]
+        if self._core is not None:
+            out = self._native_sets(tok, min_similarity, memo or QueryMemo()).neighbours()
+        else:
+            found: set[int] = set()
+            for key in token_keys(forms, query=True):
+                found.update(_lookup(self._keys, key_hash(key)))
+            out = []
+            for tid in sorted(found):
+                sim = self._upper_similarity(forms, tid)
+                if sim >= min_similarity:
+                    out.append((tid, sim))
         if memo is not None:
             memo.neighbours[mkey] = out
         return out
@@ -428,6 +508,7 @@ class NameIndex:
         need: float | None = None,
         refine_margin: float = 0.25,
         max_boost: float = 1.0,
+        native_boost: tuple[Any, tuple[list[int], list[int], list[int], int]] | None = None,
     ) -> list[tuple[int, float]]:
         """Candidate records for the query ``variants`` as ``(record id, estimate)``,
         best first (ties by record id), covering the best ``limit`` persons (every
@@ -461,9 +542,25 @@ class NameIndex:
         coarse estimate, boosted). Records meeting the query on two tokens or more are
         never barred. The margin is empirical: on the benchmark suites (UN, UN+OFAC+UK
         with noisy and perturbed names) no hit differs from ``refine_margin=1.0``,
-        which bars nothing."""
+        which bars nothing.
+
+        ``native_boost`` is ``boost`` in the compiled stage's form, ``(evidence, (birth-date
+        ids, birth years, nationality ids, gender code))`` with ``evidence`` a
+        ``matchers._core.Evidence`` (built by :class:`matchers.screener.Screener`). The
+        compiled stage runs when the index has it and either no ``boost`` is given or its
+        ``native_boost`` is, and every variant has at most
+        :data:`MAX_NATIVE_QUERY_TOKENS` tokens; it returns the same list."""
         shape = shape or NameShape()
         pool = pool if pool is not None else 10 * limit
+        if (
+            self._core is not None
+            and (boost is None or native_boost is not None)
+            and all(len(v.tokens) <= MAX_NATIVE_QUERY_TOKENS for v in variants)
+        ):
+            return self._native_candidates(
+                variants, limit, pool, min_similarity, memo or QueryMemo(), shape, need, refine_margin, max_boost,
+                native_boost if boost is not None else None,
+            )
         best: dict[int, float] = {}
         for variant in variants:
             for rid, est in self._variant_candidates(
@@ -482,6 +579,53 @@ class NameIndex:
                 persons.add(person)
             out.append((rid, est))
         return out
+
+    def _native_sets(self, tok: Token, min_similarity: float, memo: QueryMemo) -> Any:
+        """The compiled stage's ``TokenSets`` of a query token (memoised per batch)."""
+        mkey = (tok.text, tok.core)
+        hit = memo.native.get(mkey)
+        if hit is None:
+            forms = [tok.text] if tok.core == tok.text else [tok.text, tok.core]
+            hit = memo.native[mkey] = self._core.query_token(forms, [phonetic_key(f) for f in forms], min_similarity)
+        return hit
+
+    def _native_candidates(
+        self,
+        variants: Sequence[NameVariant],
+        limit: int,
+        pool: int,
+        min_similarity: float,
+        memo: QueryMemo,
+        shape: NameShape,
+        need: float | None,
+        refine_margin: float,
+        max_boost: float,
+        native_boost: tuple[Any, tuple[list[int], list[int], list[int], int]] | None,
+    ) -> list[tuple[int, float]]:
+        queries = []
+        for v in variants:
+            toks = v.tokens
+            if not toks:
+                continue
+            sets = [self._native_sets(t, min_similarity, memo) for t in toks]
+            pairs = []
+            for a, b in pairwise(toks):
+                j = a.text + b.text
+                pairs.append(self._native_sets(Token(j, j, "n"), min_similarity, memo))
+            weights = [self.token_weight(t.text, memo) for t in toks]
+            queries.append((sets, pairs, weights, [t.text for t in toks], _loose(toks)))
+        result: list[tuple[int, float]] = self._core.candidates(
+            queries,
+            limit,
+            pool,
+            min_similarity,
+            (shape.contradicted_penalty, shape.absent_penalty, shape.extra_penalty, shape.single_token_cap),
+            need,
+            refine_margin,
+            max_boost,
+            native_boost,
+        )
+        return result
 
     def _variant_candidates(
         self,

@@ -60,6 +60,10 @@ def birth_year_span(dates: Sequence[DateSpec], approximate_years: int) -> tuple[
     return max(1, lo), min(9999, hi)
 
 
+_NO_ID = 0xFFFFFFFF
+"""An interned id no listed value has (a query's value absent from every entry)."""
+
+
 def _gender_code(genders: Sequence[str]) -> int:
     """0 unknown (none, ``X``/``U``, or both), 1 ``M``, 2 ``F``."""
     codes = {g for g in map(normalise_gender, genders) if g}
@@ -83,7 +87,7 @@ class Screener:
     Building normalises every name and indexes it (about linear in the number of names).
     """
 
-    def __init__(self, entries: Iterable[Person], config: MatchConfig) -> None:
+    def __init__(self, entries: Iterable[Person], config: MatchConfig, *, native: bool | None = None) -> None:
         self.config = config
         self._entries: list[Person] = list(entries)
         docs: dict[str, set[int]] = defaultdict(set)
@@ -98,7 +102,7 @@ class Screener:
                         docs["=" + canon].add(pos)
                         docs["~" + lookalike_document_number(canon)].add(pos)
 
-        self._index = NameIndex(records(), string_similarity)
+        self._index = NameIndex(records(), string_similarity, native=native)
         self._shape = NameShape(
             contradicted_penalty=(config.contradicted_penalty + config.surname_contradicted_penalty) / 2.0,
             absent_penalty=config.absent_penalty,
@@ -124,23 +128,73 @@ class Screener:
             nat = frozenset(c for c in map(normalise_country, person.nationalities) if c)
             self._nat.append(nat_sets.setdefault(nat, nat))
             self._gender.append(_gender_code(person.genders))
+        # the same per-person evidence for the compiled candidate stage: birth dates and
+        # nationalities as interned ids, person by person (CSR offsets)
+        self._day_ids: dict[str, int] = {}
+        self._nat_ids: dict[str, int] = {}
+        self._native_evidence: Any = None
+        if self._index.native and config.name_only_factor > 0.0:
+            from matchers import _core
+
+            nat_off, nat_ids, day_off, day_ids = array("I", [0]), array("I"), array("I", [0]), array("I")
+            for pos in range(len(self._entries)):
+                nat_ids.extend(sorted(self._nat_ids.setdefault(c, len(self._nat_ids)) for c in self._nat[pos]))
+                nat_off.append(len(nat_ids))
+                ds = self._dob_day.get(pos, ())
+                day_ids.extend(sorted(self._day_ids.setdefault(d, len(self._day_ids)) for d in ds))
+                day_off.append(len(day_ids))
+            self._native_evidence = _core.Evidence(
+                self._dob_lo,
+                self._dob_hi,
+                self._gender,
+                nat_off,
+                nat_ids,
+                day_off,
+                day_ids,
+                (
+                    config.name_only_factor,
+                    config.dob_day_bonus,
+                    config.dob_year_bonus,
+                    config.dob_mismatch_malus,
+                    config.nationality_bonus,
+                    config.nationality_malus,
+                    config.gender_malus,
+                ),
+            )
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _evidence_boost(self, query: Person) -> Callable[[int], float] | None:
+    def _evidence_boost(self, query: Person) -> tuple[Callable[[int], float], Any] | None:
         """Ranking factor per person position: the factor :func:`matchers.scoring.combine`
         would apply to the name score, estimated from compact per-person data (exact
         birth date or birth-year span, nationality set, gender), relative to a name
         alone: 1.0 for no other evidence, above 1.0 when evidence agrees, below when it
-        contradicts. ``None`` when the query carries none of these features."""
+        contradicts. Returned as ``(factor function, the same for the compiled stage or
+        None)``; ``None`` when the query carries none of these features or
+        ``name_only_factor`` is not above 0 (no relative factor exists)."""
         cfg = self.config
+        if cfg.name_only_factor <= 0.0:
+            return None
         q_days = frozenset(d.date for d in query.dates_of_birth if d.date and len(d.date) == 10)
         q_years = {y for y in (birth_year_span((d,), 0)[0] for d in query.dates_of_birth) if y}
         q_nat = frozenset(c for c in map(normalise_country, query.nationalities) if c)
         q_gender = _gender_code(query.genders)
         if not q_years and not q_nat and not q_gender:
             return None
+        native = None
+        if self._native_evidence is not None:
+            native = (
+                self._native_evidence,
+                (
+                    sorted(self._day_ids[d] for d in q_days if d in self._day_ids),
+                    sorted(q_years),
+                    # a nationality no listed person has still contradicts theirs: an id
+                    # that matches none
+                    sorted(self._nat_ids.get(c, _NO_ID) for c in q_nat),
+                    q_gender,
+                ),
+            )
         lo_arr, hi_arr, days, nats, genders = self._dob_lo, self._dob_hi, self._dob_day, self._nat, self._gender
         base = cfg.name_only_factor
 
@@ -165,7 +219,7 @@ class Screener:
                     factor -= cfg.gender_malus
             return min(1.0, max(0.0, factor)) / base
 
-        return boost
+        return boost, native
 
     def _ids(self, person: Person) -> tuple[str, str]:
         if person.list_id is not None and person.entry_id is not None:
@@ -210,7 +264,8 @@ class Screener:
             for rid in index.all_records():
                 cand_records[index.person_of(rid)].append(rid)
         elif q_variants:
-            boost = self._evidence_boost(query)
+            boosts = self._evidence_boost(query)
+            boost, native_boost = boosts if boosts is not None else (None, None)
             nof = cfg.name_only_factor
             found = index.candidates(
                 [v for _, v in q_variants],
@@ -224,6 +279,7 @@ class Screener:
                 need=(self._floor(threshold) - cfg.estimate_margin) / nof if nof > 0.0 else None,
                 refine_margin=cfg.refine_margin,
                 max_boost=1.0 / nof if boost is not None and nof > 0.0 else 1.0,
+                native_boost=native_boost,
             )
             for rid, est in found:
                 pos = index.person_of(rid)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from array import array
+from typing import Any
 
 import pytest
 
@@ -287,11 +288,14 @@ def test_records_keep_their_variant_rule() -> None:
     assert len({rule for rule, _ in got}) >= 3
 
 
-def test_refine_bar_drops_records_not_hits(listed: list[Person], queries: list[Person]) -> None:
+@pytest.mark.parametrize("native", [False, True], ids=["python", "compiled"])
+def test_refine_bar_drops_records_not_hits(listed: list[Person], queries: list[Person], native: bool) -> None:
     # the index skips the token alignment of records whose coarse estimate cannot come
-    # within refine_margin of what the screener needs: work saved, no hit lost
-    s = Screener(listed, CONFIG)
-    no_bar = Screener(listed, dataclasses.replace(CONFIG, refine_margin=1.0))
+    # within refine_margin of what the screener needs: work saved, no hit lost (on both
+    # candidate stages)
+    s = Screener(listed, CONFIG, native=native)
+    no_bar = Screener(listed, dataclasses.replace(CONFIG, refine_margin=1.0), native=native)
+    assert s.index.native is native and no_bar.index.native is native
     assert _hits(s, queries) == _hits(no_bar, queries)
 
 
@@ -316,6 +320,7 @@ def _listed_with_script_name() -> list[Person]:
     return [target, *others]
 
 
+@pytest.mark.parametrize("native", [False, True], ids=["python", "compiled"])
 @pytest.mark.parametrize(
     "name",
     [
@@ -323,9 +328,10 @@ def _listed_with_script_name() -> list[Person]:
         "SAMIBEN K BENSALEH ELSSEID",
     ],
 )
-def test_refine_bar_keeps_hits_only_the_alignment_rescues(name: str) -> None:
+def test_refine_bar_keeps_hits_only_the_alignment_rescues(name: str, native: bool) -> None:
     # the coarse estimate cannot see an initial or a name written without vowels
-    # aligning; such records are aligned whatever their coarse estimate
+    # aligning; such records are aligned whatever their coarse estimate (on both
+    # candidate stages)
     listed = _listed_with_script_name()
     q = Person(
         key="t",
@@ -333,44 +339,68 @@ def test_refine_bar_keeps_hits_only_the_alignment_rescues(name: str) -> None:
         dates_of_birth=(DateSpec(date="1968-02-10"),),
         nationalities=("TUN",),
     )
-    barred = build(*listed).screen([q])[0]
-    unbarred = build(*listed, config=dataclasses.replace(CONFIG, refine_margin=1.0)).screen([q])[0]
+    barred = Screener(listed, CONFIG, native=native).screen([q])[0]
+    unbarred = Screener(listed, dataclasses.replace(CONFIG, refine_margin=1.0), native=native).screen([q])[0]
     assert [(h.entry_id, h.score, h.matched_name) for h in barred] == [
         (h.entry_id, h.score, h.matched_name) for h in unbarred
     ]
     assert barred and barred[0].entry_id == "T"
 
 
+@pytest.mark.parametrize("native", [False, True], ids=["python", "compiled"])
 @pytest.mark.parametrize(
     ("threshold", "list_thresholds", "floor"),
     [(None, {}, 0.75), (0.6, {}, 0.6), (None, {"wl": 0.65, "other": 0.9}, 0.65), (0.0, {}, 0.0)],
 )
 def test_screener_asks_the_index_for_what_its_pruning_rule_needs(
-    monkeypatch: pytest.MonkeyPatch, threshold: float | None, list_thresholds: dict[str, float], floor: float
+    monkeypatch: pytest.MonkeyPatch,
+    threshold: float | None,
+    list_thresholds: dict[str, float],
+    floor: float,
+    native: bool,
 ) -> None:
     # the estimate a candidate must reach: the lowest usable threshold minus
-    # estimate_margin, over the name-only factor; max_boost bounds the evidence boost
+    # estimate_margin, over the name-only factor; max_boost bounds the evidence boost.
+    # NameIndex.candidates is the entry point of both candidate stages: the same request
+    # whichever runs, and the compiled stage is handed the same boost in its own form
     cfg = dataclasses.replace(CONFIG, list_thresholds=list_thresholds)
-    s = build(entry("E1", "NOWAK", "ADAM", "1970-01-01"), config=cfg)
-    seen: dict[str, float] = {}
+    s = Screener([entry("E1", "NOWAK", "ADAM", "1970-01-01")], cfg, native=native)
+    assert s.index.native is native
+    seen: dict[str, Any] = {}
     real = s.index.candidates
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.update(need=kwargs["need"], max_boost=kwargs["max_boost"], refine_margin=kwargs["refine_margin"])
+        seen.update(
+            need=kwargs["need"],
+            max_boost=kwargs["max_boost"],
+            refine_margin=kwargs["refine_margin"],
+            native_boost=kwargs["native_boost"],
+        )
         return real(*args, **kwargs)
 
     monkeypatch.setattr(s.index, "candidates", spy)
-    s.screen([query("NOWAK", "ADAM", "1970-01-01", nationality="POL", gender="M")], threshold=threshold)
+    q = query("NOWAK", "ADAM", "1970-01-01", nationality="POL", gender="M")
+    s.screen([q], threshold=threshold)
     assert seen["need"] == pytest.approx((floor - cfg.estimate_margin) / cfg.name_only_factor)
     assert seen["refine_margin"] == cfg.refine_margin
-    boost = s._evidence_boost(query("NOWAK", "ADAM", "1970-01-01", nationality="POL", gender="M"))
-    assert boost is not None and boost(0) <= seen["max_boost"]
+    evidence = s._evidence_boost(q)
+    assert evidence is not None
+    boost = evidence[0]  # the factor function; [1] is its compiled form
+    assert boost(0) <= seen["max_boost"]
     assert seen["max_boost"] == pytest.approx(1.0 / cfg.name_only_factor)
+    if native:
+        core_evidence, q_evidence = seen["native_boost"]
+        assert core_evidence.factor(0, q_evidence) == boost(0)
+    else:
+        assert seen["native_boost"] is None
 
 
 def test_refine_bar_drops_work_on_a_crowded_name(listed: list[Person], queries: list[Person]) -> None:
-    # the bar does remove alignments: fewer calls with it than without, same hits
-    s = Screener(listed, CONFIG)
+    # the bar does remove alignments: fewer calls with it than without, same hits.
+    # native=False: this counts calls of the Python stage's _align_estimate (the compiled
+    # stage aligns in Rust); test_refine_bar_drops_candidates_on_a_crowded_name checks
+    # both stages by what they return
+    s = Screener(listed, CONFIG, native=False)
     calls = {"n": 0}
     real = s.index._align_estimate
 
@@ -386,6 +416,33 @@ def test_refine_bar_drops_work_on_a_crowded_name(listed: list[Person], queries: 
     without_bar = _hits(s, queries)
     assert with_bar == without_bar
     assert barred_calls < calls["n"]
+
+
+@pytest.mark.parametrize("native", [False, True], ids=["python", "compiled"])
+def test_refine_bar_drops_candidates_on_a_crowded_name(
+    monkeypatch: pytest.MonkeyPatch, listed: list[Person], queries: list[Person], native: bool
+) -> None:
+    # the bar drops persons before the alignment (all their records together): fewer
+    # candidate records come back with it than without, and the same hits
+    s = Screener(listed, CONFIG, native=native)
+    assert s.index.native is native
+    returned: list[int] = []
+    real = s.index.candidates
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = real(*args, **kwargs)
+        returned.append(len(found))
+        return found
+
+    monkeypatch.setattr(s.index, "candidates", spy)
+    with_bar = _hits(s, queries)
+    barred = sum(returned)
+    returned.clear()
+    s.config = dataclasses.replace(CONFIG, refine_margin=1.0)
+    without_bar = _hits(s, queries)
+    assert with_bar == without_bar
+    assert len(returned) == len(queries)
+    assert barred < sum(returned)
 
 
 def test_a_candidate_person_is_scored_on_its_other_names_too() -> None:
@@ -410,3 +467,14 @@ def test_a_candidate_person_is_scored_on_its_other_names_too() -> None:
     assert [(h.entry_id, h.score, h.matched_name) for h in got] == [
         (h.entry_id, h.score, h.matched_name) for h in exhaustive
     ]
+
+
+@pytest.mark.parametrize("native", [False, True], ids=["python", "compiled"])
+def test_name_only_factor_zero_screens_without_a_boost(native: bool) -> None:
+    # a share of 0 for a name alone leaves no relative factor to rank by: no boost, no
+    # division by zero (it raised ZeroDivisionError on a query with a date of birth)
+    config = MatchConfig(name_only_factor=0.0)
+    s = Screener([entry("E1", "NOWAK", "ADAM", "1970-01-01")], config, native=native)
+    assert s._evidence_boost(query("NOWAK", "ADAM", "1970-01-01")) is None
+    hits = s.screen([query("NOWAK", "ADAM", "1970-01-01")], threshold=0.0)[0]
+    assert [h.entry_id for h in hits] == ["E1"]

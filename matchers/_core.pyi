@@ -1,0 +1,62 @@
+"""Type stub of the compiled candidate stage (``native/src/lib.rs``, built by ``pip install``)."""
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+class TokenSets:
+    def sizes(self) -> tuple[int, int, int]: ...
+    def neighbours(self) -> list[tuple[int, float]]: ...
+
+class Evidence:
+    def __init__(
+        self,
+        dob_lo: Any,
+        dob_hi: Any,
+        gender: Any,
+        nat_off: Any,
+        nat_ids: Any,
+        day_off: Any,
+        day_ids: Any,
+        constants: tuple[float, float, float, float, float, float, float],
+    ) -> None: ...
+    def factor(self, pos: int, query: tuple[Sequence[int], Sequence[int], Sequence[int], int]) -> float: ...
+
+class CandidateCore:
+    def __init__(
+        self,
+        rec_start: Any,
+        rec_tids: Any,
+        rec_person: Any,
+        rec_loose: Any,
+        tid_w: Any,
+        texts: Sequence[str],
+        post_off: Any,
+        post_ids: Any,
+        core_off: Any,
+        core_texts: Sequence[str],
+        metas: Sequence[str],
+        keys: Any,
+        joins: Any,
+        variants: Mapping[str, str],
+        phonetic: Callable[[str], str],
+    ) -> None: ...
+    def neighbours(
+        self, forms: Sequence[str], metas: Sequence[str], min_similarity: float
+    ) -> tuple[list[int], list[float]]: ...
+    def query_token(self, forms: Sequence[str], metas: Sequence[str], min_similarity: float) -> TokenSets: ...
+    def string_similarity(self, a: str, b: str) -> tuple[float, str]: ...
+    @staticmethod
+    def key_hash(key: str) -> int: ...
+    def token_sets(self, tids: Sequence[int], sims: Sequence[float], joined: Sequence[int]) -> TokenSets: ...
+    def candidates(
+        self,
+        variants: Sequence[tuple[Sequence[TokenSets], Sequence[TokenSets], Sequence[float], Sequence[str], bool]],
+        limit: int,
+        pool: int,
+        min_similarity: float,
+        shape: tuple[float, float, float, float],
+        need: float | None,
+        refine_margin: float,
+        max_boost: float,
+        boost: tuple[Evidence, tuple[Sequence[int], Sequence[int], Sequence[int], int]] | None,
+    ) -> list[tuple[int, float]]: ...

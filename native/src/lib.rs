@@ -1,0 +1,1239 @@
+//! `matchers._core`: the compiled candidate stage of `matchers.index.NameIndex`.
+//!
+//! The Python module `matchers.index` builds the index (vocabulary, token keys, postings,
+//! joined pairs) and hands its flat arrays to `CandidateCore`, which does the per-query
+//! work that dominated screening time: a query token's neighbours (its keys, hashed and
+//! looked up, each listed token met verified with the scorer's string similarity), the
+//! merge of their posting lists, the coarse estimate of every record met, the evidence
+//! boost (`Evidence`), the single-token bar and the greedy token alignment. It ports
+//! `NameIndex.neighbours`, `NameIndex._variant_candidates`, `NameIndex._align_estimate`
+//! and `matchers.scoring.string_similarity` (`similarity.rs`) operation for operation,
+//! so that it returns the very same floats in the same order; the Python code stays as
+//! the reference, and `tests/unit/matchers/test_native_core.py` and
+//! `test_native_similarity.py` compare both, on invented names and on the real lists.
+//! Only Metaphone keys (`jellyfish.metaphone`) of strings outside the vocabulary are
+//! asked of Python.
+
+mod similarity;
+
+use pyo3::buffer::PyBuffer;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::cmp::Ordering;
+
+use similarity::{key_hash, query_token_keys, string_similarity, Rule};
+
+const ID_BITS: u32 = 24;
+const ID_MASK: u64 = (1 << ID_BITS) - 1;
+
+/// Query tokens a variant may have (masks are 32-bit); longer names take the Python path.
+const MAX_QUERY_TOKENS: usize = 32;
+/// Single-token records are added only when the union of the query tokens' records is at
+/// most this large (`matchers.index._FILL_UNION_CAP`).
+const FILL_UNION_CAP: usize = 4000;
+
+fn buffer_vec<T: pyo3::buffer::Element + Copy>(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+) -> PyResult<Vec<T>> {
+    if obj.len()? == 0 {
+        return Ok(Vec::new()); // an empty array's buffer may be unaligned (no storage)
+    }
+    let buf: PyBuffer<T> = PyBuffer::get(obj)
+        .map_err(|e| PyValueError::new_err(format!("{what}: expected a typed array ({e})")))?;
+    buf.to_vec(py)
+}
+
+/// Descending by estimate, ties by record id ascending (`key=(-est, rid)` in Python).
+fn by_estimate(a: &(u32, f64), b: &(u32, f64)) -> Ordering {
+    b.1.partial_cmp(&a.1)
+        .unwrap_or(Ordering::Equal)
+        .then(a.0.cmp(&b.0))
+}
+
+/// Sorted union of sorted id slices.
+fn union_sorted(lists: &[&[u32]]) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::with_capacity(lists.iter().map(|l| l.len()).sum());
+    for l in lists {
+        out.extend_from_slice(l);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// One query token's neighbours and the records they reach: `map` (listed token id,
+/// similarity 0.0–1.0) sorted by token id; `strong` the records holding a neighbour of
+/// similarity ≥ 0.95, `every` any neighbour, `joined` the records holding the token as
+/// two adjacent listed tokens joined, `all` = `every` ∪ `joined`; each sorted, unique.
+#[pyclass(frozen, module = "matchers._core")]
+struct TokenSets {
+    map: Vec<(u32, f64)>,
+    strong: Vec<u32>,
+    every: Vec<u32>,
+    joined: Vec<u32>,
+    all: Vec<u32>,
+}
+
+impl TokenSets {
+    fn sim(&self, tid: u32) -> Option<f64> {
+        self.map
+            .binary_search_by(|e| e.0.cmp(&tid))
+            .ok()
+            .map(|k| self.map[k].1)
+    }
+}
+
+#[pymethods]
+impl TokenSets {
+    /// `(strong, every, joined)` record counts (for tests and diagnostics).
+    fn sizes(&self) -> (usize, usize, usize) {
+        (self.strong.len(), self.every.len(), self.joined.len())
+    }
+
+    /// The neighbours `[(token id, similarity)]`, token ids ascending.
+    fn neighbours(&self) -> Vec<(u32, f64)> {
+        self.map.clone()
+    }
+}
+
+/// Per-person evidence for the ranking boost (see `Screener._evidence_boost`): birth-year
+/// span (`dob_lo`/`dob_hi`, 0 = unknown), exact birth dates and nationalities as interned
+/// ids (CSR: `*_off[p]..*_off[p + 1]`), gender code (0 unknown, 1 M, 2 F), and the
+/// `MatchConfig` constants of the factor.
+#[pyclass(frozen, module = "matchers._core")]
+struct Evidence {
+    dob_lo: Vec<u16>,
+    dob_hi: Vec<u16>,
+    gender: Vec<u8>,
+    nat_off: Vec<u32>,
+    nat_ids: Vec<u32>,
+    day_off: Vec<u32>,
+    day_ids: Vec<u32>,
+    base: f64,
+    day_bonus: f64,
+    year_bonus: f64,
+    mismatch_malus: f64,
+    nat_bonus: f64,
+    nat_malus: f64,
+    gender_malus: f64,
+}
+
+/// A query variant as `candidates` takes it: token sets, joined-pair sets, token weights,
+/// token texts, loose (an initial or a token without vowels).
+type QueryVariant<'py> = (
+    Vec<PyRef<'py, TokenSets>>,
+    Vec<PyRef<'py, TokenSets>>,
+    Vec<f64>,
+    Vec<String>,
+    bool,
+);
+
+/// A query's side of the boost as Python passes it: birth-date ids, birth years,
+/// nationality ids, gender code.
+type QueryEvidenceArgs = (Vec<u32>, Vec<u32>, Vec<u32>, u8);
+
+/// A query's side of the boost: exact birth-date ids, birth years, nationality ids, gender.
+struct QueryEvidence {
+    days: Vec<u32>,
+    years: Vec<u32>,
+    nats: Vec<u32>,
+    gender: u8,
+}
+
+impl Evidence {
+    fn person_factor(&self, pos: usize, q: &QueryEvidence) -> f64 {
+        let mut factor = self.base;
+        if !q.years.is_empty() {
+            let lo = self.dob_lo[pos] as u32;
+            if lo != 0 {
+                let days =
+                    &self.day_ids[self.day_off[pos] as usize..self.day_off[pos + 1] as usize];
+                if !q.days.is_empty() && q.days.iter().any(|d| days.contains(d)) {
+                    factor += self.day_bonus;
+                } else if q
+                    .years
+                    .iter()
+                    .any(|&y| lo <= y && y <= self.dob_hi[pos] as u32)
+                {
+                    factor += self.year_bonus;
+                } else {
+                    factor -= self.mismatch_malus;
+                }
+            }
+        }
+        if !q.nats.is_empty() {
+            let nats = &self.nat_ids[self.nat_off[pos] as usize..self.nat_off[pos + 1] as usize];
+            if !nats.is_empty() {
+                if q.nats.iter().any(|n| nats.contains(n)) {
+                    factor += self.nat_bonus;
+                } else {
+                    factor += -self.nat_malus;
+                }
+            }
+        }
+        if q.gender != 0 {
+            let g = self.gender[pos];
+            if g != 0 && g != q.gender {
+                factor -= self.gender_malus;
+            }
+        }
+        // Python: min(1.0, max(0.0, factor)) / base
+        #[allow(clippy::manual_clamp)]
+        let clamped = factor.max(0.0).min(1.0);
+        clamped / self.base
+    }
+}
+
+#[pymethods]
+impl Evidence {
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (dob_lo, dob_hi, gender, nat_off, nat_ids, day_off, day_ids, constants))]
+    fn new(
+        py: Python<'_>,
+        dob_lo: &Bound<'_, PyAny>,
+        dob_hi: &Bound<'_, PyAny>,
+        gender: &Bound<'_, PyAny>,
+        nat_off: &Bound<'_, PyAny>,
+        nat_ids: &Bound<'_, PyAny>,
+        day_off: &Bound<'_, PyAny>,
+        day_ids: &Bound<'_, PyAny>,
+        constants: (f64, f64, f64, f64, f64, f64, f64),
+    ) -> PyResult<Self> {
+        let ev = Evidence {
+            dob_lo: buffer_vec(py, dob_lo, "dob_lo")?,
+            dob_hi: buffer_vec(py, dob_hi, "dob_hi")?,
+            gender: buffer_vec(py, gender, "gender")?,
+            nat_off: buffer_vec(py, nat_off, "nat_off")?,
+            nat_ids: buffer_vec(py, nat_ids, "nat_ids")?,
+            day_off: buffer_vec(py, day_off, "day_off")?,
+            day_ids: buffer_vec(py, day_ids, "day_ids")?,
+            base: constants.0,
+            day_bonus: constants.1,
+            year_bonus: constants.2,
+            mismatch_malus: constants.3,
+            nat_bonus: constants.4,
+            nat_malus: constants.5,
+            gender_malus: constants.6,
+        };
+        let n = ev.dob_lo.len();
+        if ev.dob_hi.len() != n
+            || ev.gender.len() != n
+            || ev.nat_off.len() != n + 1
+            || ev.day_off.len() != n + 1
+            || *ev.nat_off.last().unwrap() as usize != ev.nat_ids.len()
+            || *ev.day_off.last().unwrap() as usize != ev.day_ids.len()
+        {
+            return Err(PyValueError::new_err("evidence arrays disagree in length"));
+        }
+        if ev.base <= 0.0 {
+            return Err(PyValueError::new_err("name_only_factor must be > 0"));
+        }
+        Ok(ev)
+    }
+
+    /// The boost factor of person `pos` for a query `(day ids, years, nationality ids,
+    /// gender code)`: the same value as `Screener._evidence_boost(query)(pos)`.
+    fn factor(&self, pos: usize, query: (Vec<u32>, Vec<u32>, Vec<u32>, u8)) -> PyResult<f64> {
+        if pos >= self.dob_lo.len() {
+            return Err(PyValueError::new_err("person position out of range"));
+        }
+        let q = QueryEvidence {
+            days: query.0,
+            years: query.1,
+            nats: query.2,
+            gender: query.3,
+        };
+        Ok(self.person_factor(pos, &q))
+    }
+}
+
+/// The leftover-token penalties of the scorer's name formula (`matchers.index.NameShape`).
+#[derive(Clone, Copy)]
+struct Shape {
+    contradicted: f64,
+    absent: f64,
+    extra: f64,
+    single_cap: f64,
+}
+
+/// One query variant as the index sees it.
+struct Variant<'a> {
+    sets: Vec<PyRef<'a, TokenSets>>,
+    pairs: Vec<PyRef<'a, TokenSets>>,
+    weights: Vec<f64>,
+    texts: Vec<String>,
+    loose: bool,
+}
+
+/// A record met by the query: which token sets hold it (bit i: query token i; pair bit p:
+/// query tokens p and p+1 joined).
+#[derive(Clone, Copy, Default)]
+struct Meet {
+    strong: u32,
+    every: u32,
+    joined: u32,
+    pair: u32,
+}
+
+struct Rescue {
+    sim: f64,
+    n: usize,
+    qi: (usize, Option<usize>),
+    cj: (usize, Option<usize>),
+    initial: bool,
+}
+
+fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// The candidate core over one `NameIndex`'s flat arrays (immutable once built).
+#[pyclass(frozen, module = "matchers._core")]
+struct CandidateCore {
+    rec_start: Vec<u32>,
+    rec_tids: Vec<u32>,
+    rec_person: Vec<u32>,
+    rec_loose: Vec<u8>,
+    tid_w: Vec<f64>,
+    texts: Vec<String>,
+    text_len: Vec<u32>,
+    first: Vec<Option<char>>,
+    post_off: Vec<u64>,
+    post_ids: Vec<u32>,
+    n_persons: usize,
+    /// particle-free cores of each token text (CSR over `core_texts`)
+    core_off: Vec<u32>,
+    core_texts: Vec<String>,
+    /// `(key hash << 24) | token id`, sorted (`NameIndex._keys`)
+    keys: Vec<u64>,
+    /// `(hash of two adjacent listed tokens joined << 24) | record id`, sorted (`NameIndex._joins`)
+    joins: Vec<u64>,
+    /// token text -> id, and each text's Metaphone key ("" for none)
+    vocab: HashMap<String, u32>,
+    metas: Vec<String>,
+    /// `KNOWN_VARIANTS`
+    variants: HashMap<String, String>,
+    /// `matchers.index.phonetic_key`, for strings outside the vocabulary
+    phonetic: Py<PyAny>,
+}
+
+/// Per-call cache of similarities and Metaphone keys of strings outside the vocabulary.
+#[derive(Default)]
+struct Scratch {
+    sims: HashMap<(String, String), (f64, Rule)>,
+    metas: HashMap<String, String>,
+    /// the alignment's rescue similarities of one variant: (query unit, record unit)
+    unit_sims: HashMap<(u32, u64), (f64, Rule)>,
+}
+
+/// A query unit of the alignment's rescue: token `a`, or tokens `a` and `b` joined.
+struct QUnit {
+    a: usize,
+    b: Option<usize>,
+    text: String,
+    len: usize,
+    first: Option<char>,
+}
+
+/// The rescue units of a query variant in `_align_estimate`'s order: each token, then
+/// each adjacent pair joined.
+fn query_units(texts: &[String]) -> Vec<QUnit> {
+    let mut out: Vec<QUnit> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| QUnit {
+            a: i,
+            b: None,
+            text: t.clone(),
+            len: char_len(t),
+            first: t.chars().next(),
+        })
+        .collect();
+    for i in 0..texts.len().saturating_sub(1) {
+        let t = format!("{}{}", texts[i], texts[i + 1]);
+        out.push(QUnit {
+            a: i,
+            b: Some(i + 1),
+            len: char_len(&t),
+            first: t.chars().next(),
+            text: t,
+        });
+    }
+    out
+}
+
+impl CandidateCore {
+    fn rec_tids(&self, rid: u32) -> &[u32] {
+        &self.rec_tids
+            [self.rec_start[rid as usize] as usize..self.rec_start[rid as usize + 1] as usize]
+    }
+
+    fn rec_len(&self, rid: u32) -> usize {
+        (self.rec_start[rid as usize + 1] - self.rec_start[rid as usize]) as usize
+    }
+
+    fn postings(&self, tid: u32) -> &[u32] {
+        let t = tid as usize;
+        if t + 1 >= self.post_off.len() {
+            return &[];
+        }
+        &self.post_ids[self.post_off[t] as usize..self.post_off[t + 1] as usize]
+    }
+
+    fn metaphone(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        scratch: &mut HashMap<String, String>,
+    ) -> PyResult<String> {
+        if let Some(&tid) = self.vocab.get(text) {
+            return Ok(self.metas[tid as usize].clone());
+        }
+        if let Some(m) = scratch.get(text) {
+            return Ok(m.clone());
+        }
+        let m: String = self.phonetic.bind(py).call1((text,))?.extract()?;
+        scratch.insert(text.to_owned(), m.clone());
+        Ok(m)
+    }
+
+    fn sim_raw(
+        &self,
+        py: Python<'_>,
+        a: &str,
+        b: &str,
+        metas: &mut HashMap<String, String>,
+    ) -> PyResult<(f64, Rule)> {
+        string_similarity(a, b, &self.variants, &mut |x: &str| {
+            self.metaphone(py, x, metas)
+        })
+    }
+
+    /// `string_similarity(a, b)`, memoised in `scratch`.
+    fn sim(
+        &self,
+        py: Python<'_>,
+        a: &str,
+        b: &str,
+        scratch: &mut Scratch,
+    ) -> PyResult<(f64, Rule)> {
+        let key = (a.to_owned(), b.to_owned());
+        if let Some(&v) = scratch.sims.get(&key) {
+            return Ok(v);
+        }
+        let metas = &mut scratch.metas;
+        let v = string_similarity(a, b, &self.variants, &mut |x: &str| {
+            self.metaphone(py, x, metas)
+        })?;
+        scratch.sims.insert(key, v);
+        Ok(v)
+    }
+
+    fn lookup_key(&self, h: u64, out: &mut Vec<u32>) {
+        lookup_packed(&self.keys, h, out);
+    }
+
+    /// `NameIndex.neighbours`, see the Python method `neighbours`.
+    fn find_neighbours(
+        &self,
+        py: Python<'_>,
+        forms: &[String],
+        metas: &[String],
+        min_similarity: f64,
+    ) -> PyResult<(Vec<u32>, Vec<f64>)> {
+        if forms.is_empty() || forms.len() != metas.len() {
+            return Err(PyValueError::new_err(
+                "forms: one or more, with as many metaphone keys",
+            ));
+        }
+        let mut tids: Vec<u32> = Vec::new();
+        for key in query_token_keys(forms, metas, &self.variants) {
+            self.lookup_key(key_hash(&key), &mut tids);
+        }
+        tids.sort_unstable();
+        tids.dedup();
+        let mut scratch = Scratch::default();
+        for (f, m) in forms.iter().zip(metas.iter()) {
+            scratch.metas.insert(f.clone(), m.clone());
+        }
+        let mut out_t = Vec::new();
+        let mut out_s = Vec::new();
+        for tid in tids {
+            let sim = self.upper_similarity(py, forms, tid, &mut scratch)?;
+            if sim >= min_similarity {
+                out_t.push(tid);
+                out_s.push(sim);
+            }
+        }
+        Ok((out_t, out_s))
+    }
+
+    fn make_token_sets(
+        &self,
+        tids: Vec<u32>,
+        sims: Vec<f64>,
+        joined: Vec<u32>,
+    ) -> PyResult<TokenSets> {
+        if tids.len() != sims.len() {
+            return Err(PyValueError::new_err("tids and sims differ in length"));
+        }
+        let mut map: Vec<(u32, f64)> = tids.iter().copied().zip(sims.iter().copied()).collect();
+        map.sort_by_key(|e| e.0);
+        let strong_lists: Vec<&[u32]> = map
+            .iter()
+            .filter(|e| e.1 >= 0.95)
+            .map(|e| self.postings(e.0))
+            .collect();
+        let every_lists: Vec<&[u32]> = map.iter().map(|e| self.postings(e.0)).collect();
+        let strong = union_sorted(&strong_lists);
+        let every = union_sorted(&every_lists);
+        let mut joined = joined;
+        joined.sort_unstable();
+        joined.dedup();
+        let all = union_sorted(&[&every, &joined]);
+        Ok(TokenSets {
+            map,
+            strong,
+            every,
+            joined,
+            all,
+        })
+    }
+}
+
+/// Ids packed under hash `h` in a sorted `(hash << 24) | id` array (`matchers.index._lookup`).
+fn lookup_packed(packed: &[u64], h: u64, out: &mut Vec<u32>) {
+    {
+        let lo = h << ID_BITS;
+        let hi = lo | ID_MASK;
+        let start = packed.partition_point(|&v| v < lo);
+        for &v in &packed[start..] {
+            if v > hi {
+                break;
+            }
+            out.push((v & ID_MASK) as u32);
+        }
+    }
+}
+
+impl CandidateCore {
+    /// `NameIndex._upper_similarity(forms, tid)`.
+    fn upper_similarity(
+        &self,
+        py: Python<'_>,
+        forms: &[String],
+        tid: u32,
+        scratch: &mut Scratch,
+    ) -> PyResult<f64> {
+        let text = &self.texts[tid as usize];
+        let (mut best, rule) = self.sim_raw(py, &forms[0], text, &mut scratch.metas)?;
+        if rule == Rule::Initial {
+            best = 0.0;
+        }
+        let t = tid as usize;
+        let (c0, c1) = if t + 1 < self.core_off.len() {
+            (self.core_off[t] as usize, self.core_off[t + 1] as usize)
+        } else {
+            (0, 0)
+        };
+        for (i, qf) in forms.iter().enumerate() {
+            let lq = qf.chars().count();
+            for j in 0..=(c1 - c0) {
+                let cf: &str = if j == 0 {
+                    text
+                } else {
+                    &self.core_texts[c0 + j - 1]
+                };
+                if (i == 0 && j == 0) || lq.min(cf.chars().count()) < 3 {
+                    continue;
+                }
+                let (s, r) = self.sim_raw(py, qf, cf, &mut scratch.metas)?;
+                if r != Rule::Initial && s * 0.95 > best {
+                    best = s * 0.95;
+                }
+            }
+        }
+        Ok(best)
+    }
+
+    /// Greedy one-to-one token alignment estimate of record `rid` (port of
+    /// `NameIndex._align_estimate`).
+    #[allow(clippy::too_many_arguments)]
+    fn align(
+        &self,
+        rid: u32,
+        sets: &[PyRef<'_, TokenSets>],
+        q_texts: &[String],
+        q_units: &[QUnit],
+        q_weights: &[f64],
+        min_similarity: f64,
+        shape: Shape,
+        py: Python<'_>,
+        scratch: &mut Scratch,
+    ) -> PyResult<f64> {
+        let tids = self.rec_tids(rid);
+        let nq = sets.len();
+        let nc = tids.len();
+        let mut options: Vec<(f64, usize, usize)> = Vec::new();
+        for (i, ts) in sets.iter().enumerate() {
+            for (j, &t) in tids.iter().enumerate() {
+                if let Some(sim) = ts.sim(t) {
+                    options.push((sim, i, j));
+                }
+            }
+        }
+        if options.is_empty() {
+            return Ok(0.0);
+        }
+        // Python: options.sort(reverse=True) over (sim, i, j) tuples
+        options.sort_by(|a, b| {
+            b.0.partial_cmp(&a.0)
+                .unwrap_or(Ordering::Equal)
+                .then(b.1.cmp(&a.1))
+                .then(b.2.cmp(&a.2))
+        });
+        let c_weights: Vec<f64> = tids.iter().map(|&t| self.tid_w[t as usize]).collect();
+        let mut used_q = vec![false; nq];
+        let mut used_c = vec![false; nc];
+        let mut total = 0.0f64;
+        let mut weight = 0.0f64;
+        let mut pairs = 0usize;
+        for &(sim, i, j) in &options {
+            if used_q[i] || used_c[j] {
+                continue;
+            }
+            used_q[i] = true;
+            used_c[j] = true;
+            let w = (q_weights[i] + c_weights[j]) / 2.0;
+            total += sim * w;
+            weight += w;
+            pairs += 1;
+        }
+        if pairs < nq && pairs < nc {
+            // leftovers on both sides: units are single tokens, then adjacent pairs joined
+            // (in `_align_estimate`'s order; strings of record units built only when tried)
+            let mut c_units: Vec<(usize, Option<usize>, usize, Option<char>)> = Vec::new();
+            for j in 0..nc {
+                if !used_c[j] {
+                    let t = tids[j] as usize;
+                    c_units.push((j, None, self.text_len[t] as usize, self.first[t]));
+                }
+            }
+            for j in 0..nc.saturating_sub(1) {
+                if !used_c[j] && !used_c[j + 1] {
+                    let (t0, t1) = (tids[j] as usize, tids[j + 1] as usize);
+                    c_units.push((
+                        j,
+                        Some(j + 1),
+                        (self.text_len[t0] + self.text_len[t1]) as usize,
+                        self.first[t0],
+                    ));
+                }
+            }
+            let mut rescue: Vec<Rescue> = Vec::new();
+            for (qk, qu) in q_units.iter().enumerate() {
+                if used_q[qu.a] || qu.b.is_some_and(|i| used_q[i]) {
+                    continue;
+                }
+                let lq = qu.len;
+                for &(cj0, cj1, lc, cfirst) in &c_units {
+                    let single = qu.b.is_none() && cj1.is_none();
+                    if single && (lq == 1 || lc == 1) {
+                        if qu.first != cfirst {
+                            continue;
+                        }
+                    } else if lq.abs_diff(lc) > 2 || (single && lq.min(lc) < 6) {
+                        continue;
+                    }
+                    let t0 = tids[cj0];
+                    let ckey = match cj1 {
+                        None => u64::from(t0),
+                        Some(j1) => u64::from(t0) | (u64::from(tids[j1]) + 1) << 32,
+                    };
+                    let key = (qk as u32, ckey);
+                    let (sim, rule) = match scratch.unit_sims.get(&key) {
+                        Some(&v) => v,
+                        None => {
+                            let v = match cj1 {
+                                None => self.sim_raw(
+                                    py,
+                                    &qu.text,
+                                    &self.texts[t0 as usize],
+                                    &mut scratch.metas,
+                                )?,
+                                Some(j1) => {
+                                    let cs = format!(
+                                        "{}{}",
+                                        self.texts[t0 as usize], self.texts[tids[j1] as usize]
+                                    );
+                                    self.sim_raw(py, &qu.text, &cs, &mut scratch.metas)?
+                                }
+                            };
+                            scratch.unit_sims.insert(key, v);
+                            v
+                        }
+                    };
+                    if sim < min_similarity
+                        || (!single && (rule == Rule::Initial || rule == Rule::None))
+                    {
+                        continue;
+                    }
+                    if qu.b.is_some() && cj1.is_some() && rule != Rule::Edit {
+                        continue;
+                    }
+                    let n =
+                        (if qu.b.is_some() { 2 } else { 1 }) + (if cj1.is_some() { 2 } else { 1 });
+                    rescue.push(Rescue {
+                        sim,
+                        n,
+                        qi: (qu.a, qu.b),
+                        cj: (cj0, cj1),
+                        initial: rule == Rule::Initial,
+                    });
+                }
+            }
+            // Python: stable sort by (-sim, -n)
+            rescue.sort_by(|a, b| {
+                b.sim
+                    .partial_cmp(&a.sim)
+                    .unwrap_or(Ordering::Equal)
+                    .then(b.n.cmp(&a.n))
+            });
+            for r in &rescue {
+                let q_used = used_q[r.qi.0] || r.qi.1.is_some_and(|i| used_q[i]);
+                let c_used = used_c[r.cj.0] || r.cj.1.is_some_and(|j| used_c[j]);
+                if q_used || c_used {
+                    continue;
+                }
+                used_q[r.qi.0] = true;
+                if let Some(i) = r.qi.1 {
+                    used_q[i] = true;
+                }
+                used_c[r.cj.0] = true;
+                if let Some(j) = r.cj.1 {
+                    used_c[j] = true;
+                }
+                let mut wq = q_weights[r.qi.0];
+                if let Some(i) = r.qi.1 {
+                    wq += q_weights[i];
+                }
+                let mut wc = c_weights[r.cj.0];
+                if let Some(j) = r.cj.1 {
+                    wc += c_weights[j];
+                }
+                let w = (wq + wc) / 2.0;
+                total += r.sim * w;
+                weight += w;
+                if !r.initial {
+                    let lq = if r.qi.1.is_some() { 2 } else { 1 };
+                    let lc = if r.cj.1.is_some() { 2 } else { 1 };
+                    pairs += lq.max(lc);
+                }
+            }
+        }
+        // Python: sorted(((weight, len), ...), reverse=True)
+        let desc = |a: &(f64, usize), b: &(f64, usize)| {
+            b.0.partial_cmp(&a.0)
+                .unwrap_or(Ordering::Equal)
+                .then(b.1.cmp(&a.1))
+        };
+        let mut left_q: Vec<(f64, usize)> = (0..nq)
+            .filter(|&i| !used_q[i])
+            .map(|i| (q_weights[i], char_len(&q_texts[i])))
+            .collect();
+        left_q.sort_by(desc);
+        let mut left_c: Vec<(f64, usize)> = (0..nc)
+            .filter(|&j| !used_c[j])
+            .map(|j| (c_weights[j], self.text_len[tids[j] as usize] as usize))
+            .collect();
+        left_c.sort_by(desc);
+        let k = left_q.len().min(left_c.len());
+        let mut penalty = 0.0f64;
+        for x in 0..k {
+            let (wq, lq) = left_q[x];
+            let (wc, lc) = left_c[x];
+            let factor = if lq.min(lc) <= 3 {
+                shape.absent
+            } else {
+                shape.contradicted
+            };
+            penalty += factor * (wq + wc) / 2.0;
+        }
+        let mut rest_c = 0.0f64;
+        for &(w, _) in &left_c[k..] {
+            rest_c += w;
+        }
+        penalty += shape.absent * rest_c;
+        let mut rest_q = 0.0f64;
+        for &(w, _) in &left_q[k..] {
+            rest_q += w;
+        }
+        penalty += shape.extra * rest_q;
+        let mut est = total / (weight + penalty);
+        if pairs < 2 && nq > 1 && nc > 1 && shape.single_cap < est {
+            est = shape.single_cap;
+        }
+        Ok(est)
+    }
+
+    /// Candidates of one query variant (port of `NameIndex._variant_candidates`).
+    #[allow(clippy::too_many_arguments)]
+    fn variant_candidates(
+        &self,
+        v: &Variant<'_>,
+        pool: usize,
+        fill: usize,
+        min_similarity: f64,
+        shape: Shape,
+        need: Option<f64>,
+        refine_margin: f64,
+        max_boost: f64,
+        boost: Option<(&Evidence, &QueryEvidence)>,
+        py: Python<'_>,
+        scratch: &mut Scratch,
+    ) -> PyResult<Vec<(u32, f64)>> {
+        let n = v.sets.len();
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        // which token sets hold each record met
+        let mut meets: HashMap<u32, Meet> = HashMap::default();
+        for (i, ts) in v.sets.iter().enumerate() {
+            let bit = 1u32 << i;
+            for &r in &ts.all {
+                meets.entry(r).or_default().every |= bit;
+            }
+            for &r in &ts.strong {
+                meets.entry(r).or_default().strong |= bit;
+            }
+            for &r in &ts.joined {
+                meets.entry(r).or_default().joined |= bit;
+            }
+        }
+        for (p, ts) in v.pairs.iter().enumerate() {
+            let bit = 1u32 << p;
+            for &r in &ts.every {
+                meets.entry(r).or_default().pair |= bit;
+            }
+        }
+        let weights = &v.weights;
+        let total_w: f64 = weights.iter().fold(0.0, |a, &w| a + w);
+        // query token position -> 1 + how many earlier tokens have the same text (0: none)
+        let repeats: Vec<usize> = (0..n)
+            .map(|i| {
+                let earlier = v.texts[..i].iter().filter(|t| **t == v.texts[i]).count();
+                if earlier > 0 {
+                    earlier + 1
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let estimate = |rid: u32, m_: &Meet| -> f64 {
+            let mut m = 0.0f64;
+            let mut mw = 0.0f64;
+            let mut k = 0usize;
+            for i in 0..n {
+                let bit = 1u32 << i;
+                if repeats[i] > 0 {
+                    let count = self
+                        .rec_tids(rid)
+                        .iter()
+                        .filter(|&&t| v.sets[i].sim(t).is_some())
+                        .count();
+                    if repeats[i] > count {
+                        continue;
+                    }
+                }
+                if m_.strong & bit != 0 {
+                    m += weights[i];
+                    mw += weights[i];
+                    k += 1;
+                } else if m_.joined & bit != 0 {
+                    m += weights[i];
+                    mw += weights[i];
+                    k += 2;
+                } else if m_.every & bit != 0 {
+                    m += 0.85 * weights[i];
+                    mw += weights[i];
+                    k += 1;
+                }
+            }
+            for p in 0..v.pairs.len() {
+                if m_.pair & (1u32 << p) != 0 && 0.9 * (weights[p] + weights[p + 1]) > m {
+                    m = 0.9 * (weights[p] + weights[p + 1]);
+                    mw = weights[p] + weights[p + 1];
+                    k = k.max(1);
+                }
+            }
+            if mw == 0.0 {
+                return 0.0;
+            }
+            let left = self.rec_len(rid).saturating_sub(k);
+            m / (mw + shape.extra * (total_w - mw) + shape.absent * left as f64)
+        };
+        let is_covered = |rid: u32, m_: &Meet| -> bool {
+            m_.every.count_ones() >= 2
+                || m_.joined != 0
+                || m_.pair != 0
+                || (n == 1 && self.rec_len(rid) == 1)
+        };
+        let via_joins = |m_: &Meet| -> bool { m_.joined != 0 || m_.pair != 0 };
+        let loose_q = need.is_none() || v.loose;
+        // (rid, estimate, covered)
+        let mut scored: Vec<(u32, f64)> = Vec::new();
+        let mut covered: HashSet<u32> = HashSet::default();
+        let mut union_size = 0usize;
+        for (&rid, m_) in &meets {
+            if m_.every != 0 {
+                union_size += 1;
+            }
+            if is_covered(rid, m_) {
+                covered.insert(rid);
+                scored.push((rid, estimate(rid, m_)));
+            }
+        }
+        if scored.len() < fill {
+            let room = fill - scored.len();
+            if union_size <= FILL_UNION_CAP {
+                let bar = match need {
+                    None => -1.0,
+                    Some(nd) => (nd - refine_margin) / max_boost,
+                };
+                let mut singles: Vec<(u32, f64)> = Vec::new();
+                for (&rid, m_) in &meets {
+                    if m_.every == 0 || covered.contains(&rid) {
+                        continue;
+                    }
+                    let coarse = estimate(rid, m_);
+                    if coarse >= bar || loose_q || self.rec_loose[rid as usize] != 0 {
+                        singles.push((rid, 0.5 * coarse));
+                    }
+                }
+                singles.sort_by(by_estimate);
+                singles.truncate(room);
+                scored.extend(singles);
+            }
+        }
+        let mut factors: HashMap<u32, f64> = HashMap::default();
+        if let Some((ev, q)) = boost {
+            for item in scored.iter_mut() {
+                let pos = self.rec_person[item.0 as usize];
+                let f = *factors
+                    .entry(pos)
+                    .or_insert_with(|| ev.person_factor(pos as usize, q));
+                item.1 *= f;
+            }
+        }
+        scored.sort_by(by_estimate);
+        scored.truncate(pool);
+        let mut head = scored;
+        let mut barred: HashSet<u32> = HashSet::default();
+        if !loose_q {
+            let bar = need.unwrap() - refine_margin;
+            for &(rid, est) in &head {
+                if !covered.contains(&rid) && self.rec_loose[rid as usize] == 0 && 2.0 * est < bar {
+                    barred.insert(rid);
+                }
+            }
+            if !barred.is_empty() {
+                let keep: HashSet<u32> = head
+                    .iter()
+                    .filter(|(rid, _)| !barred.contains(rid))
+                    .map(|(rid, _)| self.rec_person[*rid as usize])
+                    .collect();
+                head.retain(|(rid, _)| keep.contains(&self.rec_person[*rid as usize]));
+            }
+        }
+        let q_units = query_units(&v.texts);
+        scratch.unit_sims.clear();
+        let mut refined: Vec<(u32, f64)> = Vec::with_capacity(head.len());
+        for &(rid, est) in &head {
+            if barred.contains(&rid) {
+                refined.push((rid, est));
+                continue;
+            }
+            let mut est2 = self.align(
+                rid,
+                &v.sets,
+                &v.texts,
+                &q_units,
+                weights,
+                min_similarity,
+                shape,
+                py,
+                scratch,
+            )?;
+            if boost.is_some() {
+                est2 *= factors[&self.rec_person[rid as usize]];
+            }
+            if via_joins(&meets[&rid]) && est > est2 {
+                est2 = est; // joined units are outside the token alignment
+            }
+            refined.push((rid, est2));
+        }
+        refined.sort_by(by_estimate);
+        Ok(refined)
+    }
+}
+
+#[pymethods]
+impl CandidateCore {
+    /// Build from `NameIndex`'s arrays: record token runs (`rec_start` with one entry more
+    /// than records, `rec_tids` token text ids), each record's person position and
+    /// loose flag, each token text's rarity weight, text and postings (CSR:
+    /// `post_off[tid]..post_off[tid + 1]` in `post_ids`, record ids ascending), each
+    /// text's particle-free cores (CSR: `core_off`, `core_texts`) and Metaphone key
+    /// (`metas`, "" for none), the packed token keys (`keys`: `NameIndex._keys`), the
+    /// known-variant table (`variants`: `KNOWN_VARIANTS`) and `phonetic`
+    /// (`matchers.index.phonetic_key`, called for strings outside the vocabulary).
+    /// Raises `ValueError` when the arrays disagree.
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        rec_start: &Bound<'_, PyAny>,
+        rec_tids: &Bound<'_, PyAny>,
+        rec_person: &Bound<'_, PyAny>,
+        rec_loose: &Bound<'_, PyAny>,
+        tid_w: &Bound<'_, PyAny>,
+        texts: Vec<String>,
+        post_off: &Bound<'_, PyAny>,
+        post_ids: &Bound<'_, PyAny>,
+        core_off: &Bound<'_, PyAny>,
+        core_texts: Vec<String>,
+        metas: Vec<String>,
+        keys: &Bound<'_, PyAny>,
+        joins: &Bound<'_, PyAny>,
+        variants: HashMap<String, String>,
+        phonetic: Py<PyAny>,
+    ) -> PyResult<Self> {
+        let text_len = texts.iter().map(|t| char_len(t) as u32).collect();
+        let first = texts.iter().map(|t| t.chars().next()).collect();
+        let vocab: HashMap<String, u32> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
+        let mut core = CandidateCore {
+            rec_start: buffer_vec(py, rec_start, "rec_start")?,
+            rec_tids: buffer_vec(py, rec_tids, "rec_tids")?,
+            rec_person: buffer_vec(py, rec_person, "rec_person")?,
+            rec_loose: buffer_vec(py, rec_loose, "rec_loose")?,
+            tid_w: buffer_vec(py, tid_w, "tid_w")?,
+            texts,
+            text_len,
+            first,
+            post_off: buffer_vec(py, post_off, "post_off")?,
+            post_ids: buffer_vec(py, post_ids, "post_ids")?,
+            n_persons: 0,
+            core_off: buffer_vec(py, core_off, "core_off")?,
+            core_texts,
+            keys: buffer_vec(py, keys, "keys")?,
+            joins: buffer_vec(py, joins, "joins")?,
+            vocab,
+            metas,
+            variants,
+            phonetic,
+        };
+        let n = core.rec_person.len();
+        let nt = core.texts.len();
+        if core.rec_start.len() != n + 1
+            || core.rec_loose.len() != n
+            || *core.rec_start.last().unwrap() as usize != core.rec_tids.len()
+            || core.tid_w.len() != nt
+            || core.post_off.len() != nt + 1
+            || *core.post_off.last().unwrap() as usize != core.post_ids.len()
+            || core.core_off.len() != nt + 1
+            || *core.core_off.last().unwrap() as usize != core.core_texts.len()
+            || core.metas.len() != nt
+            || core.vocab.len() != nt
+        {
+            return Err(PyValueError::new_err(
+                "index arrays disagree in length (or texts repeat)",
+            ));
+        }
+        if core.rec_tids.iter().any(|&t| t as usize >= nt)
+            || core.post_ids.iter().any(|&r| r as usize >= n)
+            || core.keys.iter().any(|&k| (k & ID_MASK) as usize >= nt)
+        {
+            return Err(PyValueError::new_err(
+                "index arrays hold an id out of range",
+            ));
+        }
+        if core.keys.windows(2).any(|w| w[0] > w[1]) || core.joins.windows(2).any(|w| w[0] > w[1]) {
+            return Err(PyValueError::new_err("keys or joins are not sorted"));
+        }
+        if core.joins.iter().any(|&k| (k & ID_MASK) as usize >= n) {
+            return Err(PyValueError::new_err("joins hold a record id out of range"));
+        }
+        core.n_persons = core
+            .rec_person
+            .iter()
+            .map(|&p| p as usize + 1)
+            .max()
+            .unwrap_or(0);
+        Ok(core)
+    }
+
+    /// `NameIndex.neighbours` of a query token given its `forms` (text, then its
+    /// particle-free core when it has one) and their Metaphone keys (`metas`, "" for
+    /// none): `(token ids ascending, similarities 0.0–1.0)` of the listed tokens sharing a
+    /// key whose similarity reaches `min_similarity`.
+    fn neighbours(
+        &self,
+        py: Python<'_>,
+        forms: Vec<String>,
+        metas: Vec<String>,
+        min_similarity: f64,
+    ) -> PyResult<(Vec<u32>, Vec<f64>)> {
+        self.find_neighbours(py, &forms, &metas, min_similarity)
+    }
+
+    /// A query token's `TokenSets` from its `forms` and their Metaphone keys (see
+    /// `neighbours`), with the records holding its text as two listed tokens joined.
+    fn query_token(
+        &self,
+        py: Python<'_>,
+        forms: Vec<String>,
+        metas: Vec<String>,
+        min_similarity: f64,
+    ) -> PyResult<TokenSets> {
+        let (tids, sims) = self.find_neighbours(py, &forms, &metas, min_similarity)?;
+        let mut joined = Vec::new();
+        lookup_packed(&self.joins, key_hash(&forms[0]), &mut joined);
+        self.make_token_sets(tids, sims, joined)
+    }
+
+    /// `matchers.scoring.string_similarity(a, b)` as ported: `(0.0–1.0, rule)`.
+    fn string_similarity(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<(f64, &'static str)> {
+        let mut scratch = Scratch::default();
+        let (s, r) = self.sim(py, a, b, &mut scratch)?;
+        Ok((s, r.name()))
+    }
+
+    /// `matchers.index.key_hash(key)` as ported (BLAKE2b, 5 bytes, big-endian).
+    #[staticmethod]
+    fn key_hash(key: &str) -> u64 {
+        key_hash(key)
+    }
+
+    /// The sets of one query token: `tids`/`sims` its neighbours (ascending token ids,
+    /// similarity 0.0–1.0), `joined` the records holding it as two listed tokens joined.
+    fn token_sets(&self, tids: Vec<u32>, sims: Vec<f64>, joined: Vec<u32>) -> PyResult<TokenSets> {
+        self.make_token_sets(tids, sims, joined)
+    }
+
+    /// Candidate records `[(record id, estimate)]`, best first (ties by record id), covering
+    /// the best `limit` persons: `NameIndex.candidates` with the same arguments. Each
+    /// variant is `(token sets, joined-pair sets, token weights, token texts, loose)`;
+    /// `shape` is `(contradicted, absent, extra, single_token_cap)`; `boost` is `None` or
+    /// `(evidence, (day ids, years, nationality ids, gender))`. Raises `ValueError` for a
+    /// variant of more than 32 tokens or inconsistent lengths.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (variants, limit, pool, min_similarity, shape, need, refine_margin, max_boost, boost))]
+    fn candidates<'py>(
+        &self,
+        py: Python<'py>,
+        variants: Vec<QueryVariant<'py>>,
+        limit: usize,
+        pool: usize,
+        min_similarity: f64,
+        shape: (f64, f64, f64, f64),
+        need: Option<f64>,
+        refine_margin: f64,
+        max_boost: f64,
+        boost: Option<(PyRef<'py, Evidence>, QueryEvidenceArgs)>,
+    ) -> PyResult<Vec<(u32, f64)>> {
+        let shape = Shape {
+            contradicted: shape.0,
+            absent: shape.1,
+            extra: shape.2,
+            single_cap: shape.3,
+        };
+        let q_ev = boost.as_ref().map(|(_, q)| QueryEvidence {
+            days: q.0.clone(),
+            years: q.1.clone(),
+            nats: q.2.clone(),
+            gender: q.3,
+        });
+        let boost_ref: Option<(&Evidence, &QueryEvidence)> = match (&boost, &q_ev) {
+            (Some((ev, _)), Some(q)) => Some((&**ev, q)),
+            _ => None,
+        };
+        if let Some((ev, _)) = boost_ref {
+            if ev.dob_lo.len() < self.n_persons {
+                return Err(PyValueError::new_err(
+                    "evidence covers fewer persons than the index",
+                ));
+            }
+        }
+        let mut scratch = Scratch::default();
+        let mut best: HashMap<u32, f64> = HashMap::default();
+        for (sets, pairs, weights, texts, loose) in variants {
+            let n = sets.len();
+            if n > MAX_QUERY_TOKENS
+                || weights.len() != n
+                || texts.len() != n
+                || pairs.len() != n.saturating_sub(1)
+            {
+                return Err(PyValueError::new_err(
+                    "variant: more than 32 tokens or inconsistent lengths",
+                ));
+            }
+            let v = Variant {
+                sets,
+                pairs,
+                weights,
+                texts,
+                loose,
+            };
+            let found = self.variant_candidates(
+                &v,
+                pool,
+                2 * pool / 5,
+                min_similarity,
+                shape,
+                need,
+                refine_margin,
+                max_boost,
+                boost_ref,
+                py,
+                &mut scratch,
+            )?;
+            for (rid, est) in found {
+                let e = best.entry(rid).or_insert(-1.0);
+                if *e < est {
+                    *e = est;
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, f64)> = best.into_iter().collect();
+        ranked.sort_by(by_estimate);
+        let mut persons: HashSet<u32> = HashSet::default();
+        let mut out: Vec<(u32, f64)> = Vec::new();
+        for (rid, est) in ranked {
+            let person = self.rec_person[rid as usize];
+            if !persons.contains(&person) {
+                if persons.len() >= limit {
+                    continue;
+                }
+                persons.insert(person);
+            }
+            out.push((rid, est));
+        }
+        Ok(out)
+    }
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<CandidateCore>()?;
+    m.add_class::<TokenSets>()?;
+    m.add_class::<Evidence>()?;
+    Ok(())
+}

@@ -1,0 +1,311 @@
+//! Port of `matchers.scoring.string_similarity` and the token keys of
+//! `matchers.index.token_keys`, operation for operation (same floats, same rules).
+//! The Metaphone key (`jellyfish.metaphone`) is not ported: the caller supplies it.
+
+use rustc_hash::FxHashMap as HashMap;
+
+/// Rules of `string_similarity`, in its names.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Rule {
+    Exact,
+    KnownVariant,
+    Wildcard,
+    Initial,
+    Skeleton,
+    Edit,
+    Phonetic,
+    None,
+}
+
+impl Rule {
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Exact => "exact",
+            Rule::KnownVariant => "known_variant",
+            Rule::Wildcard => "wildcard",
+            Rule::Initial => "initial",
+            Rule::Skeleton => "skeleton",
+            Rule::Edit => "edit",
+            Rule::Phonetic => "phonetic",
+            Rule::None => "none",
+        }
+    }
+}
+
+const WILDCARD: char = '?';
+
+/// A string as a slice of letters: bytes for ASCII strings, chars otherwise.
+pub trait Letter: Copy + PartialEq {
+    fn ch(self) -> char;
+}
+
+impl Letter for u8 {
+    fn ch(self) -> char {
+        self as char
+    }
+}
+
+impl Letter for char {
+    fn ch(self) -> char {
+        self
+    }
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'A' | 'E' | 'I' | 'O' | 'U')
+}
+
+/// `matchers.normalise.is_unvowelled`: 3+ letters, no vowel letter, no wildcard.
+pub fn is_unvowelled<T: Letter>(s: &[T]) -> bool {
+    s.len() >= 3 && !s.iter().any(|&c| is_vowel(c.ch()) || c.ch() == WILDCARD)
+}
+
+/// `matchers.normalise.consonant_skeleton`: Q read as K, vowels, W, Y and wildcards
+/// dropped, doubled letters once.
+pub fn consonant_skeleton<T: Letter>(s: &[T]) -> String {
+    let mut out = String::new();
+    let mut last: Option<char> = None;
+    for &c0 in s {
+        let c = if c0.ch() == 'Q' { 'K' } else { c0.ch() };
+        if matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'W' | 'Y' | WILDCARD) {
+            continue;
+        }
+        if last != Some(c) {
+            out.push(c);
+            last = Some(c);
+        }
+    }
+    out
+}
+
+fn wildcard_similarity<T: Letter>(a: &[T], b: &[T]) -> f64 {
+    if a.len() != b.len() {
+        return 0.0;
+    }
+    let mut known = 0usize;
+    let mut wild = 0i64;
+    for (&x, &y) in a.iter().zip(b.iter()) {
+        if x.ch() == WILDCARD || y.ch() == WILDCARD {
+            wild += 1;
+        } else if x != y {
+            return 0.0;
+        } else {
+            known += 1;
+        }
+    }
+    if known >= 2 {
+        let v = 0.9 - 0.1 * ((wild - 1) as f64);
+        if v > 0.0 {
+            v
+        } else {
+            0.0
+        }
+    } else {
+        0.0
+    }
+}
+
+/// Optimal string alignment distance (substitution, insertion, deletion, adjacent
+/// transposition, each 1), capped: any value above `cutoff` is `cutoff + 1`
+/// (rapidfuzz's `OSA.distance(a, b, score_cutoff=cutoff)`).
+#[allow(clippy::needless_range_loop)]
+pub fn osa_distance<T: Letter>(a: &[T], b: &[T], cutoff: usize) -> usize {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > cutoff {
+        return cutoff + 1;
+    }
+    let w = lb + 1;
+    let mut stack = [0usize; 1024];
+    let mut heap: Vec<usize> = Vec::new();
+    let d: &mut [usize] = if (la + 1) * w <= stack.len() {
+        &mut stack[..(la + 1) * w]
+    } else {
+        heap.resize((la + 1) * w, 0);
+        &mut heap
+    };
+    for i in 0..=la {
+        d[i * w] = i;
+    }
+    for j in 0..=lb {
+        d[j] = j;
+    }
+    for i in 1..=la {
+        for j in 1..=lb {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    let dist = d[la * w + lb];
+    if dist > cutoff {
+        cutoff + 1
+    } else {
+        dist
+    }
+}
+
+/// `matchers.scoring.string_similarity(a, b)`; `variants` is `KNOWN_VARIANTS`,
+/// `metaphone(s)` returns `phonetic_key(s)` (called only when the phonetic rule is tried).
+pub fn string_similarity<E>(
+    a: &str,
+    b: &str,
+    variants: &HashMap<String, String>,
+    metaphone: &mut dyn FnMut(&str) -> Result<String, E>,
+) -> Result<(f64, Rule), E> {
+    if a == b {
+        return Ok((1.0, Rule::Exact));
+    }
+    if let Some(ka) = variants.get(a) {
+        if variants.get(b) == Some(ka) {
+            return Ok((0.95, Rule::KnownVariant));
+        }
+    }
+    if a.is_ascii() && b.is_ascii() {
+        similarity_tail(a, b, a.as_bytes(), b.as_bytes(), metaphone)
+    } else {
+        let ac: Vec<char> = a.chars().collect();
+        let bc: Vec<char> = b.chars().collect();
+        similarity_tail(a, b, &ac, &bc, metaphone)
+    }
+}
+
+fn similarity_tail<T: Letter, E>(
+    a: &str,
+    b: &str,
+    ac: &[T],
+    bc: &[T],
+    metaphone: &mut dyn FnMut(&str) -> Result<String, E>,
+) -> Result<(f64, Rule), E> {
+    let (la, lb) = (ac.len(), bc.len());
+    if ac.iter().any(|c| c.ch() == WILDCARD) || bc.iter().any(|c| c.ch() == WILDCARD) {
+        let wsim = wildcard_similarity(ac, bc);
+        if wsim > 0.0 {
+            return Ok((wsim, Rule::Wildcard));
+        }
+    }
+    if la == 1 || lb == 1 {
+        if (la == 1 && b.starts_with(a)) || (lb == 1 && a.starts_with(b)) {
+            return Ok((0.9, Rule::Initial));
+        }
+        return Ok((0.0, Rule::None));
+    }
+    if is_unvowelled(ac) != is_unvowelled(bc) && la.min(lb) >= 3 {
+        let skel = consonant_skeleton(ac);
+        if skel.chars().count() >= 2 && skel == consonant_skeleton(bc) {
+            return Ok((0.9, Rule::Skeleton));
+        }
+    }
+    if la.min(lb) <= 2 {
+        return Ok((0.0, Rule::None));
+    }
+    let d = osa_distance(ac, bc, 2);
+    let (mut sim, mut rule) = (0.0f64, Rule::None);
+    let n = la.max(lb);
+    if d == 1 {
+        let v = 1.0 - 0.8 / (n as f64);
+        sim = 0.89f64.min(if v > 0.85 { v } else { 0.85 });
+        rule = Rule::Edit;
+    } else if d == 2 && la.min(lb) >= 6 {
+        let v = 1.0 - (if n < 9 { 2.0 } else { 1.6 }) / (n as f64);
+        sim = if v < 0.85 { v } else { 0.85 };
+        rule = Rule::Edit;
+    }
+    if sim < 0.8 && ac[0] == bc[0] && la.min(lb) >= 3 {
+        let pa = metaphone(a)?;
+        if !pa.is_empty() {
+            let pb = metaphone(b)?;
+            if pa == pb {
+                sim = 0.8;
+                rule = Rule::Phonetic;
+            }
+        }
+    }
+    Ok((sim, rule))
+}
+
+/// `matchers.index.key_hash`: BLAKE2b with a 5-byte digest, big-endian (0 ≤ h < 2**40).
+pub fn key_hash(key: &str) -> u64 {
+    use blake2::digest::{Update, VariableOutput};
+    let mut h = blake2::Blake2bVar::new(5).expect("5 is a valid BLAKE2b digest size");
+    h.update(key.as_bytes());
+    let mut out = [0u8; 5];
+    h.finalize_variable(&mut out).expect("digest size matches");
+    out.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x))
+}
+
+/// `matchers.index.token_keys(forms, query=True)` (as a list; duplicates are harmless).
+/// `metas[i]` is the Metaphone key of `forms[i]` ("" for none).
+pub fn query_token_keys(
+    forms: &[String],
+    metas: &[String],
+    variants: &HashMap<String, String>,
+) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for (form, meta) in forms.iter().zip(metas.iter()) {
+        let chars: Vec<char> = form.chars().collect();
+        if chars.len() >= 3 {
+            let skel = consonant_skeleton(&chars);
+            if skel.chars().count() >= 2 {
+                // query=True: an unvowelled query token asks the vowelled listed tokens' key
+                let prefix = if is_unvowelled(&chars) { "KV:" } else { "KU:" };
+                keys.push(format!("{prefix}{skel}"));
+            }
+        }
+        keys.push(format!("C:{form}"));
+        if let Some(known) = variants.get(form.as_str()) {
+            keys.push(format!("V:{known}"));
+        }
+        if !meta.is_empty() {
+            keys.push(format!("P:{meta}"));
+        }
+        if chars.len() >= 3 {
+            keys.push(format!("D:{form}"));
+            for i in 0..chars.len() {
+                let mut s = String::with_capacity(form.len() + 2);
+                s.push_str("D:");
+                s.extend(chars[..i].iter());
+                s.extend(chars[i + 1..].iter());
+                keys.push(s);
+            }
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn osa() {
+        assert_eq!(osa_distance(&c("JOHN"), &c("JHON"), 2), 1);
+        assert_eq!(osa_distance(&c("CA"), &c("ABC"), 2), 3); // OSA, not Damerau-Levenshtein
+        assert_eq!(osa_distance(&c("KITTEN"), &c("SITTING"), 2), 3);
+        assert_eq!(osa_distance(&c("ABCDEF"), &c("ABCDEF"), 2), 0);
+    }
+
+    #[test]
+    fn skeleton() {
+        assert_eq!(consonant_skeleton(&c("MOHAMED")), "MHMD");
+        assert_eq!(consonant_skeleton(&c("HASSAN")), "HSN");
+        assert_eq!(consonant_skeleton(&c("QASIM")), "KSM");
+    }
+
+    #[test]
+    fn hash_is_blake2b_40() {
+        // int.from_bytes(hashlib.blake2b(b"C:JOHN", digest_size=5).digest(), "big")
+        assert_eq!(key_hash("C:JOHN"), 766878583071);
+        assert_ne!(key_hash("C:JOHN"), key_hash("C:JON"));
+    }
+}
