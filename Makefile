@@ -11,7 +11,7 @@ help:  ## list the targets
 
 # the compiled candidate stage (native/, Rust) is built by pip install: needs cargo
 $(BIN)/apis-matcher: pyproject.toml native/Cargo.toml native/Cargo.lock $(wildcard native/src/*.rs)
-	@command -v cargo >/dev/null || { echo "cargo (Rust 1.74+) is required to build matchers._core: https://rustup.rs" >&2; exit 1; }
+	@command -v cargo >/dev/null || { echo "cargo (Rust 1.78+) is required to build matchers._core: https://rustup.rs" >&2; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'

@@ -138,7 +138,13 @@ class WatchlistStore:
     async def _rebuild(self) -> None:
         snap = await asyncio.to_thread(self.build_snapshot)
         self.snapshot = snap
-        log.info("watchlist index built", extra={"entries": len(snap.entry_versions), "lists": len(snap.lists)})
+        native = snap.screener.index.native
+        log.info(
+            "watchlist index built",
+            extra={"entries": len(snap.entry_versions), "lists": len(snap.lists), "compiled_candidate_stage": native},
+        )
+        if not native:
+            log.warning("matchers._core is not built: screening runs the Python candidate stage (several times slower)")
 
     # -- consuming -------------------------------------------------------------
     def _disconnected(self) -> None:

@@ -168,6 +168,16 @@ def _loose(tokens: Sequence[Token]) -> bool:
     return any(len(t.text) == 1 or is_unvowelled(t.text) for t in tokens)
 
 
+def _plain_sum(values: Iterable[float]) -> float:
+    """Sum of floats added left to right, one rounding per addition, as the compiled
+    stage adds them (the built-in ``sum`` compensates rounding errors from Python 3.12
+    on, which would make the two stages differ in the last bit)."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
 def _is_scorer_similarity(similarity: Similarity) -> bool:
     """Whether ``similarity`` is :func:`matchers.scoring.string_similarity`, which the
     compiled stage carries its own port of (the index may not import the scorer)."""
@@ -673,7 +683,7 @@ class NameIndex:
         q_texts = [t.text for t in toks]
         # query token position -> how many earlier tokens have the same text (AHMED AHMED)
         repeats = {i: q_texts[:i].count(q_texts[i]) + 1 for i in range(n) if q_texts[i] in q_texts[:i]}
-        total_w = sum(weights)
+        total_w = _plain_sum(weights)
         start = self._rec_start
         person = self._rec_person
 
@@ -861,7 +871,7 @@ class NameIndex:
                     used_q |= 1 << i
                 for j in cj:
                     used_c |= 1 << j
-                w = (sum(q_weights[i] for i in qi) + sum(c_weights[j] for j in cj)) / 2.0
+                w = (_plain_sum(q_weights[i] for i in qi) + _plain_sum(c_weights[j] for j in cj)) / 2.0
                 total += sim * w
                 weight += w
                 if rule != "initial":
@@ -877,8 +887,8 @@ class NameIndex:
             # (YU ORO vs YU RO): counted as absent, not contradicted
             factor = shape.absent_penalty if min(lq, lc) <= 3 else shape.contradicted_penalty
             penalty += factor * (wq + wc) / 2.0
-        penalty += shape.absent_penalty * sum(w for w, _ in left_c[k:])
-        penalty += shape.extra_penalty * sum(w for w, _ in left_q[k:])
+        penalty += shape.absent_penalty * _plain_sum(w for w, _ in left_c[k:])
+        penalty += shape.extra_penalty * _plain_sum(w for w, _ in left_q[k:])
         est = total / (weight + penalty)
         if pairs < 2 and nq > 1 and nc > 1:
             # (with one token on one side, only a joined unit on the other can make the

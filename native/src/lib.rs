@@ -70,6 +70,8 @@ fn union_sorted(lists: &[&[u32]]) -> Vec<u32> {
 /// two adjacent listed tokens joined, `all` = `every` ∪ `joined`; each sorted, unique.
 #[pyclass(frozen, module = "matchers._core")]
 struct TokenSets {
+    /// the `CandidateCore` that made it (its record ids are that core's)
+    core_id: u64,
     map: Vec<(u32, f64)>,
     strong: Vec<u32>,
     every: Vec<u32>,
@@ -319,7 +321,11 @@ struct CandidateCore {
     variants: HashMap<String, String>,
     /// `matchers.index.phonetic_key`, for strings outside the vocabulary
     phonetic: Py<PyAny>,
+    /// this core's id, unique in the process (`TokenSets.core_id`)
+    id: u64,
 }
+
+static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Per-call cache of similarities and Metaphone keys of strings outside the vocabulary.
 #[derive(Default)]
@@ -496,6 +502,7 @@ impl CandidateCore {
         joined.dedup();
         let all = union_sorted(&[&every, &joined]);
         Ok(TokenSets {
+            core_id: self.id,
             map,
             strong,
             every,
@@ -1039,6 +1046,7 @@ impl CandidateCore {
             metas,
             variants,
             phonetic,
+            id: NEXT_CORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         let n = core.rec_person.len();
         let nt = core.texts.len();
@@ -1064,6 +1072,13 @@ impl CandidateCore {
             return Err(PyValueError::new_err(
                 "index arrays hold an id out of range",
             ));
+        }
+        let rising_u32 = |v: &[u32]| v.windows(2).all(|w| w[0] <= w[1]);
+        if !rising_u32(&core.rec_start)
+            || !rising_u32(&core.core_off)
+            || core.post_off.windows(2).any(|w| w[0] > w[1])
+        {
+            return Err(PyValueError::new_err("offset arrays must not decrease"));
         }
         if core.keys.windows(2).any(|w| w[0] > w[1]) || core.joins.windows(2).any(|w| w[0] > w[1]) {
             return Err(PyValueError::new_err("keys or joins are not sorted"));
@@ -1183,6 +1198,15 @@ impl CandidateCore {
             {
                 return Err(PyValueError::new_err(
                     "variant: more than 32 tokens or inconsistent lengths",
+                ));
+            }
+            if sets
+                .iter()
+                .chain(pairs.iter())
+                .any(|t| t.core_id != self.id)
+            {
+                return Err(PyValueError::new_err(
+                    "token sets made by another index (one QueryMemo per index)",
                 ));
             }
             let v = Variant {

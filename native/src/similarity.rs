@@ -107,46 +107,37 @@ fn wildcard_similarity<T: Letter>(a: &[T], b: &[T]) -> f64 {
 
 /// Optimal string alignment distance (substitution, insertion, deletion, adjacent
 /// transposition, each 1), capped: any value above `cutoff` is `cutoff + 1`
-/// (rapidfuzz's `OSA.distance(a, b, score_cutoff=cutoff)`).
-#[allow(clippy::needless_range_loop)]
+/// (rapidfuzz's `OSA.distance(a, b, score_cutoff=cutoff)`). Only the cells within
+/// `cutoff` of the diagonal can stay at or below it, so only those are computed, over
+/// three rolling rows: time O(len × cutoff), memory O(len).
 pub fn osa_distance<T: Letter>(a: &[T], b: &[T], cutoff: usize) -> usize {
     let (la, lb) = (a.len(), b.len());
     if la.abs_diff(lb) > cutoff {
         return cutoff + 1;
     }
+    let big = cutoff + 1; // any value above the cutoff
     let w = lb + 1;
-    let mut stack = [0usize; 1024];
-    let mut heap: Vec<usize> = Vec::new();
-    let d: &mut [usize] = if (la + 1) * w <= stack.len() {
-        &mut stack[..(la + 1) * w]
-    } else {
-        heap.resize((la + 1) * w, 0);
-        &mut heap
-    };
-    for i in 0..=la {
-        d[i * w] = i;
-    }
-    for j in 0..=lb {
-        d[j] = j;
-    }
+    // rows i-2, i-1, i; cells outside the band hold `big`
+    let mut prev2 = vec![big; w];
+    let mut prev: Vec<usize> = (0..w).map(|j| j.min(big)).collect();
+    let mut cur = vec![big; w];
     for i in 1..=la {
-        for j in 1..=lb {
+        let lo = i.saturating_sub(cutoff).max(1);
+        let hi = (i + cutoff).min(lb);
+        cur.fill(big);
+        cur[0] = i.min(big);
+        for j in lo..=hi {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
+                v = v.min(prev2[j - 2] + 1);
             }
-            d[i * w + j] = v;
+            cur[j] = v.min(big);
         }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
     }
-    let dist = d[la * w + lb];
-    if dist > cutoff {
-        cutoff + 1
-    } else {
-        dist
-    }
+    prev[lb].min(big)
 }
 
 /// `matchers.scoring.string_similarity(a, b)`; `variants` is `KNOWN_VARIANTS`,
@@ -293,6 +284,51 @@ mod tests {
         assert_eq!(osa_distance(&c("CA"), &c("ABC"), 2), 3); // OSA, not Damerau-Levenshtein
         assert_eq!(osa_distance(&c("KITTEN"), &c("SITTING"), 2), 3);
         assert_eq!(osa_distance(&c("ABCDEF"), &c("ABCDEF"), 2), 0);
+        assert_eq!(osa_distance(&c("ABCDEF"), &c("BACDFE"), 2), 2);
+        assert_eq!(osa_distance(&c("ABCDEF"), &c("ABDCEFG"), 2), 2);
+        assert_eq!(osa_distance(&c("ABCDEFGH"), &c("ABXDEFYZ"), 2), 3);
+        // the band: long tokens cost linear memory; equal to the full table's result
+        let long: Vec<char> = "AB".repeat(5000).chars().collect();
+        let mut other = long.clone();
+        other[7000] = 'Z';
+        assert_eq!(osa_distance(&long, &other, 2), 1);
+        for (x, y) in [
+            ("KITTEN", "SITTING"),
+            ("CA", "AC"),
+            ("ABC", "CBA"),
+            ("", "AB"),
+            ("A", ""),
+        ] {
+            assert_eq!(
+                osa_distance(&c(x), &c(y), 2),
+                full_osa(&c(x), &c(y)).min(3),
+                "{x} {y}"
+            );
+        }
+    }
+
+    fn full_osa(a: &[char], b: &[char]) -> usize {
+        let (la, lb) = (a.len(), b.len());
+        let mut d = vec![vec![0usize; lb + 1]; la + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for j in 0..=lb {
+            d[0][j] = j;
+        }
+        for i in 1..=la {
+            for j in 1..=lb {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
+            }
+        }
+        d[la][lb]
     }
 
     #[test]

@@ -846,3 +846,52 @@ def test_suite_lists_same_candidates_and_hits(
         assert with_hits <= len(queries) // 50
     else:
         assert with_hits >= 0.9 * len(queries)
+
+
+def _small_index() -> NameIndex:
+    records = [
+        IndexedName(p, 0, v)
+        for p, (sur, giv) in enumerate([("AL HADDADIN", "FARID"), ("TAN", "WEI JIE"), ("NOWAK", "ADAM")])
+        for v in name_variants(None, sur, giv)
+    ]
+    return NameIndex(records, string_similarity, native=True)
+
+
+def test_a_query_memo_shared_by_two_indexes_is_refused() -> None:
+    # token sets carry the record ids of the index that made them: another index's core
+    # refuses them with a ValueError instead of reading out of its arrays
+    a, b = _small_index(), _small_index()
+    memo = matchers.index.QueryMemo()
+    variants = list(name_variants(None, "NOWAK", "ADAM"))
+    assert a.candidates(variants, limit=5, memo=memo)
+    with pytest.raises(ValueError, match="another index"):
+        b.candidates(variants, limit=5, memo=memo)
+    assert b.candidates(variants, limit=5, memo=matchers.index.QueryMemo()) == a.candidates(variants, limit=5)
+
+
+def test_candidate_core_refuses_decreasing_offsets(core_args: tuple[tuple[Any, ...], dict[str, Any]]) -> None:
+    args, kwargs = core_args
+    broken = list(args)
+    i = CORE_ARRAYS.index("rec_start")
+    starts = array(args[i].typecode, args[i])
+    starts[1], starts[2] = starts[2], starts[1]
+    broken[i] = starts
+    with pytest.raises(ValueError, match="must not decrease"):
+        matchers.index._core.CandidateCore(*broken, **kwargs)
+
+
+def test_float_sums_are_plain_left_to_right() -> None:
+    # the compiled stage adds one by one; Python 3.12's sum() compensates, so the index
+    # uses its own plain sum to stay bit-identical on every Python version
+    assert matchers.index._plain_sum([1e16, 1.0, -1e16]) == 0.0
+    assert matchers.index._plain_sum(iter([0.1, 0.2, 0.3])) == (0.1 + 0.2) + 0.3
+
+
+def test_long_tokens_compare_in_linear_memory() -> None:
+    # the edit distance keeps a band of the table: a 20,000-letter token costs no more
+    # than a few rows (the full table would be 3 GiB) and agrees with the scorer
+    core = _small_index()._core
+    long = "AB" * 10_000
+    one_off = long[:15_000] + "Z" + long[15_001:]
+    assert core.string_similarity(long, one_off) == string_similarity(long, one_off)
+    assert core.string_similarity(long, long[::-1]) == string_similarity(long, long[::-1])
