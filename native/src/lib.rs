@@ -1095,22 +1095,11 @@ impl CandidateCore {
         Ok(core)
     }
 
-    /// `NameIndex.neighbours` of a query token given its `forms` (text, then its
-    /// particle-free core when it has one) and their Metaphone keys (`metas`, "" for
-    /// none): `(token ids ascending, similarities 0.0–1.0)` of the listed tokens sharing a
-    /// key whose similarity reaches `min_similarity`.
-    fn neighbours(
-        &self,
-        py: Python<'_>,
-        forms: Vec<String>,
-        metas: Vec<String>,
-        min_similarity: f64,
-    ) -> PyResult<(Vec<u32>, Vec<f64>)> {
-        self.find_neighbours(py, &forms, &metas, min_similarity)
-    }
-
-    /// A query token's `TokenSets` from its `forms` and their Metaphone keys (see
-    /// `neighbours`), with the records holding its text as two listed tokens joined.
+    /// A query token's `TokenSets` (`NameIndex.neighbours` and the records they reach)
+    /// given its `forms` (text, then its particle-free core when it has one) and their
+    /// Metaphone keys (`metas`, "" for none): the listed tokens sharing a key whose
+    /// similarity reaches `min_similarity`, with the records holding its text as two
+    /// listed tokens joined. Raises `ValueError` for no forms or unequal lengths.
     fn query_token(
         &self,
         py: Python<'_>,
