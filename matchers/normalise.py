@@ -249,6 +249,7 @@ WILDCARD = "?"
 release-character decoding, field case 01): kept inside its token as a one-letter
 wildcard (``MA?TA``); a token of wildcards only is dropped."""
 _ALNUM_WORD = re.compile(r"[A-Z0-9]+")
+_DIGIT = re.compile(r"[0-9]")
 _DIGIT_LOOKALIKE = str.maketrans({"0": "O", "1": "I", "3": "E", "4": "A", "5": "S", "6": "G", "8": "B", "9": "G"})
 _DOC_SPLIT = re.compile(r"[,;/\r\n]+")
 _DOC_KEEP = re.compile(r"[^A-Z0-9]+")
@@ -304,6 +305,8 @@ whose space was lost (``FridrichBuchenberg``); McDONALD, DeLuca, LeBron stay who
 
 def _fold(text: str, table: dict[str, str], hangul: str = "plain") -> str:
     folded = _CAMEL_JOIN.sub(" ", text).casefold()
+    if folded.isascii():
+        return folded  # no accents, no other script: every step below keeps ASCII as it is
     folded = "".join(table.get(ch, ch) for ch in folded)
     # NFKD splits accents from letters; the accents go, everything else is recomposed
     # (a stripped kana voicing mark would turn BA into HA); unidecode handles the rest.
@@ -376,20 +379,28 @@ def _unmix_digits(match: re.Match[str]) -> str:
 def _split_tokens(text: str) -> list[str]:
     text = _APOSTROPHES.sub("", text.upper())
     # digits inside a word are OCR/keying look-alikes of letters (SECH1N → SECHIN)
-    text = _ALNUM_WORD.sub(_unmix_digits, text)
+    if _DIGIT.search(text):
+        text = _ALNUM_WORD.sub(_unmix_digits, text)
     return [t for t in _NON_LETTER.split(text) if t.strip(WILDCARD)]
+
+
+@lru_cache(maxsize=400_000)
+def _token(text: str, core: str, field: str, syllable: bool) -> Token:
+    """One shared :class:`Token` per value (names repeat: the index and the caches keep
+    one object per distinct token)."""
+    return Token(text, core, field, syllable)
 
 
 def _join_particles(raw: list[str], field: str, syllable: bool = False) -> list[Token]:
     if syllable:
-        return [Token(tok, tok, field, True) for tok in raw]
+        return [_token(tok, tok, field, True) for tok in raw]
     out: list[Token] = []
     pending = ""
     for i, tok in enumerate(raw):
         if tok in PARTICLES and i < len(raw) - 1:
             pending += tok
             continue
-        out.append(Token(pending + tok, tok, field))
+        out.append(_token(pending + tok, tok, field, False))
         pending = ""
     return out
 
@@ -476,53 +487,85 @@ def name_variants(
     Uses ``surname``/``given_names`` when either is known (structured), else
     ``full_name``. Returns ``()`` when nothing comparable remains (unknown placeholders,
     or a script that transliterates to nothing): such a name is *uncomparable* and never
-    matches (field case 13).
+    matches (field case 13). Memoised (the result is immutable): a manifest's and a
+    list's frequent names are normalised once.
     """
     sur = None if is_unknown(surname) else surname
     giv = None if is_unknown(given_names) else given_names
-    parts: list[tuple[str, str]]
     if sur or giv:
-        parts = [(f, v) for f, v in (("s", sur), ("g", giv)) if v]
-        structured = True
-    elif full_name and not is_unknown(full_name):
-        parts = [("n", full_name)]
-        structured = False
-    else:
-        return ()
-    # a field without a rule's own form (no umlaut in the given names) takes its plain form
-    folded_parts = [(field_code, dict(_variants_of(value))) for field_code, value in parts]
-    syllabic = {field_code for field_code, value in parts if _SYLLABIC.search(value)}
-    all_rules = {rule for _, forms in folded_parts for rule in forms}
-    raw_by_rule: dict[str, list[tuple[str, list[str]]]] = {}
-    for rule in all_rules:
-        raw_by_rule[rule] = [
-            (field_code, _drop_titles(_split_tokens(forms.get(rule, forms["plain"]))))
-            for field_code, forms in folded_parts
-        ]
-    rules: dict[str, list[Token]] = {}
-    for rule, fields in raw_by_rule.items():
-        _move_trailing_particles(fields)
-        rules[rule] = [
-            tok for field_code, raw in fields for tok in _join_particles(raw, field_code, field_code in syllabic)
-        ]
+        return _structured_variants(sur or None, giv or None)
+    if full_name and not is_unknown(full_name):
+        return _free_variants(full_name)
+    return ()
+
+
+@lru_cache(maxsize=100_000)
+def _structured_variants(surname: str | None, given_names: str | None) -> tuple[NameVariant, ...]:
+    parts = [(f, v) for f, v in (("s", surname), ("g", given_names)) if v]
+    return _variants_of_parts(parts, True)
+
+
+@lru_cache(maxsize=100_000)
+def _free_variants(full_name: str) -> tuple[NameVariant, ...]:
+    return _variants_of_parts([("n", full_name)], False)
+
+
+@lru_cache(maxsize=200_000)
+def _field_forms(value: str) -> tuple[dict[str, str], bool]:
+    """``({rule: folded text}, syllabic)`` of one name field (the dict is shared: read only)."""
+    return dict(_variants_of(value)), _SYLLABIC.search(value) is not None
+
+
+@lru_cache(maxsize=200_000)
+def _raw_tokens(folded: str) -> tuple[str, ...]:
+    """The ``A–Z`` words of a folded field, titles dropped (particles not yet joined)."""
+    return tuple(_drop_titles(_split_tokens(folded)))
+
+
+@lru_cache(maxsize=200_000)
+def _field_tokens(raw: tuple[str, ...], field: str, syllable: bool) -> tuple[Token, ...]:
+    """The tokens of one field's words, particles joined (the Token values are shared)."""
+    return tuple(_join_particles(list(raw), field, syllable))
+
+
+_RULE_ORDER = ("plain", "icao", "korean_mr", "korean_u")
+
+
+def _variants_of_parts(parts: list[tuple[str, str]], structured: bool) -> tuple[NameVariant, ...]:
+    fields = [(field_code, *_field_forms(value)) for field_code, value in parts]
     variants: list[NameVariant] = []
     seen: set[tuple[str, ...]] = set()
-    for rule in ("plain", "icao", "korean_mr", "korean_u"):
-        tokens = rules.get(rule)
+    plain: tuple[Token, ...] = ()
+    for rule in _RULE_ORDER:
+        if rule != "plain" and all(rule not in forms for _, forms, _ in fields):
+            continue
+        # a field without a rule's own form (no umlaut in the given names) takes its plain form
+        raws = [_raw_tokens(forms.get(rule) or forms["plain"]) for _, forms, _ in fields]
+        if any(raw and raw[-1] in PARTICLES for raw in raws):
+            moved = [(field_code, list(raw)) for (field_code, _, _), raw in zip(fields, raws, strict=True)]
+            _move_trailing_particles(moved)
+            raws = [tuple(raw) for _, raw in moved]
+        tokens = tuple(
+            tok
+            for (field_code, _, syllabic), raw in zip(fields, raws, strict=True)
+            for tok in _field_tokens(raw, field_code, syllabic)
+        )
+        if rule == "plain":
+            plain = tokens
         if not tokens:
             continue
         texts = tuple(t.text for t in tokens)
         if texts in seen:
             continue
         seen.add(texts)
-        variants.append(NameVariant(tuple(tokens), rule, structured))
-    if not structured and len(plain := rules.get("plain", [])) > 1 and plain[-1].text in SUFFIXES:
+        variants.append(NameVariant(tokens, rule, structured))
+    if not structured and len(plain) > 1 and plain[-1].text in SUFFIXES:
         # a free-form name ending in a generational suffix (Al Lawson, Jr.) is also
         # compared without it
         cut = len(plain)
         while cut > 1 and plain[cut - 1].text in SUFFIXES:
             cut -= 1
-        variants.append(NameVariant(tuple(plain[:cut]), "suffix_dropped", structured))
+        variants.append(NameVariant(plain[:cut], "suffix_dropped", structured))
     return tuple(variants)
 
 
