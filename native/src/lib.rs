@@ -323,6 +323,8 @@ struct CandidateCore {
     phonetic: Py<PyAny>,
     /// this core's id, unique in the process (`TokenSets.core_id`)
     id: u64,
+    /// `candidates`' reusable buffers
+    bufs: std::sync::Mutex<Bufs>,
 }
 
 static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -332,14 +334,41 @@ static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64
 struct Scratch {
     sims: HashMap<(String, String), (f64, Rule)>,
     metas: HashMap<String, String>,
-    /// the alignment's rescue similarities of one variant: (query unit, record unit)
+    /// the alignment's rescue similarities: (query unit id, record unit)
     unit_sims: HashMap<(u32, u64), (f64, Rule)>,
+    /// query unit text -> query unit id (over all the variants of one call)
+    unit_ids: HashMap<String, u32>,
+    /// each query unit's Metaphone key, once asked
+    unit_metas: Vec<Option<String>>,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.sims.clear();
+        self.metas.clear();
+        self.unit_sims.clear();
+        self.unit_ids.clear();
+        self.unit_metas.clear();
+    }
+
+    /// The call-wide id of a query unit text.
+    fn unit_id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.unit_ids.get(text) {
+            return id;
+        }
+        let id = self.unit_metas.len() as u32;
+        self.unit_ids.insert(text.to_owned(), id);
+        self.unit_metas.push(None);
+        id
+    }
 }
 
 /// A query unit of the alignment's rescue: token `a`, or tokens `a` and `b` joined.
 struct QUnit {
     a: usize,
     b: Option<usize>,
+    /// call-wide id of `text` (`Scratch::unit_id`)
+    uid: u32,
     text: String,
     len: usize,
     first: Option<char>,
@@ -347,13 +376,14 @@ struct QUnit {
 
 /// The rescue units of a query variant in `_align_estimate`'s order: each token, then
 /// each adjacent pair joined.
-fn query_units(texts: &[String]) -> Vec<QUnit> {
+fn query_units(texts: &[String], scratch: &mut Scratch) -> Vec<QUnit> {
     let mut out: Vec<QUnit> = texts
         .iter()
         .enumerate()
         .map(|(i, t)| QUnit {
             a: i,
             b: None,
+            uid: scratch.unit_id(t),
             text: t.clone(),
             len: char_len(t),
             first: t.chars().next(),
@@ -364,12 +394,137 @@ fn query_units(texts: &[String]) -> Vec<QUnit> {
         out.push(QUnit {
             a: i,
             b: Some(i + 1),
+            uid: scratch.unit_id(&t),
             len: char_len(&t),
             first: t.chars().next(),
             text: t,
         });
     }
     out
+}
+
+/// A record unit of the rescue: token `j`, or tokens `j` and `j + 1` joined, its length
+/// in characters and first character.
+type CUnit = (usize, Option<usize>, usize, Option<char>);
+
+/// The alignment's buffers, reused across the records of a call.
+#[derive(Default)]
+struct AlignBufs {
+    options: Vec<(f64, u32, u32)>,
+    c_weights: Vec<f64>,
+    used_c: Vec<bool>,
+    c_units: Vec<CUnit>,
+    rescue: Vec<Rescue>,
+    left_q: Vec<(f64, usize)>,
+    left_c: Vec<(f64, usize)>,
+    joined: String,
+}
+
+/// The neighbours of a variant's query tokens by listed token id: `slot[tid]` is
+/// `NO_SLOT` or an index into `ranges`, whose range of `entries` holds (query token,
+/// similarity) for each query token having `tid` as a neighbour, query tokens ascending.
+#[derive(Default)]
+struct NeighbourTable {
+    slot: Vec<u32>,
+    ranges: Vec<(u32, u32)>,
+    entries: Vec<(u32, f64)>,
+    /// (token id, query token, similarity) while building
+    triples: Vec<(u32, u32, f64)>,
+}
+
+const NO_SLOT: u32 = u32::MAX;
+
+impl NeighbourTable {
+    fn clear(&mut self) {
+        for &(tid, _, _) in &self.triples {
+            if let Some(s) = self.slot.get_mut(tid as usize) {
+                *s = NO_SLOT;
+            }
+        }
+        self.triples.clear();
+        self.ranges.clear();
+        self.entries.clear();
+    }
+
+    /// Fill from the variant's token sets (`n_texts`: the vocabulary size).
+    fn fill(&mut self, sets: &[PyRef<'_, TokenSets>], n_texts: usize) {
+        self.clear();
+        if self.slot.len() < n_texts {
+            self.slot.resize(n_texts, NO_SLOT);
+        }
+        for (i, ts) in sets.iter().enumerate() {
+            for &(tid, sim) in &ts.map {
+                if (tid as usize) < n_texts {
+                    self.triples.push((tid, i as u32, sim));
+                }
+            }
+        }
+        // each map holds a token id once (ascending); keep the first of any repeat
+        self.triples.sort_by_key(|e| (e.0, e.1));
+        self.triples.dedup_by_key(|e| (e.0, e.1));
+        let mut k = 0;
+        while k < self.triples.len() {
+            let tid = self.triples[k].0;
+            let lo = self.entries.len() as u32;
+            while k < self.triples.len() && self.triples[k].0 == tid {
+                self.entries.push((self.triples[k].1, self.triples[k].2));
+                k += 1;
+            }
+            self.slot[tid as usize] = self.ranges.len() as u32;
+            self.ranges.push((lo, self.entries.len() as u32));
+        }
+    }
+
+    /// (query token, similarity) of the query tokens having `tid` as a neighbour.
+    fn of(&self, tid: u32) -> &[(u32, f64)] {
+        match self.slot.get(tid as usize) {
+            Some(&s) if s != NO_SLOT => {
+                let (lo, hi) = self.ranges[s as usize];
+                &self.entries[lo as usize..hi as usize]
+            }
+            _ => &[],
+        }
+    }
+}
+
+/// A call's reusable state: which token sets hold each record met (`meets` by record id,
+/// all-zero outside `touched`), the neighbour table, the alignment's buffers and the
+/// similarity caches. Kept in the core between calls (`CandidateCore::bufs`).
+#[derive(Default)]
+struct Bufs {
+    meets: Vec<Meet>,
+    touched: Vec<u32>,
+    nb: NeighbourTable,
+    align: AlignBufs,
+    scratch: Scratch,
+}
+
+impl Bufs {
+    /// Back to the all-clear state (also after a call that failed half way).
+    fn reset(&mut self, n_records: usize) {
+        for &r in &self.touched {
+            self.meets[r as usize] = Meet::default();
+        }
+        self.touched.clear();
+        if self.meets.len() < n_records {
+            self.meets.resize(n_records, Meet::default());
+        }
+        self.nb.clear();
+        self.scratch.clear();
+    }
+}
+
+/// Sort `v` best first (`by_estimate`) keeping only its first `k`.
+fn sort_head(v: &mut Vec<(u32, f64)>, k: usize) {
+    if v.len() > k {
+        if k == 0 {
+            v.clear();
+            return;
+        }
+        v.select_nth_unstable_by(k - 1, by_estimate);
+        v.truncate(k);
+    }
+    v.sort_unstable_by(by_estimate);
 }
 
 impl CandidateCore {
@@ -390,6 +545,27 @@ impl CandidateCore {
         &self.post_ids[self.post_off[t] as usize..self.post_off[t + 1] as usize]
     }
 
+    /// Run `f` with the core's reusable buffers (fresh ones when another call holds them).
+    fn with_bufs<R>(&self, f: impl FnOnce(&mut Bufs) -> R) -> R {
+        let n = self.rec_person.len();
+        match self.bufs.try_lock() {
+            Ok(mut g) => {
+                g.reset(n);
+                f(&mut g)
+            }
+            Err(std::sync::TryLockError::Poisoned(p)) => {
+                let mut g = p.into_inner();
+                g.reset(n);
+                f(&mut g)
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {
+                let mut b = Bufs::default();
+                b.reset(n);
+                f(&mut b)
+            }
+        }
+    }
+
     fn metaphone(
         &self,
         py: Python<'_>,
@@ -407,6 +583,22 @@ impl CandidateCore {
         Ok(m)
     }
 
+    /// `phonetic_key(a)` is not empty and equals `phonetic_key(b)` (`b`'s asked only then).
+    fn same_sound(
+        &self,
+        py: Python<'_>,
+        a: &str,
+        b: &str,
+        metas: &mut HashMap<String, String>,
+    ) -> PyResult<bool> {
+        let pa = self.metaphone(py, a, metas)?;
+        if pa.is_empty() {
+            return Ok(false);
+        }
+        let pb = self.metaphone(py, b, metas)?;
+        Ok(pa == pb)
+    }
+
     fn sim_raw(
         &self,
         py: Python<'_>,
@@ -414,8 +606,8 @@ impl CandidateCore {
         b: &str,
         metas: &mut HashMap<String, String>,
     ) -> PyResult<(f64, Rule)> {
-        string_similarity(a, b, &self.variants, &mut |x: &str| {
-            self.metaphone(py, x, metas)
+        string_similarity(a, b, &self.variants, &mut || {
+            self.same_sound(py, a, b, metas)
         })
     }
 
@@ -431,11 +623,57 @@ impl CandidateCore {
         if let Some(&v) = scratch.sims.get(&key) {
             return Ok(v);
         }
-        let metas = &mut scratch.metas;
-        let v = string_similarity(a, b, &self.variants, &mut |x: &str| {
-            self.metaphone(py, x, metas)
-        })?;
+        let v = self.sim_raw(py, a, b, &mut scratch.metas)?;
         scratch.sims.insert(key, v);
+        Ok(v)
+    }
+
+    /// The rescue's similarity of query unit `qu` and record unit `t0` (`t1`: joined
+    /// with the token `t1`), memoised over the call.
+    fn unit_sim(
+        &self,
+        py: Python<'_>,
+        qu: &QUnit,
+        t0: u32,
+        t1: Option<u32>,
+        joined: &mut String,
+        scratch: &mut Scratch,
+    ) -> PyResult<(f64, Rule)> {
+        let ckey = match t1 {
+            None => u64::from(t0),
+            Some(t1) => u64::from(t0) | (u64::from(t1) + 1) << 32,
+        };
+        let key = (qu.uid, ckey);
+        if let Some(&v) = scratch.unit_sims.get(&key) {
+            return Ok(v);
+        }
+        let Scratch {
+            metas, unit_metas, ..
+        } = scratch;
+        let cs: &str = match t1 {
+            None => &self.texts[t0 as usize],
+            Some(t1) => {
+                joined.clear();
+                joined.push_str(&self.texts[t0 as usize]);
+                joined.push_str(&self.texts[t1 as usize]);
+                joined
+            }
+        };
+        let v = string_similarity(&qu.text, cs, &self.variants, &mut || -> PyResult<bool> {
+            let slot = &mut unit_metas[qu.uid as usize];
+            if slot.is_none() {
+                *slot = Some(self.metaphone(py, &qu.text, metas)?);
+            }
+            let pa = slot.as_deref().unwrap_or("");
+            if pa.is_empty() {
+                return Ok(false);
+            }
+            Ok(match t1 {
+                None => pa == self.metas[t0 as usize],
+                Some(_) => pa == self.metaphone(py, cs, metas)?,
+            })
+        })?;
+        scratch.unit_sims.insert(key, v);
         Ok(v)
     }
 
@@ -568,62 +806,69 @@ impl CandidateCore {
     }
 
     /// Greedy one-to-one token alignment estimate of record `rid` (port of
-    /// `NameIndex._align_estimate`).
+    /// `NameIndex._align_estimate`); `nb` is the variant's neighbour table.
     #[allow(clippy::too_many_arguments)]
     fn align(
         &self,
         rid: u32,
-        sets: &[PyRef<'_, TokenSets>],
-        q_texts: &[String],
+        nb: &NeighbourTable,
+        q_lens: &[usize],
         q_units: &[QUnit],
         q_weights: &[f64],
         min_similarity: f64,
         shape: Shape,
         py: Python<'_>,
+        b: &mut AlignBufs,
         scratch: &mut Scratch,
     ) -> PyResult<f64> {
         let tids = self.rec_tids(rid);
-        let nq = sets.len();
+        let nq = q_lens.len();
         let nc = tids.len();
-        let mut options: Vec<(f64, usize, usize)> = Vec::new();
-        for (i, ts) in sets.iter().enumerate() {
-            for (j, &t) in tids.iter().enumerate() {
-                if let Some(sim) = ts.sim(t) {
-                    options.push((sim, i, j));
-                }
+        b.options.clear();
+        for (j, &t) in tids.iter().enumerate() {
+            for &(i, sim) in nb.of(t) {
+                b.options.push((sim, i, j as u32));
             }
         }
-        if options.is_empty() {
+        if b.options.is_empty() {
             return Ok(0.0);
         }
-        // Python: options.sort(reverse=True) over (sim, i, j) tuples
-        options.sort_by(|a, b| {
+        // Python: options.sort(reverse=True) over (sim, i, j) tuples ((i, j) unique)
+        b.options.sort_unstable_by(|a, b| {
             b.0.partial_cmp(&a.0)
                 .unwrap_or(Ordering::Equal)
                 .then(b.1.cmp(&a.1))
                 .then(b.2.cmp(&a.2))
         });
-        let c_weights: Vec<f64> = tids.iter().map(|&t| self.tid_w[t as usize]).collect();
-        let mut used_q = vec![false; nq];
-        let mut used_c = vec![false; nc];
+        b.c_weights.clear();
+        b.c_weights
+            .extend(tids.iter().map(|&t| self.tid_w[t as usize]));
+        let c_weights = &b.c_weights;
+        let mut used_q = 0u32; // nq <= MAX_QUERY_TOKENS
+        let used_c = &mut b.used_c;
+        used_c.clear();
+        used_c.resize(nc, false);
         let mut total = 0.0f64;
         let mut weight = 0.0f64;
         let mut pairs = 0usize;
-        for &(sim, i, j) in &options {
-            if used_q[i] || used_c[j] {
+        for &(sim, i, j) in &b.options {
+            let (i, j) = (i as usize, j as usize);
+            if used_q & (1u32 << i) != 0 || used_c[j] {
                 continue;
             }
-            used_q[i] = true;
+            used_q |= 1u32 << i;
             used_c[j] = true;
             let w = (q_weights[i] + c_weights[j]) / 2.0;
             total += sim * w;
             weight += w;
             pairs += 1;
         }
+        let q_is_used = |used_q: u32, i: usize| used_q & (1u32 << i) != 0;
         if pairs < nq && pairs < nc {
             // leftovers on both sides: units are single tokens, then adjacent pairs joined
             // (in `_align_estimate`'s order; strings of record units built only when tried)
-            let mut c_units: Vec<(usize, Option<usize>, usize, Option<char>)> = Vec::new();
+            let c_units = &mut b.c_units;
+            c_units.clear();
             for j in 0..nc {
                 if !used_c[j] {
                     let t = tids[j] as usize;
@@ -641,13 +886,14 @@ impl CandidateCore {
                     ));
                 }
             }
-            let mut rescue: Vec<Rescue> = Vec::new();
-            for (qk, qu) in q_units.iter().enumerate() {
-                if used_q[qu.a] || qu.b.is_some_and(|i| used_q[i]) {
+            let rescue = &mut b.rescue;
+            rescue.clear();
+            for qu in q_units {
+                if q_is_used(used_q, qu.a) || qu.b.is_some_and(|i| q_is_used(used_q, i)) {
                     continue;
                 }
                 let lq = qu.len;
-                for &(cj0, cj1, lc, cfirst) in &c_units {
+                for &(cj0, cj1, lc, cfirst) in c_units.iter() {
                     let single = qu.b.is_none() && cj1.is_none();
                     if single && (lq == 1 || lc == 1) {
                         if qu.first != cfirst {
@@ -656,34 +902,14 @@ impl CandidateCore {
                     } else if lq.abs_diff(lc) > 2 || (single && lq.min(lc) < 6) {
                         continue;
                     }
-                    let t0 = tids[cj0];
-                    let ckey = match cj1 {
-                        None => u64::from(t0),
-                        Some(j1) => u64::from(t0) | (u64::from(tids[j1]) + 1) << 32,
-                    };
-                    let key = (qk as u32, ckey);
-                    let (sim, rule) = match scratch.unit_sims.get(&key) {
-                        Some(&v) => v,
-                        None => {
-                            let v = match cj1 {
-                                None => self.sim_raw(
-                                    py,
-                                    &qu.text,
-                                    &self.texts[t0 as usize],
-                                    &mut scratch.metas,
-                                )?,
-                                Some(j1) => {
-                                    let cs = format!(
-                                        "{}{}",
-                                        self.texts[t0 as usize], self.texts[tids[j1] as usize]
-                                    );
-                                    self.sim_raw(py, &qu.text, &cs, &mut scratch.metas)?
-                                }
-                            };
-                            scratch.unit_sims.insert(key, v);
-                            v
-                        }
-                    };
+                    let (sim, rule) = self.unit_sim(
+                        py,
+                        qu,
+                        tids[cj0],
+                        cj1.map(|j1| tids[j1]),
+                        &mut b.joined,
+                        scratch,
+                    )?;
                     if sim < min_similarity
                         || (!single && (rule == Rule::Initial || rule == Rule::None))
                     {
@@ -710,15 +936,16 @@ impl CandidateCore {
                     .unwrap_or(Ordering::Equal)
                     .then(b.n.cmp(&a.n))
             });
-            for r in &rescue {
-                let q_used = used_q[r.qi.0] || r.qi.1.is_some_and(|i| used_q[i]);
+            for r in rescue.iter() {
+                let q_used =
+                    q_is_used(used_q, r.qi.0) || r.qi.1.is_some_and(|i| q_is_used(used_q, i));
                 let c_used = used_c[r.cj.0] || r.cj.1.is_some_and(|j| used_c[j]);
                 if q_used || c_used {
                     continue;
                 }
-                used_q[r.qi.0] = true;
+                used_q |= 1u32 << r.qi.0;
                 if let Some(i) = r.qi.1 {
-                    used_q[i] = true;
+                    used_q |= 1u32 << i;
                 }
                 used_c[r.cj.0] = true;
                 if let Some(j) = r.cj.1 {
@@ -748,15 +975,21 @@ impl CandidateCore {
                 .unwrap_or(Ordering::Equal)
                 .then(b.1.cmp(&a.1))
         };
-        let mut left_q: Vec<(f64, usize)> = (0..nq)
-            .filter(|&i| !used_q[i])
-            .map(|i| (q_weights[i], char_len(&q_texts[i])))
-            .collect();
+        let left_q = &mut b.left_q;
+        left_q.clear();
+        left_q.extend(
+            (0..nq)
+                .filter(|&i| !q_is_used(used_q, i))
+                .map(|i| (q_weights[i], q_lens[i])),
+        );
         left_q.sort_by(desc);
-        let mut left_c: Vec<(f64, usize)> = (0..nc)
-            .filter(|&j| !used_c[j])
-            .map(|j| (c_weights[j], self.text_len[tids[j] as usize] as usize))
-            .collect();
+        let left_c = &mut b.left_c;
+        left_c.clear();
+        left_c.extend(
+            (0..nc)
+                .filter(|&j| !used_c[j])
+                .map(|j| (c_weights[j], self.text_len[tids[j] as usize] as usize)),
+        );
         left_c.sort_by(desc);
         let k = left_q.len().min(left_c.len());
         let mut penalty = 0.0f64;
@@ -801,32 +1034,90 @@ impl CandidateCore {
         max_boost: f64,
         boost: Option<(&Evidence, &QueryEvidence)>,
         py: Python<'_>,
-        scratch: &mut Scratch,
+        bufs: &mut Bufs,
     ) -> PyResult<Vec<(u32, f64)>> {
         let n = v.sets.len();
         if n == 0 {
             return Ok(Vec::new());
         }
-        // which token sets hold each record met
-        let mut meets: HashMap<u32, Meet> = HashMap::default();
+        // which token sets hold each record met (dense by record id, cleared at the end)
+        let Bufs {
+            meets,
+            touched,
+            nb,
+            align: abufs,
+            scratch,
+        } = bufs;
+        fn touch<'m>(meets: &'m mut [Meet], touched: &mut Vec<u32>, r: u32) -> &'m mut Meet {
+            let e = &mut meets[r as usize];
+            if e.strong | e.every | e.joined | e.pair == 0 {
+                touched.push(r);
+            }
+            e
+        }
         for (i, ts) in v.sets.iter().enumerate() {
             let bit = 1u32 << i;
             for &r in &ts.all {
-                meets.entry(r).or_default().every |= bit;
+                touch(meets, touched, r).every |= bit;
             }
             for &r in &ts.strong {
-                meets.entry(r).or_default().strong |= bit;
+                touch(meets, touched, r).strong |= bit;
             }
             for &r in &ts.joined {
-                meets.entry(r).or_default().joined |= bit;
+                touch(meets, touched, r).joined |= bit;
             }
         }
         for (p, ts) in v.pairs.iter().enumerate() {
             let bit = 1u32 << p;
             for &r in &ts.every {
-                meets.entry(r).or_default().pair |= bit;
+                touch(meets, touched, r).pair |= bit;
             }
         }
+        let result = self.variant_rank(
+            v,
+            pool,
+            fill,
+            min_similarity,
+            shape,
+            need,
+            refine_margin,
+            max_boost,
+            boost,
+            py,
+            meets,
+            touched,
+            nb,
+            abufs,
+            scratch,
+        );
+        for &r in touched.iter() {
+            meets[r as usize] = Meet::default();
+        }
+        touched.clear();
+        result
+    }
+
+    /// `variant_candidates` once `meets` holds the records met (`touched`).
+    #[allow(clippy::too_many_arguments)]
+    fn variant_rank(
+        &self,
+        v: &Variant<'_>,
+        pool: usize,
+        fill: usize,
+        min_similarity: f64,
+        shape: Shape,
+        need: Option<f64>,
+        refine_margin: f64,
+        max_boost: f64,
+        boost: Option<(&Evidence, &QueryEvidence)>,
+        py: Python<'_>,
+        meets: &[Meet],
+        touched: &[u32],
+        nb: &mut NeighbourTable,
+        abufs: &mut AlignBufs,
+        scratch: &mut Scratch,
+    ) -> PyResult<Vec<(u32, f64)>> {
+        let n = v.sets.len();
         let weights = &v.weights;
         let total_w: f64 = weights.iter().fold(0.0, |a, &w| a + w);
         // query token position -> 1 + how many earlier tokens have the same text (0: none)
@@ -883,24 +1174,27 @@ impl CandidateCore {
             let left = self.rec_len(rid).saturating_sub(k);
             m / (mw + shape.extra * (total_w - mw) + shape.absent * left as f64)
         };
-        let is_covered = |rid: u32, m_: &Meet| -> bool {
+        let is_covered = |rid: u32| -> bool {
+            let m_ = &meets[rid as usize];
             m_.every.count_ones() >= 2
                 || m_.joined != 0
                 || m_.pair != 0
                 || (n == 1 && self.rec_len(rid) == 1)
         };
-        let via_joins = |m_: &Meet| -> bool { m_.joined != 0 || m_.pair != 0 };
+        let via_joins = |rid: u32| -> bool {
+            let m_ = &meets[rid as usize];
+            m_.joined != 0 || m_.pair != 0
+        };
         let loose_q = need.is_none() || v.loose;
-        // (rid, estimate, covered)
+        // (rid, estimate)
         let mut scored: Vec<(u32, f64)> = Vec::new();
-        let mut covered: HashSet<u32> = HashSet::default();
         let mut union_size = 0usize;
-        for (&rid, m_) in &meets {
+        for &rid in touched {
+            let m_ = &meets[rid as usize];
             if m_.every != 0 {
                 union_size += 1;
             }
-            if is_covered(rid, m_) {
-                covered.insert(rid);
+            if is_covered(rid) {
                 scored.push((rid, estimate(rid, m_)));
             }
         }
@@ -912,8 +1206,9 @@ impl CandidateCore {
                     Some(nd) => (nd - refine_margin) / max_boost,
                 };
                 let mut singles: Vec<(u32, f64)> = Vec::new();
-                for (&rid, m_) in &meets {
-                    if m_.every == 0 || covered.contains(&rid) {
+                for &rid in touched {
+                    let m_ = &meets[rid as usize];
+                    if m_.every == 0 || is_covered(rid) {
                         continue;
                     }
                     let coarse = estimate(rid, m_);
@@ -921,8 +1216,7 @@ impl CandidateCore {
                         singles.push((rid, 0.5 * coarse));
                     }
                 }
-                singles.sort_by(by_estimate);
-                singles.truncate(room);
+                sort_head(&mut singles, room);
                 scored.extend(singles);
             }
         }
@@ -936,14 +1230,13 @@ impl CandidateCore {
                 item.1 *= f;
             }
         }
-        scored.sort_by(by_estimate);
-        scored.truncate(pool);
+        sort_head(&mut scored, pool);
         let mut head = scored;
         let mut barred: HashSet<u32> = HashSet::default();
         if !loose_q {
             let bar = need.unwrap() - refine_margin;
             for &(rid, est) in &head {
-                if !covered.contains(&rid) && self.rec_loose[rid as usize] == 0 && 2.0 * est < bar {
+                if !is_covered(rid) && self.rec_loose[rid as usize] == 0 && 2.0 * est < bar {
                     barred.insert(rid);
                 }
             }
@@ -956,8 +1249,9 @@ impl CandidateCore {
                 head.retain(|(rid, _)| keep.contains(&self.rec_person[*rid as usize]));
             }
         }
-        let q_units = query_units(&v.texts);
-        scratch.unit_sims.clear();
+        let q_units = query_units(&v.texts, scratch);
+        let q_lens: Vec<usize> = v.texts.iter().map(|t| char_len(t)).collect();
+        nb.fill(&v.sets, self.texts.len());
         let mut refined: Vec<(u32, f64)> = Vec::with_capacity(head.len());
         for &(rid, est) in &head {
             if barred.contains(&rid) {
@@ -966,24 +1260,25 @@ impl CandidateCore {
             }
             let mut est2 = self.align(
                 rid,
-                &v.sets,
-                &v.texts,
+                nb,
+                &q_lens,
                 &q_units,
                 weights,
                 min_similarity,
                 shape,
                 py,
+                abufs,
                 scratch,
             )?;
             if boost.is_some() {
                 est2 *= factors[&self.rec_person[rid as usize]];
             }
-            if via_joins(&meets[&rid]) && est > est2 {
+            if via_joins(rid) && est > est2 {
                 est2 = est; // joined units are outside the token alignment
             }
             refined.push((rid, est2));
         }
-        refined.sort_by(by_estimate);
+        refined.sort_unstable_by(by_estimate);
         Ok(refined)
     }
 }
@@ -1047,6 +1342,7 @@ impl CandidateCore {
             variants,
             phonetic,
             id: NEXT_CORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            bufs: std::sync::Mutex::new(Bufs::default()),
         };
         let n = core.rec_person.len();
         let nt = core.texts.len();
@@ -1176,55 +1472,57 @@ impl CandidateCore {
                 ));
             }
         }
-        let mut scratch = Scratch::default();
         let mut best: HashMap<u32, f64> = HashMap::default();
-        for (sets, pairs, weights, texts, loose) in variants {
-            let n = sets.len();
-            if n > MAX_QUERY_TOKENS
-                || weights.len() != n
-                || texts.len() != n
-                || pairs.len() != n.saturating_sub(1)
-            {
-                return Err(PyValueError::new_err(
-                    "variant: more than 32 tokens or inconsistent lengths",
-                ));
-            }
-            if sets
-                .iter()
-                .chain(pairs.iter())
-                .any(|t| t.core_id != self.id)
-            {
-                return Err(PyValueError::new_err(
-                    "token sets made by another index (one QueryMemo per index)",
-                ));
-            }
-            let v = Variant {
-                sets,
-                pairs,
-                weights,
-                texts,
-                loose,
-            };
-            let found = self.variant_candidates(
-                &v,
-                pool,
-                2 * pool / 5,
-                min_similarity,
-                shape,
-                need,
-                refine_margin,
-                max_boost,
-                boost_ref,
-                py,
-                &mut scratch,
-            )?;
-            for (rid, est) in found {
-                let e = best.entry(rid).or_insert(-1.0);
-                if *e < est {
-                    *e = est;
+        self.with_bufs(|bufs| -> PyResult<()> {
+            for (sets, pairs, weights, texts, loose) in variants {
+                let n = sets.len();
+                if n > MAX_QUERY_TOKENS
+                    || weights.len() != n
+                    || texts.len() != n
+                    || pairs.len() != n.saturating_sub(1)
+                {
+                    return Err(PyValueError::new_err(
+                        "variant: more than 32 tokens or inconsistent lengths",
+                    ));
+                }
+                if sets
+                    .iter()
+                    .chain(pairs.iter())
+                    .any(|t| t.core_id != self.id)
+                {
+                    return Err(PyValueError::new_err(
+                        "token sets made by another index (one QueryMemo per index)",
+                    ));
+                }
+                let v = Variant {
+                    sets,
+                    pairs,
+                    weights,
+                    texts,
+                    loose,
+                };
+                let found = self.variant_candidates(
+                    &v,
+                    pool,
+                    2 * pool / 5,
+                    min_similarity,
+                    shape,
+                    need,
+                    refine_margin,
+                    max_boost,
+                    boost_ref,
+                    py,
+                    bufs,
+                )?;
+                for (rid, est) in found {
+                    let e = best.entry(rid).or_insert(-1.0);
+                    if *e < est {
+                        *e = est;
+                    }
                 }
             }
-        }
+            Ok(())
+        })?;
         let mut ranked: Vec<(u32, f64)> = best.into_iter().collect();
         ranked.sort_by(by_estimate);
         let mut persons: HashSet<u32> = HashSet::default();

@@ -115,12 +115,30 @@ pub fn osa_distance<T: Letter>(a: &[T], b: &[T], cutoff: usize) -> usize {
     if la.abs_diff(lb) > cutoff {
         return cutoff + 1;
     }
+    let w = lb + 1;
+    // three rows on the stack for name-sized tokens (the common case), else on the heap
+    const STACK: usize = 64;
+    if w <= STACK {
+        let mut rows = [0usize; 3 * STACK];
+        osa_rows(a, b, cutoff, &mut rows[..3 * w])
+    } else {
+        let mut rows = vec![0usize; 3 * w];
+        osa_rows(a, b, cutoff, &mut rows)
+    }
+}
+
+/// `osa_distance` over `rows` (3 × (len(b) + 1) cells, any content).
+fn osa_rows<T: Letter>(a: &[T], b: &[T], cutoff: usize, rows: &mut [usize]) -> usize {
+    let (la, lb) = (a.len(), b.len());
     let big = cutoff + 1; // any value above the cutoff
     let w = lb + 1;
     // rows i-2, i-1, i; cells outside the band hold `big`
-    let mut prev2 = vec![big; w];
-    let mut prev: Vec<usize> = (0..w).map(|j| j.min(big)).collect();
-    let mut cur = vec![big; w];
+    let (mut prev2, rest) = rows.split_at_mut(w);
+    let (mut prev, mut cur) = rest.split_at_mut(w);
+    prev2.fill(big);
+    for (j, c) in prev.iter_mut().enumerate() {
+        *c = j.min(big);
+    }
     for i in 1..=la {
         let lo = i.saturating_sub(cutoff).max(1);
         let hi = (i + cutoff).min(lb);
@@ -141,12 +159,14 @@ pub fn osa_distance<T: Letter>(a: &[T], b: &[T], cutoff: usize) -> usize {
 }
 
 /// `matchers.scoring.string_similarity(a, b)`; `variants` is `KNOWN_VARIANTS`,
-/// `metaphone(s)` returns `phonetic_key(s)` (called only when the phonetic rule is tried).
+/// `same_sound()` tells whether `phonetic_key(a)` is not empty and equals
+/// `phonetic_key(b)` (asking for `phonetic_key(b)` only when `phonetic_key(a)` is not
+/// empty); it is called only when the phonetic rule is tried.
 pub fn string_similarity<E>(
     a: &str,
     b: &str,
     variants: &HashMap<String, String>,
-    metaphone: &mut dyn FnMut(&str) -> Result<String, E>,
+    same_sound: &mut dyn FnMut() -> Result<bool, E>,
 ) -> Result<(f64, Rule), E> {
     if a == b {
         return Ok((1.0, Rule::Exact));
@@ -157,11 +177,11 @@ pub fn string_similarity<E>(
         }
     }
     if a.is_ascii() && b.is_ascii() {
-        similarity_tail(a, b, a.as_bytes(), b.as_bytes(), metaphone)
+        similarity_tail(a, b, a.as_bytes(), b.as_bytes(), same_sound)
     } else {
         let ac: Vec<char> = a.chars().collect();
         let bc: Vec<char> = b.chars().collect();
-        similarity_tail(a, b, &ac, &bc, metaphone)
+        similarity_tail(a, b, &ac, &bc, same_sound)
     }
 }
 
@@ -170,7 +190,7 @@ fn similarity_tail<T: Letter, E>(
     b: &str,
     ac: &[T],
     bc: &[T],
-    metaphone: &mut dyn FnMut(&str) -> Result<String, E>,
+    same_sound: &mut dyn FnMut() -> Result<bool, E>,
 ) -> Result<(f64, Rule), E> {
     let (la, lb) = (ac.len(), bc.len());
     if ac.iter().any(|c| c.ch() == WILDCARD) || bc.iter().any(|c| c.ch() == WILDCARD) {
@@ -206,15 +226,9 @@ fn similarity_tail<T: Letter, E>(
         sim = if v < 0.85 { v } else { 0.85 };
         rule = Rule::Edit;
     }
-    if sim < 0.8 && ac[0] == bc[0] && la.min(lb) >= 3 {
-        let pa = metaphone(a)?;
-        if !pa.is_empty() {
-            let pb = metaphone(b)?;
-            if pa == pb {
-                sim = 0.8;
-                rule = Rule::Phonetic;
-            }
-        }
+    if sim < 0.8 && ac[0] == bc[0] && la.min(lb) >= 3 && same_sound()? {
+        sim = 0.8;
+        rule = Rule::Phonetic;
     }
     Ok((sim, rule))
 }
