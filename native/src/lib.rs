@@ -325,6 +325,11 @@ struct CandidateCore {
     id: u64,
     /// `candidates`' reusable buffers
     bufs: std::sync::Mutex<Bufs>,
+    /// bucket directories of `keys` and `joins`
+    keys_dir: PackedDir,
+    joins_dir: PackedDir,
+    /// length in characters of each of `core_texts`
+    core_len: Vec<u32>,
 }
 
 static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -497,11 +502,54 @@ struct Bufs {
     nb: NeighbourTable,
     align: AlignBufs,
     scratch: Scratch,
+    persons: PersonBufs,
+}
+
+/// Per-person state of a call, dense by person position: the boost factor once computed
+/// (the query's evidence is the same for every variant) and a mark for the persons kept
+/// past the bar; `*_list` the positions set, for clearing.
+#[derive(Default)]
+struct PersonBufs {
+    factor: Vec<f64>,
+    factor_set: Vec<bool>,
+    factor_list: Vec<u32>,
+    mark: Vec<bool>,
+    mark_list: Vec<u32>,
+}
+
+impl PersonBufs {
+    fn reset(&mut self, n_persons: usize) {
+        for &p in &self.factor_list {
+            self.factor_set[p as usize] = false;
+        }
+        self.factor_list.clear();
+        for &p in &self.mark_list {
+            self.mark[p as usize] = false;
+        }
+        self.mark_list.clear();
+        if self.factor.len() < n_persons {
+            self.factor.resize(n_persons, 0.0);
+            self.factor_set.resize(n_persons, false);
+            self.mark.resize(n_persons, false);
+        }
+    }
+
+    /// The boost factor of person `pos` (computed once per call).
+    fn factor_of(&mut self, pos: u32, ev: &Evidence, q: &QueryEvidence) -> f64 {
+        let p = pos as usize;
+        if !self.factor_set[p] {
+            self.factor[p] = ev.person_factor(p, q);
+            self.factor_set[p] = true;
+            self.factor_list.push(pos);
+        }
+        self.factor[p]
+    }
 }
 
 impl Bufs {
     /// Back to the all-clear state (also after a call that failed half way).
-    fn reset(&mut self, n_records: usize) {
+    fn reset(&mut self, n_records: usize, n_persons: usize) {
+        self.persons.reset(n_persons);
         for &r in &self.touched {
             self.meets[r as usize] = Meet::default();
         }
@@ -547,20 +595,20 @@ impl CandidateCore {
 
     /// Run `f` with the core's reusable buffers (fresh ones when another call holds them).
     fn with_bufs<R>(&self, f: impl FnOnce(&mut Bufs) -> R) -> R {
-        let n = self.rec_person.len();
+        let (n, np) = (self.rec_person.len(), self.n_persons);
         match self.bufs.try_lock() {
             Ok(mut g) => {
-                g.reset(n);
+                g.reset(n, np);
                 f(&mut g)
             }
             Err(std::sync::TryLockError::Poisoned(p)) => {
                 let mut g = p.into_inner();
-                g.reset(n);
+                g.reset(n, np);
                 f(&mut g)
             }
             Err(std::sync::TryLockError::WouldBlock) => {
                 let mut b = Bufs::default();
-                b.reset(n);
+                b.reset(n, np);
                 f(&mut b)
             }
         }
@@ -678,7 +726,7 @@ impl CandidateCore {
     }
 
     fn lookup_key(&self, h: u64, out: &mut Vec<u32>) {
-        lookup_packed(&self.keys, h, out);
+        self.keys_dir.lookup(&self.keys, h, out);
     }
 
     /// `NameIndex.neighbours`, see the Python method `neighbours`.
@@ -700,14 +748,30 @@ impl CandidateCore {
         }
         tids.sort_unstable();
         tids.dedup();
-        let mut scratch = Scratch::default();
+        // each form's Metaphone key: the vocabulary's, else the one given (the last one
+        // given for a repeated form)
+        let form_metas: Vec<&str> = forms
+            .iter()
+            .map(|f| match self.vocab.get(f.as_str()) {
+                Some(&t) => self.metas[t as usize].as_str(),
+                None => forms
+                    .iter()
+                    .zip(metas.iter())
+                    .rev()
+                    .find(|(g, _)| *g == f)
+                    .map_or("", |(_, m)| m.as_str()),
+            })
+            .collect();
+        let form_lens: Vec<usize> = forms.iter().map(|f| char_len(f)).collect();
+        let mut scratch: HashMap<String, String> = HashMap::default();
         for (f, m) in forms.iter().zip(metas.iter()) {
-            scratch.metas.insert(f.clone(), m.clone());
+            scratch.insert(f.clone(), m.clone());
         }
         let mut out_t = Vec::new();
         let mut out_s = Vec::new();
         for tid in tids {
-            let sim = self.upper_similarity(py, forms, tid, &mut scratch)?;
+            let sim =
+                self.upper_similarity(py, forms, &form_metas, &form_lens, tid, &mut scratch)?;
             if sim >= min_similarity {
                 out_t.push(tid);
                 out_s.push(sim);
@@ -750,7 +814,55 @@ impl CandidateCore {
     }
 }
 
+/// A directory over a sorted packed array: `dir[b]` is the first position whose value's
+/// top `64 - shift` bits are at least `b`, so that a lookup searches one small bucket.
+#[derive(Default)]
+struct PackedDir {
+    shift: u32,
+    dir: Vec<u32>,
+}
+
+impl PackedDir {
+    fn new(packed: &[u64]) -> Self {
+        // about one value per bucket; at most 2**22 buckets
+        let bits = (usize::BITS - packed.len().leading_zeros()).clamp(1, 22);
+        let shift = 64 - bits;
+        let nb = 1usize << bits;
+        let mut dir = Vec::with_capacity(nb + 1);
+        let mut k = 0usize;
+        for b in 0..=nb {
+            while k < packed.len() && ((packed[k] >> shift) as usize) < b {
+                k += 1;
+            }
+            dir.push(k as u32);
+        }
+        PackedDir { shift, dir }
+    }
+
+    /// `lookup_packed(packed, h, out)` (the same ids in the same order), via the buckets.
+    fn lookup(&self, packed: &[u64], h: u64, out: &mut Vec<u32>) {
+        let lo = h << ID_BITS;
+        let b = (lo >> self.shift) as usize;
+        let (s, e) = (self.dir[b] as usize, self.dir[b + 1] as usize);
+        // every value from lo to lo | ID_MASK shares lo's bucket
+        let start = s + packed[s..e].partition_point(|&v| v < lo);
+        lookup_from(packed, start, h, out);
+    }
+}
+
+/// The ids of hash `h` from position `start` on (the first value `>= h << 24`).
+fn lookup_from(packed: &[u64], start: usize, h: u64, out: &mut Vec<u32>) {
+    let hi = (h << ID_BITS) | ID_MASK;
+    for &v in &packed[start..] {
+        if v > hi {
+            break;
+        }
+        out.push((v & ID_MASK) as u32);
+    }
+}
+
 /// Ids packed under hash `h` in a sorted `(hash << 24) | id` array (`matchers.index._lookup`).
+#[cfg(test)]
 fn lookup_packed(packed: &[u64], h: u64, out: &mut Vec<u32>) {
     {
         let lo = h << ID_BITS;
@@ -766,37 +878,56 @@ fn lookup_packed(packed: &[u64], h: u64, out: &mut Vec<u32>) {
 }
 
 impl CandidateCore {
-    /// `NameIndex._upper_similarity(forms, tid)`.
+    /// `NameIndex._upper_similarity(forms, tid)`; `form_metas` and `form_lens` are the
+    /// forms' Metaphone keys and lengths in characters.
     fn upper_similarity(
         &self,
         py: Python<'_>,
         forms: &[String],
+        form_metas: &[&str],
+        form_lens: &[usize],
         tid: u32,
-        scratch: &mut Scratch,
+        metas: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
-        let text = &self.texts[tid as usize];
-        let (mut best, rule) = self.sim_raw(py, &forms[0], text, &mut scratch.metas)?;
+        let t = tid as usize;
+        let text = &self.texts[t];
+        let text_meta = self.metas[t].as_str();
+        let (mut best, rule) = string_similarity(&forms[0], text, &self.variants, &mut || {
+            Ok::<bool, PyErr>(!form_metas[0].is_empty() && form_metas[0] == text_meta)
+        })?;
         if rule == Rule::Initial {
             best = 0.0;
         }
-        let t = tid as usize;
         let (c0, c1) = if t + 1 < self.core_off.len() {
             (self.core_off[t] as usize, self.core_off[t + 1] as usize)
         } else {
             (0, 0)
         };
         for (i, qf) in forms.iter().enumerate() {
-            let lq = qf.chars().count();
+            let lq = form_lens[i];
+            let pa = form_metas[i];
             for j in 0..=(c1 - c0) {
-                let cf: &str = if j == 0 {
-                    text
+                let (cf, lc): (&str, usize) = if j == 0 {
+                    (text, self.text_len[t] as usize)
                 } else {
-                    &self.core_texts[c0 + j - 1]
+                    (
+                        &self.core_texts[c0 + j - 1],
+                        self.core_len[c0 + j - 1] as usize,
+                    )
                 };
-                if (i == 0 && j == 0) || lq.min(cf.chars().count()) < 3 {
+                if (i == 0 && j == 0) || lq.min(lc) < 3 {
                     continue;
                 }
-                let (s, r) = self.sim_raw(py, qf, cf, &mut scratch.metas)?;
+                let (s, r) =
+                    string_similarity(qf, cf, &self.variants, &mut || -> PyResult<bool> {
+                        if pa.is_empty() {
+                            return Ok(false);
+                        }
+                        if j == 0 {
+                            return Ok(pa == text_meta);
+                        }
+                        Ok(pa == self.metaphone(py, cf, metas)?)
+                    })?;
                 if r != Rule::Initial && s * 0.95 > best {
                     best = s * 0.95;
                 }
@@ -1047,6 +1178,7 @@ impl CandidateCore {
             nb,
             align: abufs,
             scratch,
+            persons,
         } = bufs;
         fn touch<'m>(meets: &'m mut [Meet], touched: &mut Vec<u32>, r: u32) -> &'m mut Meet {
             let e = &mut meets[r as usize];
@@ -1089,6 +1221,7 @@ impl CandidateCore {
             nb,
             abufs,
             scratch,
+            persons,
         );
         for &r in touched.iter() {
             meets[r as usize] = Meet::default();
@@ -1116,6 +1249,7 @@ impl CandidateCore {
         nb: &mut NeighbourTable,
         abufs: &mut AlignBufs,
         scratch: &mut Scratch,
+        persons: &mut PersonBufs,
     ) -> PyResult<Vec<(u32, f64)>> {
         let n = v.sets.len();
         let weights = &v.weights;
@@ -1187,7 +1321,7 @@ impl CandidateCore {
         };
         let loose_q = need.is_none() || v.loose;
         // (rid, estimate)
-        let mut scored: Vec<(u32, f64)> = Vec::new();
+        let mut scored: Vec<(u32, f64)> = Vec::with_capacity(touched.len());
         let mut union_size = 0usize;
         for &rid in touched {
             let m_ = &meets[rid as usize];
@@ -1220,41 +1354,47 @@ impl CandidateCore {
                 scored.extend(singles);
             }
         }
-        let mut factors: HashMap<u32, f64> = HashMap::default();
         if let Some((ev, q)) = boost {
             for item in scored.iter_mut() {
                 let pos = self.rec_person[item.0 as usize];
-                let f = *factors
-                    .entry(pos)
-                    .or_insert_with(|| ev.person_factor(pos as usize, q));
-                item.1 *= f;
+                item.1 *= persons.factor_of(pos, ev, q);
             }
         }
         sort_head(&mut scored, pool);
-        let mut head = scored;
-        let mut barred: HashSet<u32> = HashSet::default();
+        // (rid, estimate, barred)
+        let mut head: Vec<(u32, f64, bool)> = scored.iter().map(|&(r, e)| (r, e, false)).collect();
         if !loose_q {
             let bar = need.unwrap() - refine_margin;
-            for &(rid, est) in &head {
-                if !is_covered(rid) && self.rec_loose[rid as usize] == 0 && 2.0 * est < bar {
-                    barred.insert(rid);
+            let mut any = false;
+            for h in head.iter_mut() {
+                let rid = h.0;
+                if !is_covered(rid) && self.rec_loose[rid as usize] == 0 && 2.0 * h.1 < bar {
+                    h.2 = true;
+                    any = true;
                 }
             }
-            if !barred.is_empty() {
-                let keep: HashSet<u32> = head
-                    .iter()
-                    .filter(|(rid, _)| !barred.contains(rid))
-                    .map(|(rid, _)| self.rec_person[*rid as usize])
-                    .collect();
-                head.retain(|(rid, _)| keep.contains(&self.rec_person[*rid as usize]));
+            if any {
+                // persons keeping a record that is not barred
+                for h in &head {
+                    let p = self.rec_person[h.0 as usize];
+                    if !h.2 && !persons.mark[p as usize] {
+                        persons.mark[p as usize] = true;
+                        persons.mark_list.push(p);
+                    }
+                }
+                head.retain(|h| persons.mark[self.rec_person[h.0 as usize] as usize]);
+                for &p in &persons.mark_list {
+                    persons.mark[p as usize] = false;
+                }
+                persons.mark_list.clear();
             }
         }
         let q_units = query_units(&v.texts, scratch);
         let q_lens: Vec<usize> = v.texts.iter().map(|t| char_len(t)).collect();
         nb.fill(&v.sets, self.texts.len());
         let mut refined: Vec<(u32, f64)> = Vec::with_capacity(head.len());
-        for &(rid, est) in &head {
-            if barred.contains(&rid) {
+        for &(rid, est, barred) in &head {
+            if barred {
                 refined.push((rid, est));
                 continue;
             }
@@ -1271,7 +1411,7 @@ impl CandidateCore {
                 scratch,
             )?;
             if boost.is_some() {
-                est2 *= factors[&self.rec_person[rid as usize]];
+                est2 *= persons.factor[self.rec_person[rid as usize] as usize];
             }
             if via_joins(rid) && est > est2 {
                 est2 = est; // joined units are outside the token alignment
@@ -1343,6 +1483,9 @@ impl CandidateCore {
             phonetic,
             id: NEXT_CORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             bufs: std::sync::Mutex::new(Bufs::default()),
+            keys_dir: PackedDir::default(),
+            joins_dir: PackedDir::default(),
+            core_len: Vec::new(),
         };
         let n = core.rec_person.len();
         let nt = core.texts.len();
@@ -1382,6 +1525,9 @@ impl CandidateCore {
         if core.joins.iter().any(|&k| (k & ID_MASK) as usize >= n) {
             return Err(PyValueError::new_err("joins hold a record id out of range"));
         }
+        core.keys_dir = PackedDir::new(&core.keys);
+        core.joins_dir = PackedDir::new(&core.joins);
+        core.core_len = core.core_texts.iter().map(|t| char_len(t) as u32).collect();
         core.n_persons = core
             .rec_person
             .iter()
@@ -1405,7 +1551,8 @@ impl CandidateCore {
     ) -> PyResult<TokenSets> {
         let (tids, sims) = self.find_neighbours(py, &forms, &metas, min_similarity)?;
         let mut joined = Vec::new();
-        lookup_packed(&self.joins, key_hash(&forms[0]), &mut joined);
+        self.joins_dir
+            .lookup(&self.joins, key_hash(&forms[0]), &mut joined);
         self.make_token_sets(tids, sims, joined)
     }
 
@@ -1547,4 +1694,40 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TokenSets>()?;
     m.add_class::<Evidence>()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_dir_lookup_matches_binary_search() {
+        // a small xorshift stream: hashes with repeats, ids, some in adjacent buckets
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for n in [0usize, 1, 2, 7, 100, 5000] {
+            let mut hashes: Vec<u64> = (0..n / 3 + 1).map(|_| next() >> 24).collect();
+            hashes.push(0);
+            hashes.push((1 << 40) - 1);
+            let mut packed: Vec<u64> = (0..n)
+                .map(|_| {
+                    let h = hashes[(next() as usize) % hashes.len()];
+                    (h << ID_BITS) | (next() & ID_MASK)
+                })
+                .collect();
+            packed.sort_unstable();
+            let dir = PackedDir::new(&packed);
+            for &h in hashes.iter().chain([1u64, 12345, (1 << 40) - 2].iter()) {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                lookup_packed(&packed, h, &mut a);
+                dir.lookup(&packed, h, &mut b);
+                assert_eq!(a, b, "n={n} h={h}");
+            }
+        }
+    }
 }
