@@ -115,6 +115,9 @@ pub fn osa_distance<T: Letter>(a: &[T], b: &[T], cutoff: usize) -> usize {
     if la.abs_diff(lb) > cutoff {
         return cutoff + 1;
     }
+    if (1..=64).contains(&la) {
+        return osa_bits(a, b).min(cutoff + 1);
+    }
     let w = lb + 1;
     // three rows on the stack for name-sized tokens (the common case), else on the heap
     const STACK: usize = 64;
@@ -125,6 +128,43 @@ pub fn osa_distance<T: Letter>(a: &[T], b: &[T], cutoff: usize) -> usize {
         let mut rows = vec![0usize; 3 * w];
         osa_rows(a, b, cutoff, &mut rows)
     }
+}
+
+/// The exact OSA distance of `a` (1 to 64 letters) and `b`, bit-parallel (Hyyrö 2003, as
+/// rapidfuzz's `osa_hyrroe2003`): one pass over `b`, `a`'s rows as bits of a word.
+fn osa_bits<T: Letter>(a: &[T], b: &[T]) -> usize {
+    let m = a.len();
+    debug_assert!((1..=64).contains(&m));
+    let mut vp: u64 = !0;
+    let mut vn: u64 = 0;
+    let mut d0: u64 = 0;
+    let mut pm_old: u64 = 0;
+    let mut dist = m;
+    let mask: u64 = 1 << (m - 1);
+    for &ch in b {
+        // positions of `ch` in `a`
+        let mut pm: u64 = 0;
+        for (i, &x) in a.iter().enumerate() {
+            pm |= u64::from(x == ch) << i;
+        }
+        let tr = ((!d0 & pm) << 1) & pm_old;
+        d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn;
+        d0 |= tr;
+        let hp = vn | !(d0 | vp);
+        let hn = d0 & vp;
+        if hp & mask != 0 {
+            dist += 1;
+        }
+        if hn & mask != 0 {
+            dist -= 1;
+        }
+        let hp = (hp << 1) | 1;
+        let hn = hn << 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        pm_old = pm;
+    }
+    dist
 }
 
 /// `osa_distance` over `rows` (3 × (len(b) + 1) cells, any content).
@@ -318,6 +358,53 @@ mod tests {
                 full_osa(&c(x), &c(y)).min(3),
                 "{x} {y}"
             );
+        }
+    }
+
+    #[test]
+    fn osa_bits_equals_the_table() {
+        // every pair of strings of up to 5 letters over 3 letters, every cutoff 0-3, and
+        // the banded table (long strings) against the full one
+        let mut words: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut last: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for w in &last {
+                for c in [b'A', b'B', b'C'] {
+                    let mut v = w.clone();
+                    v.push(c);
+                    next.push(v);
+                }
+            }
+            words.extend(next.iter().cloned());
+            last = next;
+        }
+        for x in &words {
+            let xc: Vec<char> = x.iter().map(|&c| c as char).collect();
+            for y in &words {
+                let yc: Vec<char> = y.iter().map(|&c| c as char).collect();
+                let full = full_osa(&xc, &yc);
+                for cutoff in 0..4 {
+                    let want = full.min(cutoff + 1);
+                    assert_eq!(osa_distance(x.as_slice(), y.as_slice(), cutoff), want);
+                    assert_eq!(osa_distance(&xc, &yc, cutoff), want);
+                    let mut rows = vec![0usize; 3 * (y.len() + 1)];
+                    assert_eq!(
+                        osa_rows(x.as_slice(), y.as_slice(), cutoff, &mut rows),
+                        want
+                    );
+                }
+            }
+        }
+        // 64 letters (the word's width) and 65 (the table)
+        for n in [63usize, 64, 65] {
+            let a: Vec<char> = "ABCD".repeat(17).chars().take(n).collect();
+            let mut b = a.clone();
+            b.swap(10, 11);
+            b[40] = 'Z';
+            b.remove(50);
+            assert_eq!(osa_distance(&a, &b, 2), full_osa(&a, &b).min(3));
+            assert_eq!(osa_distance(&a, &b, 3), 3);
         }
     }
 
