@@ -323,6 +323,13 @@ struct CandidateCore {
     phonetic: Py<PyAny>,
     /// this core's id, unique in the process (`TokenSets.core_id`)
     id: u64,
+    /// `candidates`' reusable buffers
+    bufs: std::sync::Mutex<Bufs>,
+    /// bucket directories of `keys` and `joins`
+    keys_dir: PackedDir,
+    joins_dir: PackedDir,
+    /// length in characters of each of `core_texts`
+    core_len: Vec<u32>,
 }
 
 static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -332,14 +339,41 @@ static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64
 struct Scratch {
     sims: HashMap<(String, String), (f64, Rule)>,
     metas: HashMap<String, String>,
-    /// the alignment's rescue similarities of one variant: (query unit, record unit)
+    /// the alignment's rescue similarities: (query unit id, record unit)
     unit_sims: HashMap<(u32, u64), (f64, Rule)>,
+    /// query unit text -> query unit id (over all the variants of one call)
+    unit_ids: HashMap<String, u32>,
+    /// each query unit's Metaphone key, once asked
+    unit_metas: Vec<Option<String>>,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.sims.clear();
+        self.metas.clear();
+        self.unit_sims.clear();
+        self.unit_ids.clear();
+        self.unit_metas.clear();
+    }
+
+    /// The call-wide id of a query unit text.
+    fn unit_id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.unit_ids.get(text) {
+            return id;
+        }
+        let id = self.unit_metas.len() as u32;
+        self.unit_ids.insert(text.to_owned(), id);
+        self.unit_metas.push(None);
+        id
+    }
 }
 
 /// A query unit of the alignment's rescue: token `a`, or tokens `a` and `b` joined.
 struct QUnit {
     a: usize,
     b: Option<usize>,
+    /// call-wide id of `text` (`Scratch::unit_id`)
+    uid: u32,
     text: String,
     len: usize,
     first: Option<char>,
@@ -347,13 +381,14 @@ struct QUnit {
 
 /// The rescue units of a query variant in `_align_estimate`'s order: each token, then
 /// each adjacent pair joined.
-fn query_units(texts: &[String]) -> Vec<QUnit> {
+fn query_units(texts: &[String], scratch: &mut Scratch) -> Vec<QUnit> {
     let mut out: Vec<QUnit> = texts
         .iter()
         .enumerate()
         .map(|(i, t)| QUnit {
             a: i,
             b: None,
+            uid: scratch.unit_id(t),
             text: t.clone(),
             len: char_len(t),
             first: t.chars().next(),
@@ -364,12 +399,180 @@ fn query_units(texts: &[String]) -> Vec<QUnit> {
         out.push(QUnit {
             a: i,
             b: Some(i + 1),
+            uid: scratch.unit_id(&t),
             len: char_len(&t),
             first: t.chars().next(),
             text: t,
         });
     }
     out
+}
+
+/// A record unit of the rescue: token `j`, or tokens `j` and `j + 1` joined, its length
+/// in characters and first character.
+type CUnit = (usize, Option<usize>, usize, Option<char>);
+
+/// The alignment's buffers, reused across the records of a call.
+#[derive(Default)]
+struct AlignBufs {
+    options: Vec<(f64, u32, u32)>,
+    c_weights: Vec<f64>,
+    used_c: Vec<bool>,
+    c_units: Vec<CUnit>,
+    rescue: Vec<Rescue>,
+    left_q: Vec<(f64, usize)>,
+    left_c: Vec<(f64, usize)>,
+    joined: String,
+}
+
+/// The neighbours of a variant's query tokens by listed token id: `slot[tid]` is
+/// `NO_SLOT` or an index into `ranges`, whose range of `entries` holds (query token,
+/// similarity) for each query token having `tid` as a neighbour, query tokens ascending.
+#[derive(Default)]
+struct NeighbourTable {
+    slot: Vec<u32>,
+    ranges: Vec<(u32, u32)>,
+    entries: Vec<(u32, f64)>,
+    /// (token id, query token, similarity) while building
+    triples: Vec<(u32, u32, f64)>,
+}
+
+const NO_SLOT: u32 = u32::MAX;
+
+impl NeighbourTable {
+    fn clear(&mut self) {
+        for &(tid, _, _) in &self.triples {
+            if let Some(s) = self.slot.get_mut(tid as usize) {
+                *s = NO_SLOT;
+            }
+        }
+        self.triples.clear();
+        self.ranges.clear();
+        self.entries.clear();
+    }
+
+    /// Fill from the variant's token sets (`n_texts`: the vocabulary size).
+    fn fill(&mut self, sets: &[PyRef<'_, TokenSets>], n_texts: usize) {
+        self.clear();
+        if self.slot.len() < n_texts {
+            self.slot.resize(n_texts, NO_SLOT);
+        }
+        for (i, ts) in sets.iter().enumerate() {
+            for &(tid, sim) in &ts.map {
+                if (tid as usize) < n_texts {
+                    self.triples.push((tid, i as u32, sim));
+                }
+            }
+        }
+        // each map holds a token id once (ascending); keep the first of any repeat
+        self.triples.sort_by_key(|e| (e.0, e.1));
+        self.triples.dedup_by_key(|e| (e.0, e.1));
+        let mut k = 0;
+        while k < self.triples.len() {
+            let tid = self.triples[k].0;
+            let lo = self.entries.len() as u32;
+            while k < self.triples.len() && self.triples[k].0 == tid {
+                self.entries.push((self.triples[k].1, self.triples[k].2));
+                k += 1;
+            }
+            self.slot[tid as usize] = self.ranges.len() as u32;
+            self.ranges.push((lo, self.entries.len() as u32));
+        }
+    }
+
+    /// (query token, similarity) of the query tokens having `tid` as a neighbour.
+    fn of(&self, tid: u32) -> &[(u32, f64)] {
+        match self.slot.get(tid as usize) {
+            Some(&s) if s != NO_SLOT => {
+                let (lo, hi) = self.ranges[s as usize];
+                &self.entries[lo as usize..hi as usize]
+            }
+            _ => &[],
+        }
+    }
+}
+
+/// A call's reusable state: which token sets hold each record met (`meets` by record id,
+/// all-zero outside `touched`), the neighbour table, the alignment's buffers and the
+/// similarity caches. Kept in the core between calls (`CandidateCore::bufs`).
+#[derive(Default)]
+struct Bufs {
+    meets: Vec<Meet>,
+    touched: Vec<u32>,
+    nb: NeighbourTable,
+    align: AlignBufs,
+    scratch: Scratch,
+    persons: PersonBufs,
+}
+
+/// Per-person state of a call, dense by person position: the boost factor once computed
+/// (the query's evidence is the same for every variant) and a mark for the persons kept
+/// past the bar; `*_list` the positions set, for clearing.
+#[derive(Default)]
+struct PersonBufs {
+    factor: Vec<f64>,
+    factor_set: Vec<bool>,
+    factor_list: Vec<u32>,
+    mark: Vec<bool>,
+    mark_list: Vec<u32>,
+}
+
+impl PersonBufs {
+    fn reset(&mut self, n_persons: usize) {
+        for &p in &self.factor_list {
+            self.factor_set[p as usize] = false;
+        }
+        self.factor_list.clear();
+        for &p in &self.mark_list {
+            self.mark[p as usize] = false;
+        }
+        self.mark_list.clear();
+        if self.factor.len() < n_persons {
+            self.factor.resize(n_persons, 0.0);
+            self.factor_set.resize(n_persons, false);
+            self.mark.resize(n_persons, false);
+        }
+    }
+
+    /// The boost factor of person `pos` (computed once per call).
+    fn factor_of(&mut self, pos: u32, ev: &Evidence, q: &QueryEvidence) -> f64 {
+        let p = pos as usize;
+        if !self.factor_set[p] {
+            self.factor[p] = ev.person_factor(p, q);
+            self.factor_set[p] = true;
+            self.factor_list.push(pos);
+        }
+        self.factor[p]
+    }
+}
+
+impl Bufs {
+    /// Back to the all-clear state (also after a call that failed half way).
+    fn reset(&mut self, n_records: usize, n_persons: usize) {
+        self.persons.reset(n_persons);
+        for &r in &self.touched {
+            self.meets[r as usize] = Meet::default();
+        }
+        self.touched.clear();
+        if self.meets.len() < n_records {
+            self.meets.resize(n_records, Meet::default());
+        }
+        self.nb.clear();
+        self.scratch.clear();
+    }
+}
+
+/// Sort `v` best first (`by_estimate`) keeping only its first `k`.
+fn sort_head(v: &mut Vec<(u32, f64)>, k: usize) {
+    if v.len() > k {
+        if k == 0 {
+            v.clear();
+            return;
+        }
+        v.select_nth_unstable_by(k - 1, by_estimate);
+        v.truncate(k);
+    }
+    v.sort_unstable_by(by_estimate);
 }
 
 impl CandidateCore {
@@ -390,6 +593,27 @@ impl CandidateCore {
         &self.post_ids[self.post_off[t] as usize..self.post_off[t + 1] as usize]
     }
 
+    /// Run `f` with the core's reusable buffers (fresh ones when another call holds them).
+    fn with_bufs<R>(&self, f: impl FnOnce(&mut Bufs) -> R) -> R {
+        let (n, np) = (self.rec_person.len(), self.n_persons);
+        match self.bufs.try_lock() {
+            Ok(mut g) => {
+                g.reset(n, np);
+                f(&mut g)
+            }
+            Err(std::sync::TryLockError::Poisoned(p)) => {
+                let mut g = p.into_inner();
+                g.reset(n, np);
+                f(&mut g)
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {
+                let mut b = Bufs::default();
+                b.reset(n, np);
+                f(&mut b)
+            }
+        }
+    }
+
     fn metaphone(
         &self,
         py: Python<'_>,
@@ -407,6 +631,22 @@ impl CandidateCore {
         Ok(m)
     }
 
+    /// `phonetic_key(a)` is not empty and equals `phonetic_key(b)` (`b`'s asked only then).
+    fn same_sound(
+        &self,
+        py: Python<'_>,
+        a: &str,
+        b: &str,
+        metas: &mut HashMap<String, String>,
+    ) -> PyResult<bool> {
+        let pa = self.metaphone(py, a, metas)?;
+        if pa.is_empty() {
+            return Ok(false);
+        }
+        let pb = self.metaphone(py, b, metas)?;
+        Ok(pa == pb)
+    }
+
     fn sim_raw(
         &self,
         py: Python<'_>,
@@ -414,8 +654,8 @@ impl CandidateCore {
         b: &str,
         metas: &mut HashMap<String, String>,
     ) -> PyResult<(f64, Rule)> {
-        string_similarity(a, b, &self.variants, &mut |x: &str| {
-            self.metaphone(py, x, metas)
+        string_similarity(a, b, &self.variants, &mut || {
+            self.same_sound(py, a, b, metas)
         })
     }
 
@@ -431,16 +671,62 @@ impl CandidateCore {
         if let Some(&v) = scratch.sims.get(&key) {
             return Ok(v);
         }
-        let metas = &mut scratch.metas;
-        let v = string_similarity(a, b, &self.variants, &mut |x: &str| {
-            self.metaphone(py, x, metas)
-        })?;
+        let v = self.sim_raw(py, a, b, &mut scratch.metas)?;
         scratch.sims.insert(key, v);
         Ok(v)
     }
 
+    /// The rescue's similarity of query unit `qu` and record unit `t0` (`t1`: joined
+    /// with the token `t1`), memoised over the call.
+    fn unit_sim(
+        &self,
+        py: Python<'_>,
+        qu: &QUnit,
+        t0: u32,
+        t1: Option<u32>,
+        joined: &mut String,
+        scratch: &mut Scratch,
+    ) -> PyResult<(f64, Rule)> {
+        let ckey = match t1 {
+            None => u64::from(t0),
+            Some(t1) => u64::from(t0) | (u64::from(t1) + 1) << 32,
+        };
+        let key = (qu.uid, ckey);
+        if let Some(&v) = scratch.unit_sims.get(&key) {
+            return Ok(v);
+        }
+        let Scratch {
+            metas, unit_metas, ..
+        } = scratch;
+        let cs: &str = match t1 {
+            None => &self.texts[t0 as usize],
+            Some(t1) => {
+                joined.clear();
+                joined.push_str(&self.texts[t0 as usize]);
+                joined.push_str(&self.texts[t1 as usize]);
+                joined
+            }
+        };
+        let v = string_similarity(&qu.text, cs, &self.variants, &mut || -> PyResult<bool> {
+            let slot = &mut unit_metas[qu.uid as usize];
+            if slot.is_none() {
+                *slot = Some(self.metaphone(py, &qu.text, metas)?);
+            }
+            let pa = slot.as_deref().unwrap_or("");
+            if pa.is_empty() {
+                return Ok(false);
+            }
+            Ok(match t1 {
+                None => pa == self.metas[t0 as usize],
+                Some(_) => pa == self.metaphone(py, cs, metas)?,
+            })
+        })?;
+        scratch.unit_sims.insert(key, v);
+        Ok(v)
+    }
+
     fn lookup_key(&self, h: u64, out: &mut Vec<u32>) {
-        lookup_packed(&self.keys, h, out);
+        self.keys_dir.lookup(&self.keys, h, out);
     }
 
     /// `NameIndex.neighbours`, see the Python method `neighbours`.
@@ -462,14 +748,30 @@ impl CandidateCore {
         }
         tids.sort_unstable();
         tids.dedup();
-        let mut scratch = Scratch::default();
+        // each form's Metaphone key: the vocabulary's, else the one given (the last one
+        // given for a repeated form)
+        let form_metas: Vec<&str> = forms
+            .iter()
+            .map(|f| match self.vocab.get(f.as_str()) {
+                Some(&t) => self.metas[t as usize].as_str(),
+                None => forms
+                    .iter()
+                    .zip(metas.iter())
+                    .rev()
+                    .find(|(g, _)| *g == f)
+                    .map_or("", |(_, m)| m.as_str()),
+            })
+            .collect();
+        let form_lens: Vec<usize> = forms.iter().map(|f| char_len(f)).collect();
+        let mut scratch: HashMap<String, String> = HashMap::default();
         for (f, m) in forms.iter().zip(metas.iter()) {
-            scratch.metas.insert(f.clone(), m.clone());
+            scratch.insert(f.clone(), m.clone());
         }
         let mut out_t = Vec::new();
         let mut out_s = Vec::new();
         for tid in tids {
-            let sim = self.upper_similarity(py, forms, tid, &mut scratch)?;
+            let sim =
+                self.upper_similarity(py, forms, &form_metas, &form_lens, tid, &mut scratch)?;
             if sim >= min_similarity {
                 out_t.push(tid);
                 out_s.push(sim);
@@ -512,7 +814,55 @@ impl CandidateCore {
     }
 }
 
+/// A directory over a sorted packed array: `dir[b]` is the first position whose value's
+/// top `64 - shift` bits are at least `b`, so that a lookup searches one small bucket.
+#[derive(Default)]
+struct PackedDir {
+    shift: u32,
+    dir: Vec<u32>,
+}
+
+impl PackedDir {
+    fn new(packed: &[u64]) -> Self {
+        // about one value per bucket; at most 2**22 buckets
+        let bits = (usize::BITS - packed.len().leading_zeros()).clamp(1, 22);
+        let shift = 64 - bits;
+        let nb = 1usize << bits;
+        let mut dir = Vec::with_capacity(nb + 1);
+        let mut k = 0usize;
+        for b in 0..=nb {
+            while k < packed.len() && ((packed[k] >> shift) as usize) < b {
+                k += 1;
+            }
+            dir.push(k as u32);
+        }
+        PackedDir { shift, dir }
+    }
+
+    /// `lookup_packed(packed, h, out)` (the same ids in the same order), via the buckets.
+    fn lookup(&self, packed: &[u64], h: u64, out: &mut Vec<u32>) {
+        let lo = h << ID_BITS;
+        let b = (lo >> self.shift) as usize;
+        let (s, e) = (self.dir[b] as usize, self.dir[b + 1] as usize);
+        // every value from lo to lo | ID_MASK shares lo's bucket
+        let start = s + packed[s..e].partition_point(|&v| v < lo);
+        lookup_from(packed, start, h, out);
+    }
+}
+
+/// The ids of hash `h` from position `start` on (the first value `>= h << 24`).
+fn lookup_from(packed: &[u64], start: usize, h: u64, out: &mut Vec<u32>) {
+    let hi = (h << ID_BITS) | ID_MASK;
+    for &v in &packed[start..] {
+        if v > hi {
+            break;
+        }
+        out.push((v & ID_MASK) as u32);
+    }
+}
+
 /// Ids packed under hash `h` in a sorted `(hash << 24) | id` array (`matchers.index._lookup`).
+#[cfg(test)]
 fn lookup_packed(packed: &[u64], h: u64, out: &mut Vec<u32>) {
     {
         let lo = h << ID_BITS;
@@ -528,37 +878,56 @@ fn lookup_packed(packed: &[u64], h: u64, out: &mut Vec<u32>) {
 }
 
 impl CandidateCore {
-    /// `NameIndex._upper_similarity(forms, tid)`.
+    /// `NameIndex._upper_similarity(forms, tid)`; `form_metas` and `form_lens` are the
+    /// forms' Metaphone keys and lengths in characters.
     fn upper_similarity(
         &self,
         py: Python<'_>,
         forms: &[String],
+        form_metas: &[&str],
+        form_lens: &[usize],
         tid: u32,
-        scratch: &mut Scratch,
+        metas: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
-        let text = &self.texts[tid as usize];
-        let (mut best, rule) = self.sim_raw(py, &forms[0], text, &mut scratch.metas)?;
+        let t = tid as usize;
+        let text = &self.texts[t];
+        let text_meta = self.metas[t].as_str();
+        let (mut best, rule) = string_similarity(&forms[0], text, &self.variants, &mut || {
+            Ok::<bool, PyErr>(!form_metas[0].is_empty() && form_metas[0] == text_meta)
+        })?;
         if rule == Rule::Initial {
             best = 0.0;
         }
-        let t = tid as usize;
         let (c0, c1) = if t + 1 < self.core_off.len() {
             (self.core_off[t] as usize, self.core_off[t + 1] as usize)
         } else {
             (0, 0)
         };
         for (i, qf) in forms.iter().enumerate() {
-            let lq = qf.chars().count();
+            let lq = form_lens[i];
+            let pa = form_metas[i];
             for j in 0..=(c1 - c0) {
-                let cf: &str = if j == 0 {
-                    text
+                let (cf, lc): (&str, usize) = if j == 0 {
+                    (text, self.text_len[t] as usize)
                 } else {
-                    &self.core_texts[c0 + j - 1]
+                    (
+                        &self.core_texts[c0 + j - 1],
+                        self.core_len[c0 + j - 1] as usize,
+                    )
                 };
-                if (i == 0 && j == 0) || lq.min(cf.chars().count()) < 3 {
+                if (i == 0 && j == 0) || lq.min(lc) < 3 {
                     continue;
                 }
-                let (s, r) = self.sim_raw(py, qf, cf, &mut scratch.metas)?;
+                let (s, r) =
+                    string_similarity(qf, cf, &self.variants, &mut || -> PyResult<bool> {
+                        if pa.is_empty() {
+                            return Ok(false);
+                        }
+                        if j == 0 {
+                            return Ok(pa == text_meta);
+                        }
+                        Ok(pa == self.metaphone(py, cf, metas)?)
+                    })?;
                 if r != Rule::Initial && s * 0.95 > best {
                     best = s * 0.95;
                 }
@@ -568,62 +937,69 @@ impl CandidateCore {
     }
 
     /// Greedy one-to-one token alignment estimate of record `rid` (port of
-    /// `NameIndex._align_estimate`).
+    /// `NameIndex._align_estimate`); `nb` is the variant's neighbour table.
     #[allow(clippy::too_many_arguments)]
     fn align(
         &self,
         rid: u32,
-        sets: &[PyRef<'_, TokenSets>],
-        q_texts: &[String],
+        nb: &NeighbourTable,
+        q_lens: &[usize],
         q_units: &[QUnit],
         q_weights: &[f64],
         min_similarity: f64,
         shape: Shape,
         py: Python<'_>,
+        b: &mut AlignBufs,
         scratch: &mut Scratch,
     ) -> PyResult<f64> {
         let tids = self.rec_tids(rid);
-        let nq = sets.len();
+        let nq = q_lens.len();
         let nc = tids.len();
-        let mut options: Vec<(f64, usize, usize)> = Vec::new();
-        for (i, ts) in sets.iter().enumerate() {
-            for (j, &t) in tids.iter().enumerate() {
-                if let Some(sim) = ts.sim(t) {
-                    options.push((sim, i, j));
-                }
+        b.options.clear();
+        for (j, &t) in tids.iter().enumerate() {
+            for &(i, sim) in nb.of(t) {
+                b.options.push((sim, i, j as u32));
             }
         }
-        if options.is_empty() {
+        if b.options.is_empty() {
             return Ok(0.0);
         }
-        // Python: options.sort(reverse=True) over (sim, i, j) tuples
-        options.sort_by(|a, b| {
+        // Python: options.sort(reverse=True) over (sim, i, j) tuples ((i, j) unique)
+        b.options.sort_unstable_by(|a, b| {
             b.0.partial_cmp(&a.0)
                 .unwrap_or(Ordering::Equal)
                 .then(b.1.cmp(&a.1))
                 .then(b.2.cmp(&a.2))
         });
-        let c_weights: Vec<f64> = tids.iter().map(|&t| self.tid_w[t as usize]).collect();
-        let mut used_q = vec![false; nq];
-        let mut used_c = vec![false; nc];
+        b.c_weights.clear();
+        b.c_weights
+            .extend(tids.iter().map(|&t| self.tid_w[t as usize]));
+        let c_weights = &b.c_weights;
+        let mut used_q = 0u32; // nq <= MAX_QUERY_TOKENS
+        let used_c = &mut b.used_c;
+        used_c.clear();
+        used_c.resize(nc, false);
         let mut total = 0.0f64;
         let mut weight = 0.0f64;
         let mut pairs = 0usize;
-        for &(sim, i, j) in &options {
-            if used_q[i] || used_c[j] {
+        for &(sim, i, j) in &b.options {
+            let (i, j) = (i as usize, j as usize);
+            if used_q & (1u32 << i) != 0 || used_c[j] {
                 continue;
             }
-            used_q[i] = true;
+            used_q |= 1u32 << i;
             used_c[j] = true;
             let w = (q_weights[i] + c_weights[j]) / 2.0;
             total += sim * w;
             weight += w;
             pairs += 1;
         }
+        let q_is_used = |used_q: u32, i: usize| used_q & (1u32 << i) != 0;
         if pairs < nq && pairs < nc {
             // leftovers on both sides: units are single tokens, then adjacent pairs joined
             // (in `_align_estimate`'s order; strings of record units built only when tried)
-            let mut c_units: Vec<(usize, Option<usize>, usize, Option<char>)> = Vec::new();
+            let c_units = &mut b.c_units;
+            c_units.clear();
             for j in 0..nc {
                 if !used_c[j] {
                     let t = tids[j] as usize;
@@ -641,13 +1017,14 @@ impl CandidateCore {
                     ));
                 }
             }
-            let mut rescue: Vec<Rescue> = Vec::new();
-            for (qk, qu) in q_units.iter().enumerate() {
-                if used_q[qu.a] || qu.b.is_some_and(|i| used_q[i]) {
+            let rescue = &mut b.rescue;
+            rescue.clear();
+            for qu in q_units {
+                if q_is_used(used_q, qu.a) || qu.b.is_some_and(|i| q_is_used(used_q, i)) {
                     continue;
                 }
                 let lq = qu.len;
-                for &(cj0, cj1, lc, cfirst) in &c_units {
+                for &(cj0, cj1, lc, cfirst) in c_units.iter() {
                     let single = qu.b.is_none() && cj1.is_none();
                     if single && (lq == 1 || lc == 1) {
                         if qu.first != cfirst {
@@ -656,34 +1033,14 @@ impl CandidateCore {
                     } else if lq.abs_diff(lc) > 2 || (single && lq.min(lc) < 6) {
                         continue;
                     }
-                    let t0 = tids[cj0];
-                    let ckey = match cj1 {
-                        None => u64::from(t0),
-                        Some(j1) => u64::from(t0) | (u64::from(tids[j1]) + 1) << 32,
-                    };
-                    let key = (qk as u32, ckey);
-                    let (sim, rule) = match scratch.unit_sims.get(&key) {
-                        Some(&v) => v,
-                        None => {
-                            let v = match cj1 {
-                                None => self.sim_raw(
-                                    py,
-                                    &qu.text,
-                                    &self.texts[t0 as usize],
-                                    &mut scratch.metas,
-                                )?,
-                                Some(j1) => {
-                                    let cs = format!(
-                                        "{}{}",
-                                        self.texts[t0 as usize], self.texts[tids[j1] as usize]
-                                    );
-                                    self.sim_raw(py, &qu.text, &cs, &mut scratch.metas)?
-                                }
-                            };
-                            scratch.unit_sims.insert(key, v);
-                            v
-                        }
-                    };
+                    let (sim, rule) = self.unit_sim(
+                        py,
+                        qu,
+                        tids[cj0],
+                        cj1.map(|j1| tids[j1]),
+                        &mut b.joined,
+                        scratch,
+                    )?;
                     if sim < min_similarity
                         || (!single && (rule == Rule::Initial || rule == Rule::None))
                     {
@@ -710,15 +1067,16 @@ impl CandidateCore {
                     .unwrap_or(Ordering::Equal)
                     .then(b.n.cmp(&a.n))
             });
-            for r in &rescue {
-                let q_used = used_q[r.qi.0] || r.qi.1.is_some_and(|i| used_q[i]);
+            for r in rescue.iter() {
+                let q_used =
+                    q_is_used(used_q, r.qi.0) || r.qi.1.is_some_and(|i| q_is_used(used_q, i));
                 let c_used = used_c[r.cj.0] || r.cj.1.is_some_and(|j| used_c[j]);
                 if q_used || c_used {
                     continue;
                 }
-                used_q[r.qi.0] = true;
+                used_q |= 1u32 << r.qi.0;
                 if let Some(i) = r.qi.1 {
-                    used_q[i] = true;
+                    used_q |= 1u32 << i;
                 }
                 used_c[r.cj.0] = true;
                 if let Some(j) = r.cj.1 {
@@ -748,15 +1106,21 @@ impl CandidateCore {
                 .unwrap_or(Ordering::Equal)
                 .then(b.1.cmp(&a.1))
         };
-        let mut left_q: Vec<(f64, usize)> = (0..nq)
-            .filter(|&i| !used_q[i])
-            .map(|i| (q_weights[i], char_len(&q_texts[i])))
-            .collect();
+        let left_q = &mut b.left_q;
+        left_q.clear();
+        left_q.extend(
+            (0..nq)
+                .filter(|&i| !q_is_used(used_q, i))
+                .map(|i| (q_weights[i], q_lens[i])),
+        );
         left_q.sort_by(desc);
-        let mut left_c: Vec<(f64, usize)> = (0..nc)
-            .filter(|&j| !used_c[j])
-            .map(|j| (c_weights[j], self.text_len[tids[j] as usize] as usize))
-            .collect();
+        let left_c = &mut b.left_c;
+        left_c.clear();
+        left_c.extend(
+            (0..nc)
+                .filter(|&j| !used_c[j])
+                .map(|j| (c_weights[j], self.text_len[tids[j] as usize] as usize)),
+        );
         left_c.sort_by(desc);
         let k = left_q.len().min(left_c.len());
         let mut penalty = 0.0f64;
@@ -801,32 +1165,93 @@ impl CandidateCore {
         max_boost: f64,
         boost: Option<(&Evidence, &QueryEvidence)>,
         py: Python<'_>,
-        scratch: &mut Scratch,
+        bufs: &mut Bufs,
     ) -> PyResult<Vec<(u32, f64)>> {
         let n = v.sets.len();
         if n == 0 {
             return Ok(Vec::new());
         }
-        // which token sets hold each record met
-        let mut meets: HashMap<u32, Meet> = HashMap::default();
+        // which token sets hold each record met (dense by record id, cleared at the end)
+        let Bufs {
+            meets,
+            touched,
+            nb,
+            align: abufs,
+            scratch,
+            persons,
+        } = bufs;
+        fn touch<'m>(meets: &'m mut [Meet], touched: &mut Vec<u32>, r: u32) -> &'m mut Meet {
+            let e = &mut meets[r as usize];
+            if e.strong | e.every | e.joined | e.pair == 0 {
+                touched.push(r);
+            }
+            e
+        }
         for (i, ts) in v.sets.iter().enumerate() {
             let bit = 1u32 << i;
             for &r in &ts.all {
-                meets.entry(r).or_default().every |= bit;
+                touch(meets, touched, r).every |= bit;
             }
             for &r in &ts.strong {
-                meets.entry(r).or_default().strong |= bit;
+                touch(meets, touched, r).strong |= bit;
             }
             for &r in &ts.joined {
-                meets.entry(r).or_default().joined |= bit;
+                touch(meets, touched, r).joined |= bit;
             }
         }
         for (p, ts) in v.pairs.iter().enumerate() {
             let bit = 1u32 << p;
             for &r in &ts.every {
-                meets.entry(r).or_default().pair |= bit;
+                touch(meets, touched, r).pair |= bit;
             }
         }
+        let result = self.variant_rank(
+            v,
+            pool,
+            fill,
+            min_similarity,
+            shape,
+            need,
+            refine_margin,
+            max_boost,
+            boost,
+            py,
+            meets,
+            touched,
+            nb,
+            abufs,
+            scratch,
+            persons,
+        );
+        for &r in touched.iter() {
+            meets[r as usize] = Meet::default();
+        }
+        touched.clear();
+        result
+    }
+
+    /// `variant_candidates` once `meets` holds the records met (`touched`).
+    #[allow(clippy::too_many_arguments)]
+    fn variant_rank(
+        &self,
+        v: &Variant<'_>,
+        pool: usize,
+        fill: usize,
+        min_similarity: f64,
+        shape: Shape,
+        need: Option<f64>,
+        refine_margin: f64,
+        max_boost: f64,
+        boost: Option<(&Evidence, &QueryEvidence)>,
+        py: Python<'_>,
+        meets: &[Meet],
+        touched: &[u32],
+        nb: &mut NeighbourTable,
+        abufs: &mut AlignBufs,
+        scratch: &mut Scratch,
+        persons: &mut PersonBufs,
+    ) -> PyResult<Vec<(u32, f64)>> {
+        let n = v.sets.len();
         let weights = &v.weights;
         let total_w: f64 = weights.iter().fold(0.0, |a, &w| a + w);
         // query token position -> 1 + how many earlier tokens have the same text (0: none)
@@ -883,24 +1308,27 @@ impl CandidateCore {
             let left = self.rec_len(rid).saturating_sub(k);
             m / (mw + shape.extra * (total_w - mw) + shape.absent * left as f64)
         };
-        let is_covered = |rid: u32, m_: &Meet| -> bool {
+        let is_covered = |rid: u32| -> bool {
+            let m_ = &meets[rid as usize];
             m_.every.count_ones() >= 2
                 || m_.joined != 0
                 || m_.pair != 0
                 || (n == 1 && self.rec_len(rid) == 1)
         };
-        let via_joins = |m_: &Meet| -> bool { m_.joined != 0 || m_.pair != 0 };
+        let via_joins = |rid: u32| -> bool {
+            let m_ = &meets[rid as usize];
+            m_.joined != 0 || m_.pair != 0
+        };
         let loose_q = need.is_none() || v.loose;
-        // (rid, estimate, covered)
-        let mut scored: Vec<(u32, f64)> = Vec::new();
-        let mut covered: HashSet<u32> = HashSet::default();
+        // (rid, estimate)
+        let mut scored: Vec<(u32, f64)> = Vec::with_capacity(touched.len());
         let mut union_size = 0usize;
-        for (&rid, m_) in &meets {
+        for &rid in touched {
+            let m_ = &meets[rid as usize];
             if m_.every != 0 {
                 union_size += 1;
             }
-            if is_covered(rid, m_) {
-                covered.insert(rid);
+            if is_covered(rid) {
                 scored.push((rid, estimate(rid, m_)));
             }
         }
@@ -912,8 +1340,9 @@ impl CandidateCore {
                     Some(nd) => (nd - refine_margin) / max_boost,
                 };
                 let mut singles: Vec<(u32, f64)> = Vec::new();
-                for (&rid, m_) in &meets {
-                    if m_.every == 0 || covered.contains(&rid) {
+                for &rid in touched {
+                    let m_ = &meets[rid as usize];
+                    if m_.every == 0 || is_covered(rid) {
                         continue;
                     }
                     let coarse = estimate(rid, m_);
@@ -921,69 +1350,75 @@ impl CandidateCore {
                         singles.push((rid, 0.5 * coarse));
                     }
                 }
-                singles.sort_by(by_estimate);
-                singles.truncate(room);
+                sort_head(&mut singles, room);
                 scored.extend(singles);
             }
         }
-        let mut factors: HashMap<u32, f64> = HashMap::default();
         if let Some((ev, q)) = boost {
             for item in scored.iter_mut() {
                 let pos = self.rec_person[item.0 as usize];
-                let f = *factors
-                    .entry(pos)
-                    .or_insert_with(|| ev.person_factor(pos as usize, q));
-                item.1 *= f;
+                item.1 *= persons.factor_of(pos, ev, q);
             }
         }
-        scored.sort_by(by_estimate);
-        scored.truncate(pool);
-        let mut head = scored;
-        let mut barred: HashSet<u32> = HashSet::default();
+        sort_head(&mut scored, pool);
+        // (rid, estimate, barred)
+        let mut head: Vec<(u32, f64, bool)> = scored.iter().map(|&(r, e)| (r, e, false)).collect();
         if !loose_q {
             let bar = need.unwrap() - refine_margin;
-            for &(rid, est) in &head {
-                if !covered.contains(&rid) && self.rec_loose[rid as usize] == 0 && 2.0 * est < bar {
-                    barred.insert(rid);
+            let mut any = false;
+            for h in head.iter_mut() {
+                let rid = h.0;
+                if !is_covered(rid) && self.rec_loose[rid as usize] == 0 && 2.0 * h.1 < bar {
+                    h.2 = true;
+                    any = true;
                 }
             }
-            if !barred.is_empty() {
-                let keep: HashSet<u32> = head
-                    .iter()
-                    .filter(|(rid, _)| !barred.contains(rid))
-                    .map(|(rid, _)| self.rec_person[*rid as usize])
-                    .collect();
-                head.retain(|(rid, _)| keep.contains(&self.rec_person[*rid as usize]));
+            if any {
+                // persons keeping a record that is not barred
+                for h in &head {
+                    let p = self.rec_person[h.0 as usize];
+                    if !h.2 && !persons.mark[p as usize] {
+                        persons.mark[p as usize] = true;
+                        persons.mark_list.push(p);
+                    }
+                }
+                head.retain(|h| persons.mark[self.rec_person[h.0 as usize] as usize]);
+                for &p in &persons.mark_list {
+                    persons.mark[p as usize] = false;
+                }
+                persons.mark_list.clear();
             }
         }
-        let q_units = query_units(&v.texts);
-        scratch.unit_sims.clear();
+        let q_units = query_units(&v.texts, scratch);
+        let q_lens: Vec<usize> = v.texts.iter().map(|t| char_len(t)).collect();
+        nb.fill(&v.sets, self.texts.len());
         let mut refined: Vec<(u32, f64)> = Vec::with_capacity(head.len());
-        for &(rid, est) in &head {
-            if barred.contains(&rid) {
+        for &(rid, est, barred) in &head {
+            if barred {
                 refined.push((rid, est));
                 continue;
             }
             let mut est2 = self.align(
                 rid,
-                &v.sets,
-                &v.texts,
+                nb,
+                &q_lens,
                 &q_units,
                 weights,
                 min_similarity,
                 shape,
                 py,
+                abufs,
                 scratch,
             )?;
             if boost.is_some() {
-                est2 *= factors[&self.rec_person[rid as usize]];
+                est2 *= persons.factor[self.rec_person[rid as usize] as usize];
             }
-            if via_joins(&meets[&rid]) && est > est2 {
+            if via_joins(rid) && est > est2 {
                 est2 = est; // joined units are outside the token alignment
             }
             refined.push((rid, est2));
         }
-        refined.sort_by(by_estimate);
+        refined.sort_unstable_by(by_estimate);
         Ok(refined)
     }
 }
@@ -1047,6 +1482,10 @@ impl CandidateCore {
             variants,
             phonetic,
             id: NEXT_CORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            bufs: std::sync::Mutex::new(Bufs::default()),
+            keys_dir: PackedDir::default(),
+            joins_dir: PackedDir::default(),
+            core_len: Vec::new(),
         };
         let n = core.rec_person.len();
         let nt = core.texts.len();
@@ -1086,6 +1525,9 @@ impl CandidateCore {
         if core.joins.iter().any(|&k| (k & ID_MASK) as usize >= n) {
             return Err(PyValueError::new_err("joins hold a record id out of range"));
         }
+        core.keys_dir = PackedDir::new(&core.keys);
+        core.joins_dir = PackedDir::new(&core.joins);
+        core.core_len = core.core_texts.iter().map(|t| char_len(t) as u32).collect();
         core.n_persons = core
             .rec_person
             .iter()
@@ -1109,7 +1551,8 @@ impl CandidateCore {
     ) -> PyResult<TokenSets> {
         let (tids, sims) = self.find_neighbours(py, &forms, &metas, min_similarity)?;
         let mut joined = Vec::new();
-        lookup_packed(&self.joins, key_hash(&forms[0]), &mut joined);
+        self.joins_dir
+            .lookup(&self.joins, key_hash(&forms[0]), &mut joined);
         self.make_token_sets(tids, sims, joined)
     }
 
@@ -1176,55 +1619,57 @@ impl CandidateCore {
                 ));
             }
         }
-        let mut scratch = Scratch::default();
         let mut best: HashMap<u32, f64> = HashMap::default();
-        for (sets, pairs, weights, texts, loose) in variants {
-            let n = sets.len();
-            if n > MAX_QUERY_TOKENS
-                || weights.len() != n
-                || texts.len() != n
-                || pairs.len() != n.saturating_sub(1)
-            {
-                return Err(PyValueError::new_err(
-                    "variant: more than 32 tokens or inconsistent lengths",
-                ));
-            }
-            if sets
-                .iter()
-                .chain(pairs.iter())
-                .any(|t| t.core_id != self.id)
-            {
-                return Err(PyValueError::new_err(
-                    "token sets made by another index (one QueryMemo per index)",
-                ));
-            }
-            let v = Variant {
-                sets,
-                pairs,
-                weights,
-                texts,
-                loose,
-            };
-            let found = self.variant_candidates(
-                &v,
-                pool,
-                2 * pool / 5,
-                min_similarity,
-                shape,
-                need,
-                refine_margin,
-                max_boost,
-                boost_ref,
-                py,
-                &mut scratch,
-            )?;
-            for (rid, est) in found {
-                let e = best.entry(rid).or_insert(-1.0);
-                if *e < est {
-                    *e = est;
+        self.with_bufs(|bufs| -> PyResult<()> {
+            for (sets, pairs, weights, texts, loose) in variants {
+                let n = sets.len();
+                if n > MAX_QUERY_TOKENS
+                    || weights.len() != n
+                    || texts.len() != n
+                    || pairs.len() != n.saturating_sub(1)
+                {
+                    return Err(PyValueError::new_err(
+                        "variant: more than 32 tokens or inconsistent lengths",
+                    ));
+                }
+                if sets
+                    .iter()
+                    .chain(pairs.iter())
+                    .any(|t| t.core_id != self.id)
+                {
+                    return Err(PyValueError::new_err(
+                        "token sets made by another index (one QueryMemo per index)",
+                    ));
+                }
+                let v = Variant {
+                    sets,
+                    pairs,
+                    weights,
+                    texts,
+                    loose,
+                };
+                let found = self.variant_candidates(
+                    &v,
+                    pool,
+                    2 * pool / 5,
+                    min_similarity,
+                    shape,
+                    need,
+                    refine_margin,
+                    max_boost,
+                    boost_ref,
+                    py,
+                    bufs,
+                )?;
+                for (rid, est) in found {
+                    let e = best.entry(rid).or_insert(-1.0);
+                    if *e < est {
+                        *e = est;
+                    }
                 }
             }
-        }
+            Ok(())
+        })?;
         let mut ranked: Vec<(u32, f64)> = best.into_iter().collect();
         ranked.sort_by(by_estimate);
         let mut persons: HashSet<u32> = HashSet::default();
@@ -1249,4 +1694,40 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TokenSets>()?;
     m.add_class::<Evidence>()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_dir_lookup_matches_binary_search() {
+        // a small xorshift stream: hashes with repeats, ids, some in adjacent buckets
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for n in [0usize, 1, 2, 7, 100, 5000] {
+            let mut hashes: Vec<u64> = (0..n / 3 + 1).map(|_| next() >> 24).collect();
+            hashes.push(0);
+            hashes.push((1 << 40) - 1);
+            let mut packed: Vec<u64> = (0..n)
+                .map(|_| {
+                    let h = hashes[(next() as usize) % hashes.len()];
+                    (h << ID_BITS) | (next() & ID_MASK)
+                })
+                .collect();
+            packed.sort_unstable();
+            let dir = PackedDir::new(&packed);
+            for &h in hashes.iter().chain([1u64, 12345, (1 << 40) - 2].iter()) {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                lookup_packed(&packed, h, &mut a);
+                dir.lookup(&packed, h, &mut b);
+                assert_eq!(a, b, "n={n} h={h}");
+            }
+        }
+    }
 }

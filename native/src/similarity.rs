@@ -115,12 +115,70 @@ pub fn osa_distance<T: Letter>(a: &[T], b: &[T], cutoff: usize) -> usize {
     if la.abs_diff(lb) > cutoff {
         return cutoff + 1;
     }
+    if (1..=64).contains(&la) {
+        return osa_bits(a, b).min(cutoff + 1);
+    }
+    let w = lb + 1;
+    // three rows on the stack for name-sized tokens (the common case), else on the heap
+    const STACK: usize = 64;
+    if w <= STACK {
+        let mut rows = [0usize; 3 * STACK];
+        osa_rows(a, b, cutoff, &mut rows[..3 * w])
+    } else {
+        let mut rows = vec![0usize; 3 * w];
+        osa_rows(a, b, cutoff, &mut rows)
+    }
+}
+
+/// The exact OSA distance of `a` (1 to 64 letters) and `b`, bit-parallel (Hyyrö 2003, as
+/// rapidfuzz's `osa_hyrroe2003`): one pass over `b`, `a`'s rows as bits of a word.
+fn osa_bits<T: Letter>(a: &[T], b: &[T]) -> usize {
+    let m = a.len();
+    debug_assert!((1..=64).contains(&m));
+    let mut vp: u64 = !0;
+    let mut vn: u64 = 0;
+    let mut d0: u64 = 0;
+    let mut pm_old: u64 = 0;
+    let mut dist = m;
+    let mask: u64 = 1 << (m - 1);
+    for &ch in b {
+        // positions of `ch` in `a`
+        let mut pm: u64 = 0;
+        for (i, &x) in a.iter().enumerate() {
+            pm |= u64::from(x == ch) << i;
+        }
+        let tr = ((!d0 & pm) << 1) & pm_old;
+        d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn;
+        d0 |= tr;
+        let hp = vn | !(d0 | vp);
+        let hn = d0 & vp;
+        if hp & mask != 0 {
+            dist += 1;
+        }
+        if hn & mask != 0 {
+            dist -= 1;
+        }
+        let hp = (hp << 1) | 1;
+        let hn = hn << 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        pm_old = pm;
+    }
+    dist
+}
+
+/// `osa_distance` over `rows` (3 × (len(b) + 1) cells, any content).
+fn osa_rows<T: Letter>(a: &[T], b: &[T], cutoff: usize, rows: &mut [usize]) -> usize {
+    let (la, lb) = (a.len(), b.len());
     let big = cutoff + 1; // any value above the cutoff
     let w = lb + 1;
     // rows i-2, i-1, i; cells outside the band hold `big`
-    let mut prev2 = vec![big; w];
-    let mut prev: Vec<usize> = (0..w).map(|j| j.min(big)).collect();
-    let mut cur = vec![big; w];
+    let (mut prev2, rest) = rows.split_at_mut(w);
+    let (mut prev, mut cur) = rest.split_at_mut(w);
+    prev2.fill(big);
+    for (j, c) in prev.iter_mut().enumerate() {
+        *c = j.min(big);
+    }
     for i in 1..=la {
         let lo = i.saturating_sub(cutoff).max(1);
         let hi = (i + cutoff).min(lb);
@@ -141,12 +199,14 @@ pub fn osa_distance<T: Letter>(a: &[T], b: &[T], cutoff: usize) -> usize {
 }
 
 /// `matchers.scoring.string_similarity(a, b)`; `variants` is `KNOWN_VARIANTS`,
-/// `metaphone(s)` returns `phonetic_key(s)` (called only when the phonetic rule is tried).
+/// `same_sound()` tells whether `phonetic_key(a)` is not empty and equals
+/// `phonetic_key(b)` (asking for `phonetic_key(b)` only when `phonetic_key(a)` is not
+/// empty); it is called only when the phonetic rule is tried.
 pub fn string_similarity<E>(
     a: &str,
     b: &str,
     variants: &HashMap<String, String>,
-    metaphone: &mut dyn FnMut(&str) -> Result<String, E>,
+    same_sound: &mut dyn FnMut() -> Result<bool, E>,
 ) -> Result<(f64, Rule), E> {
     if a == b {
         return Ok((1.0, Rule::Exact));
@@ -157,11 +217,11 @@ pub fn string_similarity<E>(
         }
     }
     if a.is_ascii() && b.is_ascii() {
-        similarity_tail(a, b, a.as_bytes(), b.as_bytes(), metaphone)
+        similarity_tail(a, b, a.as_bytes(), b.as_bytes(), same_sound)
     } else {
         let ac: Vec<char> = a.chars().collect();
         let bc: Vec<char> = b.chars().collect();
-        similarity_tail(a, b, &ac, &bc, metaphone)
+        similarity_tail(a, b, &ac, &bc, same_sound)
     }
 }
 
@@ -170,7 +230,7 @@ fn similarity_tail<T: Letter, E>(
     b: &str,
     ac: &[T],
     bc: &[T],
-    metaphone: &mut dyn FnMut(&str) -> Result<String, E>,
+    same_sound: &mut dyn FnMut() -> Result<bool, E>,
 ) -> Result<(f64, Rule), E> {
     let (la, lb) = (ac.len(), bc.len());
     if ac.iter().any(|c| c.ch() == WILDCARD) || bc.iter().any(|c| c.ch() == WILDCARD) {
@@ -206,15 +266,9 @@ fn similarity_tail<T: Letter, E>(
         sim = if v < 0.85 { v } else { 0.85 };
         rule = Rule::Edit;
     }
-    if sim < 0.8 && ac[0] == bc[0] && la.min(lb) >= 3 {
-        let pa = metaphone(a)?;
-        if !pa.is_empty() {
-            let pb = metaphone(b)?;
-            if pa == pb {
-                sim = 0.8;
-                rule = Rule::Phonetic;
-            }
-        }
+    if sim < 0.8 && ac[0] == bc[0] && la.min(lb) >= 3 && same_sound()? {
+        sim = 0.8;
+        rule = Rule::Phonetic;
     }
     Ok((sim, rule))
 }
@@ -304,6 +358,53 @@ mod tests {
                 full_osa(&c(x), &c(y)).min(3),
                 "{x} {y}"
             );
+        }
+    }
+
+    #[test]
+    fn osa_bits_equals_the_table() {
+        // every pair of strings of up to 5 letters over 3 letters, every cutoff 0-3, and
+        // the banded table (long strings) against the full one
+        let mut words: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut last: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for w in &last {
+                for c in [b'A', b'B', b'C'] {
+                    let mut v = w.clone();
+                    v.push(c);
+                    next.push(v);
+                }
+            }
+            words.extend(next.iter().cloned());
+            last = next;
+        }
+        for x in &words {
+            let xc: Vec<char> = x.iter().map(|&c| c as char).collect();
+            for y in &words {
+                let yc: Vec<char> = y.iter().map(|&c| c as char).collect();
+                let full = full_osa(&xc, &yc);
+                for cutoff in 0..4 {
+                    let want = full.min(cutoff + 1);
+                    assert_eq!(osa_distance(x.as_slice(), y.as_slice(), cutoff), want);
+                    assert_eq!(osa_distance(&xc, &yc, cutoff), want);
+                    let mut rows = vec![0usize; 3 * (y.len() + 1)];
+                    assert_eq!(
+                        osa_rows(x.as_slice(), y.as_slice(), cutoff, &mut rows),
+                        want
+                    );
+                }
+            }
+        }
+        // 64 letters (the word's width) and 65 (the table)
+        for n in [63usize, 64, 65] {
+            let a: Vec<char> = "ABCD".repeat(17).chars().take(n).collect();
+            let mut b = a.clone();
+            b.swap(10, 11);
+            b[40] = 'Z';
+            b.remove(50);
+            assert_eq!(osa_distance(&a, &b, 2), full_osa(&a, &b).min(3));
+            assert_eq!(osa_distance(&a, &b, 3), 3);
         }
     }
 
