@@ -533,31 +533,32 @@ _RULE_ORDER = ("plain", "icao", "korean_mr", "korean_u")
 
 def _variants_of_parts(parts: list[tuple[str, str]], structured: bool) -> tuple[NameVariant, ...]:
     fields = [(field_code, *_field_forms(value)) for field_code, value in parts]
+    if all(len(forms) == 1 for _, forms, _ in fields):
+        rules: tuple[str, ...] = _RULE_ORDER[:1]  # no field has another rule's own form
+    else:
+        rules = tuple(r for r in _RULE_ORDER if any(r in forms for _, forms, _ in fields))
     variants: list[NameVariant] = []
     seen: set[tuple[str, ...]] = set()
     plain: tuple[Token, ...] = ()
-    for rule in _RULE_ORDER:
-        if rule != "plain" and all(rule not in forms for _, forms, _ in fields):
-            continue
+    for rule in rules:
         # a field without a rule's own form (no umlaut in the given names) takes its plain form
-        raws = [_raw_tokens(forms.get(rule) or forms["plain"]) for _, forms, _ in fields]
+        raws = [_raw_tokens(forms.get(rule, forms["plain"])) for _, forms, _ in fields]
         if any(raw and raw[-1] in PARTICLES for raw in raws):
             moved = [(field_code, list(raw)) for (field_code, _, _), raw in zip(fields, raws, strict=True)]
             _move_trailing_particles(moved)
             raws = [tuple(raw) for _, raw in moved]
-        tokens = tuple(
-            tok
-            for (field_code, _, syllabic), raw in zip(fields, raws, strict=True)
-            for tok in _field_tokens(raw, field_code, syllabic)
-        )
+        tokens: tuple[Token, ...] = ()
+        for (field_code, _, syllabic), raw in zip(fields, raws, strict=True):
+            tokens += _field_tokens(raw, field_code, syllabic)
         if rule == "plain":
             plain = tokens
         if not tokens:
             continue
-        texts = tuple(t.text for t in tokens)
-        if texts in seen:
-            continue
-        seen.add(texts)
+        if len(rules) > 1:
+            texts = tuple(t.text for t in tokens)
+            if texts in seen:
+                continue
+            seen.add(texts)
         variants.append(NameVariant(tokens, rule, structured))
     if not structured and len(plain) > 1 and plain[-1].text in SUFFIXES:
         # a free-form name ending in a generational suffix (Al Lawson, Jr.) is also
