@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matchers.model import DateSpec
 
@@ -64,10 +65,12 @@ class PartialDate:
         return "-".join(parts)
 
 
+@lru_cache(maxsize=100_000)
 def parse_partial_date(value: str | None) -> PartialDate | None:
     """Parse ISO ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; zero month/day parts mean
     unknown (``1971-00-00`` → year 1971). Returns ``None`` for unknown, malformed or
-    impossible dates (``1971-02-30``); leap days are valid (``1972-02-29``)."""
+    impossible dates (``1971-02-30``); leap days are valid (``1972-02-29``). Memoised
+    (the result is immutable)."""
     if value is None:
         return None
     m = _ISO.match(value.strip())

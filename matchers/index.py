@@ -500,7 +500,7 @@ class NameIndex:
         forms = (tok.text,) if tok.core == tok.text else (tok.text, tok.core)
         out: list[tuple[int, float]]
         if self._core is not None:
-            out = self._native_sets(tok, min_similarity, memo or QueryMemo()).neighbours()
+            out = self._native_sets(tok.text, tok.core, min_similarity, memo or QueryMemo()).neighbours()
         else:
             found: set[int] = set()
             for key in token_keys(forms, query=True):
@@ -623,12 +623,13 @@ class NameIndex:
             out.append((rid, est))
         return out
 
-    def _native_sets(self, tok: Token, min_similarity: float, memo: QueryMemo) -> Any:
-        """The compiled stage's ``TokenSets`` of a query token (memoised per batch)."""
-        mkey = (tok.text, tok.core)
+    def _native_sets(self, text: str, core: str, min_similarity: float, memo: QueryMemo) -> Any:
+        """The compiled stage's ``TokenSets`` of a query token ``text`` with particle-free
+        ``core`` (memoised per batch)."""
+        mkey = (text, core)
         hit = memo.native.get(mkey)
         if hit is None:
-            forms = [tok.text] if tok.core == tok.text else [tok.text, tok.core]
+            forms = [text] if core == text else [text, core]
             hit = memo.native[mkey] = self._core.query_token(forms, [phonetic_key(f) for f in forms], min_similarity)
         return hit
 
@@ -650,11 +651,11 @@ class NameIndex:
             toks = v.tokens
             if not toks:
                 continue
-            sets = [self._native_sets(t, min_similarity, memo) for t in toks]
+            sets = [self._native_sets(t.text, t.core, min_similarity, memo) for t in toks]
             pairs = []
             for a, b in pairwise(toks):
                 j = a.text + b.text
-                pairs.append(self._native_sets(Token(j, j, "n"), min_similarity, memo))
+                pairs.append(self._native_sets(j, j, min_similarity, memo))
             weights = [self.token_weight(t.text, memo) for t in toks]
             queries.append((sets, pairs, weights, [t.text for t in toks], _loose(toks)))
         result: list[tuple[int, float]] = self._core.candidates(

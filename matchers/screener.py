@@ -138,17 +138,35 @@ class Screener:
         self._dob_day: dict[int, frozenset[str]] = {}
         self._nat: list[frozenset[str]] = []
         self._gender = array("B")
+        # equal values are parsed once (lists repeat birth dates, nationalities, genders)
         nat_sets: dict[frozenset[str], frozenset[str]] = {}
+        dob_memo: dict[tuple[DateSpec, ...], tuple[int, int, frozenset[str]]] = {}
+        nat_memo: dict[tuple[str, ...], frozenset[str]] = {}
+        gender_memo: dict[tuple[str, ...], int] = {}
         for pos, person in enumerate(self._entries):
-            lo, hi = birth_year_span(person.dates_of_birth, config.approximate_years)
-            self._dob_lo.append(lo)
-            self._dob_hi.append(hi)
-            days = frozenset(d.date for d in person.dates_of_birth if d.date and len(d.date) == 10)
-            if days:
-                self._dob_day[pos] = days
-            nat = frozenset(c for c in map(normalise_country, person.nationalities) if c)
-            self._nat.append(nat_sets.setdefault(nat, nat))
-            self._gender.append(_gender_code(person.genders))
+            dobs = tuple(person.dates_of_birth)
+            dob = dob_memo.get(dobs)
+            if dob is None:
+                dob = dob_memo[dobs] = (
+                    *birth_year_span(dobs, config.approximate_years),
+                    frozenset(d.date for d in dobs if d.date and len(d.date) == 10),
+                )
+            self._dob_lo.append(dob[0])
+            self._dob_hi.append(dob[1])
+            if dob[2]:
+                self._dob_day[pos] = dob[2]
+            nats = tuple(person.nationalities)
+            nat = nat_memo.get(nats)
+            if nat is None:
+                nat = frozenset(c for c in map(normalise_country, nats) if c)
+                nat = nat_memo[nats] = nat_sets.setdefault(nat, nat)  # one object per distinct set
+            self._nat.append(nat)
+            genders = tuple(person.genders)
+            gender = gender_memo.get(genders)
+            if gender is None:
+                gender = gender_memo[genders] = _gender_code(genders)
+            self._gender.append(gender)
+        del dob_memo, nat_memo, gender_memo, nat_sets
         # the same per-person evidence for the compiled candidate stage: birth dates and
         # nationalities as interned ids, person by person (CSR offsets)
         self._day_ids: dict[str, int] = {}
@@ -158,12 +176,23 @@ class Screener:
             from matchers import _core
 
             nat_off, nat_ids, day_off, day_ids = array("I", [0]), array("I"), array("I", [0]), array("I")
+            # per shared set object (the loop above shares equal sets), its sorted ids
+            ids_memo: dict[int, list[int]] = {}
             for pos in range(len(self._entries)):
-                nat_ids.extend(sorted(self._nat_ids.setdefault(c, len(self._nat_ids)) for c in self._nat[pos]))
+                nat = self._nat[pos]
+                got = ids_memo.get(id(nat))
+                if got is None:
+                    got = ids_memo[id(nat)] = sorted(self._nat_ids.setdefault(c, len(self._nat_ids)) for c in nat)
+                nat_ids.extend(got)
                 nat_off.append(len(nat_ids))
-                ds = self._dob_day.get(pos, ())
-                day_ids.extend(sorted(self._day_ids.setdefault(d, len(self._day_ids)) for d in ds))
+                ds = self._dob_day.get(pos)
+                if ds:
+                    got = ids_memo.get(id(ds))
+                    if got is None:
+                        got = ids_memo[id(ds)] = sorted(self._day_ids.setdefault(d, len(self._day_ids)) for d in ds)
+                    day_ids.extend(got)
                 day_off.append(len(day_ids))
+            del ids_memo
             self._native_evidence = _core.Evidence(
                 self._dob_lo,
                 self._dob_hi,
@@ -277,6 +306,7 @@ class Screener:
         self, query: Person, threshold: float | None, memo: QueryMemo, exhaustive: bool
     ) -> list[MatchResult]:
         cfg = self.config
+        floor = self._floor(threshold)
         q_variants = person_variants(query)
         cand_records: dict[int, list[int]] = defaultdict(list)
         estimates: dict[int, float] = {}  # person -> ranking estimate of the final score
@@ -297,15 +327,16 @@ class Screener:
                 boost=boost,
                 shape=self._shape,
                 # what the pruning rule below lets through, in the index's units
-                need=(self._floor(threshold) - cfg.estimate_margin) / nof if nof > 0.0 else None,
+                need=(floor - cfg.estimate_margin) / nof if nof > 0.0 else None,
                 refine_margin=cfg.refine_margin,
                 max_boost=1.0 / nof if boost is not None and nof > 0.0 else 1.0,
                 native_boost=native_boost,
             )
+            person_of = index.person_of
             for rid, est in found:
-                pos = index.person_of(rid)
+                pos = person_of(rid)
                 if pos not in cand_records:
-                    estimates[pos] = est * cfg.name_only_factor
+                    estimates[pos] = est * nof
                 cand_records[pos].append(rid)
         for q_doc in query.documents:
             canon = canonical_document_number(q_doc.number)
@@ -314,9 +345,8 @@ class Screener:
                     for pos in self._docs.get(key, ()):
                         cand_records.setdefault(pos, [])
                         estimates.pop(pos, None)  # a document candidate is always scored
-        q_weights = [[index.token_weight(t.text, memo) for t in v.tokens] for _, v in q_variants]
+        q_weights: list[list[float]] | None = None  # once a candidate is scored
         results: list[MatchResult] = []
-        floor = self._floor(threshold)
         best_scores: list[float] = []  # min-heap of the best max_hits scores so far
         q_tids: set[int] | None = None
         for pos, rids in cand_records.items():
@@ -340,6 +370,8 @@ class Screener:
                     for r in index.person_records(pos)
                     if r not in ranked and index.meets(r, q_tids)
                 ]
+            if q_weights is None:
+                q_weights = [[index.token_weight(t.text, memo) for t in v.tokens] for _, v in q_variants]
             best = self._best_name(q_variants, q_weights, entry, rids, memo)
             name_score, name_pos, q_rule, c_rule = best
             if name_score.score < limit and not (query.documents and entry.documents):
