@@ -107,3 +107,20 @@ def test_country_and_gender() -> None:
     assert normalise_gender("f") == "F"
     assert normalise_gender("X") is None
     assert normalise_gender("U") is None
+
+
+def test_memoised_variants_are_equal_and_share_tokens() -> None:
+    a = name_variants(None, "AL HADDADIN", "FARID")
+    b = name_variants(None, "AL HADDADIN", "FARID")
+    assert a == b
+    # one Token object per distinct token, across names
+    other = name_variants(None, "AL HADDADIN", "OMAR")
+    assert a[0].tokens[0] is other[0].tokens[0]
+    expected = [("ALHADDADIN", "HADDADIN", "s"), ("FARID", "FARID", "g")]
+    assert [(t.text, t.core, t.field) for t in a[0].tokens] == expected
+    # a trailing particle moves per name, not into the cached field tokens
+    moved = name_variants(None, "GHABRA", "MOHAMMED AL")
+    assert [t.text for t in moved[0].tokens] == ["ALGHABRA", "MOHAMMED"]
+    assert [t.text for t in name_variants(None, "GHABRA", "MOHAMMED")[0].tokens] == ["GHABRA", "MOHAMMED"]
+    # ASCII and accented input still fold alike, digits inside words still read as letters
+    assert [t.text for t in name_variants("Sech1n Müller")[0].tokens] == ["SECHIN", "MULLER"]

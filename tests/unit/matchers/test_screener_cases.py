@@ -346,3 +346,28 @@ def test_alias_is_searched() -> None:
     hit = build(listed).screen([query(full_name="Abu Dua Ali")], threshold=0.0)[0][0]
     assert hit.matched_name == "ABU DUA"
     assert hit.explanation["name"]["candidate_kind"] == "alias"
+
+
+# --- building pauses the garbage collector and restores it --------------------------
+
+
+def test_build_restores_the_garbage_collector_state() -> None:
+    import gc
+
+    from matchers import Screener
+    from matchers.screener import _gc_paused
+
+    entries = (entry("WL-GC1", "KOVAL", "IVAN", "1970-01-01"),)
+    assert gc.isenabled()
+    Screener(entries, MatchConfig())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Screener(entries, MatchConfig())
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError, match="boom"), _gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
+    assert gc.isenabled()  # back on after a failed build
