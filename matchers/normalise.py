@@ -384,7 +384,7 @@ def _split_tokens(text: str) -> list[str]:
     return [t for t in _NON_LETTER.split(text) if t.strip(WILDCARD)]
 
 
-@lru_cache(maxsize=400_000)
+@lru_cache(maxsize=100_000)
 def _token(text: str, core: str, field: str, syllable: bool) -> Token:
     """One shared :class:`Token` per value (names repeat: the index and the caches keep
     one object per distinct token)."""
@@ -445,7 +445,6 @@ def _move_trailing_particles(fields: list[tuple[str, list[str]]]) -> None:
     surname[:0] = moved
 
 
-@lru_cache(maxsize=200_000)
 def _variants_of(text: str) -> tuple[tuple[str, str], ...]:
     """``(rule, folded_text)`` per transliteration variant of ``text``."""
     plain = _fold(text, _PLAIN_TABLE)
@@ -499,30 +498,30 @@ def name_variants(
     return ()
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def _structured_variants(surname: str | None, given_names: str | None) -> tuple[NameVariant, ...]:
     parts = [(f, v) for f, v in (("s", surname), ("g", given_names)) if v]
     return _variants_of_parts(parts, True)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def _free_variants(full_name: str) -> tuple[NameVariant, ...]:
     return _variants_of_parts([("n", full_name)], False)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _field_forms(value: str) -> tuple[dict[str, str], bool]:
     """``({rule: folded text}, syllabic)`` of one name field (the dict is shared: read only)."""
     return dict(_variants_of(value)), _SYLLABIC.search(value) is not None
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _raw_tokens(folded: str) -> tuple[str, ...]:
     """The ``A–Z`` words of a folded field, titles dropped (particles not yet joined)."""
     return tuple(_drop_titles(_split_tokens(folded)))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _field_tokens(raw: tuple[str, ...], field: str, syllable: bool) -> tuple[Token, ...]:
     """The tokens of one field's words, particles joined (the Token values are shared)."""
     return tuple(_join_particles(list(raw), field, syllable))
