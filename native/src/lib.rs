@@ -262,6 +262,20 @@ struct Shape {
     single_cap: f64,
 }
 
+/// The ranking settings of one `candidates` call, the same for each of its variants
+/// (`NameIndex._variant_candidates`' parameters: `fill` is `2 * pool / 5`).
+#[derive(Clone, Copy)]
+struct Ranking<'a> {
+    pool: usize,
+    fill: usize,
+    min_similarity: f64,
+    shape: Shape,
+    need: Option<f64>,
+    refine_margin: f64,
+    max_boost: f64,
+    boost: Option<(&'a Evidence, &'a QueryEvidence)>,
+}
+
 /// One query variant as the index sees it.
 struct Variant<'a> {
     sets: Vec<PyRef<'a, TokenSets>>,
@@ -1152,18 +1166,10 @@ impl CandidateCore {
     }
 
     /// Candidates of one query variant (port of `NameIndex._variant_candidates`).
-    #[allow(clippy::too_many_arguments)]
     fn variant_candidates(
         &self,
         v: &Variant<'_>,
-        pool: usize,
-        fill: usize,
-        min_similarity: f64,
-        shape: Shape,
-        need: Option<f64>,
-        refine_margin: f64,
-        max_boost: f64,
-        boost: Option<(&Evidence, &QueryEvidence)>,
+        rank: &Ranking<'_>,
         py: Python<'_>,
         bufs: &mut Bufs,
     ) -> PyResult<Vec<(u32, f64)>> {
@@ -1205,24 +1211,7 @@ impl CandidateCore {
                 touch(meets, touched, r).pair |= bit;
             }
         }
-        let result = self.variant_rank(
-            v,
-            pool,
-            fill,
-            min_similarity,
-            shape,
-            need,
-            refine_margin,
-            max_boost,
-            boost,
-            py,
-            meets,
-            touched,
-            nb,
-            abufs,
-            scratch,
-            persons,
-        );
+        let result = self.variant_rank(v, rank, py, meets, touched, nb, abufs, scratch, persons);
         for &r in touched.iter() {
             meets[r as usize] = Meet::default();
         }
@@ -1235,14 +1224,7 @@ impl CandidateCore {
     fn variant_rank(
         &self,
         v: &Variant<'_>,
-        pool: usize,
-        fill: usize,
-        min_similarity: f64,
-        shape: Shape,
-        need: Option<f64>,
-        refine_margin: f64,
-        max_boost: f64,
-        boost: Option<(&Evidence, &QueryEvidence)>,
+        rank: &Ranking<'_>,
         py: Python<'_>,
         meets: &[Meet],
         touched: &[u32],
@@ -1251,6 +1233,16 @@ impl CandidateCore {
         scratch: &mut Scratch,
         persons: &mut PersonBufs,
     ) -> PyResult<Vec<(u32, f64)>> {
+        let Ranking {
+            pool,
+            fill,
+            min_similarity,
+            shape,
+            need,
+            refine_margin,
+            max_boost,
+            boost,
+        } = *rank;
         let n = v.sets.len();
         let weights = &v.weights;
         let total_w: f64 = weights.iter().fold(0.0, |a, &w| a + w);
@@ -1619,6 +1611,16 @@ impl CandidateCore {
                 ));
             }
         }
+        let rank = Ranking {
+            pool,
+            fill: 2 * pool / 5,
+            min_similarity,
+            shape,
+            need,
+            refine_margin,
+            max_boost,
+            boost: boost_ref,
+        };
         let mut best: HashMap<u32, f64> = HashMap::default();
         self.with_bufs(|bufs| -> PyResult<()> {
             for (sets, pairs, weights, texts, loose) in variants {
@@ -1648,19 +1650,7 @@ impl CandidateCore {
                     texts,
                     loose,
                 };
-                let found = self.variant_candidates(
-                    &v,
-                    pool,
-                    2 * pool / 5,
-                    min_similarity,
-                    shape,
-                    need,
-                    refine_margin,
-                    max_boost,
-                    boost_ref,
-                    py,
-                    bufs,
-                )?;
+                let found = self.variant_candidates(&v, &rank, py, bufs)?;
                 for (rid, est) in found {
                     let e = best.entry(rid).or_insert(-1.0);
                     if *e < est {
