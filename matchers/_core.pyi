@@ -56,4 +56,5 @@ class CandidateCore:
         refine_margin: float,
         max_boost: float,
         boost: tuple[Evidence, tuple[Sequence[int], Sequence[int], Sequence[int], int]] | None,
+        prune: tuple[float, float, float] | None = None,
     ) -> list[tuple[int, float]]: ...

@@ -552,6 +552,7 @@ class NameIndex:
         refine_margin: float = 0.25,
         max_boost: float = 1.0,
         native_boost: tuple[Any, tuple[list[int], list[int], list[int], int]] | None = None,
+        prune: tuple[float, float, float] | None = None,
     ) -> list[tuple[int, float]]:
         """Candidate records for the query ``variants`` as ``(record id, estimate)``,
         best first (ties by record id), covering the best ``limit`` persons (every
@@ -592,7 +593,12 @@ class NameIndex:
         ``matchers._core.Evidence`` (built by :class:`matchers.screener.Screener`). The
         compiled stage runs when the index has it and either no ``boost`` is given or its
         ``native_boost`` is, and every variant has at most
-        :data:`MAX_NATIVE_QUERY_TOKENS` tokens; it returns the same list."""
+        :data:`MAX_NATIVE_QUERY_TOKENS` tokens; it returns the same list.
+
+        ``prune`` (None: keep all) is ``(factor, margin, floor)``: of the best ``limit``
+        persons, those whose best estimate × ``factor`` + ``margin`` is below ``floor``
+        are left out, all their records (the screener's rule for a person that cannot
+        reach the threshold, applied where it costs least)."""
         shape = shape or NameShape()
         pool = pool if pool is not None else 10 * limit
         if (
@@ -602,7 +608,7 @@ class NameIndex:
         ):
             return self._native_candidates(
                 variants, limit, pool, min_similarity, memo or QueryMemo(), shape, need, refine_margin, max_boost,
-                native_boost if boost is not None else None,
+                native_boost if boost is not None else None, prune,
             )
         best: dict[int, float] = {}
         for variant in variants:
@@ -612,15 +618,17 @@ class NameIndex:
                 if best.get(rid, -1.0) < est:
                     best[rid] = est
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        persons: set[int] = set()
+        persons: dict[int, bool] = {}  # person -> kept; its first record is its best
         out: list[tuple[int, float]] = []
         for rid, est in ranked:
             person = self._rec_person[rid]
-            if person not in persons:
+            keep = persons.get(person)
+            if keep is None:
                 if len(persons) >= limit:
                     continue
-                persons.add(person)
-            out.append((rid, est))
+                keep = persons[person] = prune is None or not (est * prune[0] + prune[1] < prune[2])
+            if keep:
+                out.append((rid, est))
         return out
 
     def _native_sets(self, text: str, core: str, min_similarity: float, memo: QueryMemo) -> Any:
@@ -645,6 +653,7 @@ class NameIndex:
         refine_margin: float,
         max_boost: float,
         native_boost: tuple[Any, tuple[list[int], list[int], list[int], int]] | None,
+        prune: tuple[float, float, float] | None,
     ) -> list[tuple[int, float]]:
         queries = []
         for v in variants:
@@ -668,6 +677,7 @@ class NameIndex:
             refine_margin,
             max_boost,
             native_boost,
+            prune,
         )
         return result
 

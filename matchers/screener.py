@@ -313,6 +313,12 @@ class Screener:
         cand_records: dict[int, list[int]] = defaultdict(list)
         estimates: dict[int, float] = {}  # person -> ranking estimate of the final score
         index = self._index
+        doc_persons: list[int] = []  # always scored, on every name meeting the query
+        for q_doc in query.documents:
+            canon = canonical_document_number(q_doc.number)
+            if canon:
+                for key in ("=" + canon, "~" + lookalike_document_number(canon)):
+                    doc_persons.extend(self._docs.get(key, ()))
         if exhaustive and q_variants:
             for rid in index.all_records():
                 cand_records[index.person_of(rid)].append(rid)
@@ -333,6 +339,9 @@ class Screener:
                 refine_margin=cfg.refine_margin,
                 max_boost=1.0 / nof if boost is not None and nof > 0.0 else 1.0,
                 native_boost=native_boost,
+                # the pruning rule below for the floor, unless a document candidate is
+                # among them (it is scored on the names the index ranked)
+                prune=None if doc_persons else (nof, cfg.estimate_margin, floor),
             )
             person_of = index.person_of
             for rid, est in found:
@@ -340,13 +349,9 @@ class Screener:
                 if pos not in cand_records:
                     estimates[pos] = est * nof
                 cand_records[pos].append(rid)
-        for q_doc in query.documents:
-            canon = canonical_document_number(q_doc.number)
-            if canon:
-                for key in ("=" + canon, "~" + lookalike_document_number(canon)):
-                    for pos in self._docs.get(key, ()):
-                        cand_records.setdefault(pos, [])
-                        estimates.pop(pos, None)  # a document candidate is always scored
+        for pos in doc_persons:
+            cand_records.setdefault(pos, [])
+            estimates.pop(pos, None)  # a document candidate is always scored
         q_weights: list[list[float]] | None = None  # once a candidate is scored
         results: list[MatchResult] = []
         best_scores: list[float] = []  # min-heap of the best max_hits scores so far

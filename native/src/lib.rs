@@ -19,7 +19,7 @@ mod similarity;
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
 
 use similarity::{key_hash, query_token_keys, string_similarity, Rule};
@@ -1571,10 +1571,12 @@ impl CandidateCore {
     /// the best `limit` persons: `NameIndex.candidates` with the same arguments. Each
     /// variant is `(token sets, joined-pair sets, token weights, token texts, loose)`;
     /// `shape` is `(contradicted, absent, extra, single_token_cap)`; `boost` is `None` or
-    /// `(evidence, (day ids, years, nationality ids, gender))`. Raises `ValueError` for a
-    /// variant of more than 32 tokens or inconsistent lengths.
+    /// `(evidence, (day ids, years, nationality ids, gender))`; `prune` is `None` or
+    /// `(factor, margin, floor)`: after the `limit` persons are chosen, a person whose
+    /// best estimate × `factor` + `margin` is below `floor` is dropped, all its records.
+    /// Raises `ValueError` for a variant of more than 32 tokens or inconsistent lengths.
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (variants, limit, pool, min_similarity, shape, need, refine_margin, max_boost, boost))]
+    #[pyo3(signature = (variants, limit, pool, min_similarity, shape, need, refine_margin, max_boost, boost, prune=None))]
     fn candidates<'py>(
         &self,
         py: Python<'py>,
@@ -1587,6 +1589,7 @@ impl CandidateCore {
         refine_margin: f64,
         max_boost: f64,
         boost: Option<(PyRef<'py, Evidence>, QueryEvidenceArgs)>,
+        prune: Option<(f64, f64, f64)>,
     ) -> PyResult<Vec<(u32, f64)>> {
         let shape = Shape {
             contradicted: shape.0,
@@ -1662,17 +1665,28 @@ impl CandidateCore {
         })?;
         let mut ranked: Vec<(u32, f64)> = best.into_iter().collect();
         ranked.sort_by(by_estimate);
-        let mut persons: HashSet<u32> = HashSet::default();
+        // person -> kept; a person's first record is its best (ranked best first)
+        let mut persons: HashMap<u32, bool> = HashMap::default();
         let mut out: Vec<(u32, f64)> = Vec::new();
         for (rid, est) in ranked {
             let person = self.rec_person[rid as usize];
-            if !persons.contains(&person) {
-                if persons.len() >= limit {
-                    continue;
+            let keep = match persons.get(&person) {
+                Some(&keep) => keep,
+                None => {
+                    if persons.len() >= limit {
+                        continue;
+                    }
+                    // the same operations, in the same order, as the screener's rule
+                    let keep = prune.map_or(true, |(factor, margin, floor)| {
+                        (est * factor + margin).partial_cmp(&floor) != Some(Ordering::Less)
+                    });
+                    persons.insert(person, keep);
+                    keep
                 }
-                persons.insert(person);
+            };
+            if keep {
+                out.push((rid, est));
             }
-            out.push((rid, est));
         }
         Ok(out)
     }

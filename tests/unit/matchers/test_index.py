@@ -12,7 +12,7 @@ import pytest
 from loadtest.bench_speed import compare
 from loadtest.noise import noisy_travellers
 from loadtest.synthetic import generated_persons, person_to_entry, synthetic_watchlist
-from matchers import DateSpec, MatchConfig, Person, PersonName, Screener
+from matchers import DateSpec, DocumentKey, MatchConfig, Person, PersonName, Screener
 from matchers.index import IndexedName, NameIndex, key_hash, token_keys
 from matchers.normalise import name_variants
 from matchers.scoring import string_similarity
@@ -423,13 +423,15 @@ def test_refine_bar_drops_candidates_on_a_crowded_name(
     monkeypatch: pytest.MonkeyPatch, listed: list[Person], queries: list[Person], native: bool
 ) -> None:
     # the bar drops persons before the alignment (all their records together): fewer
-    # candidate records come back with it than without, and the same hits
+    # candidate records come back with it than without, and the same hits (the
+    # screener's floor rule, prune, is left off: it leaves out most of the same persons)
     s = Screener(listed, CONFIG, native=native)
     assert s.index.native is native
     returned: list[int] = []
     real = s.index.candidates
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.pop("prune", None)
         found = real(*args, **kwargs)
         returned.append(len(found))
         return found
@@ -478,3 +480,47 @@ def test_name_only_factor_zero_screens_without_a_boost(native: bool) -> None:
     assert s._evidence_boost(query("NOWAK", "ADAM", "1970-01-01")) is None
     hits = s.screen([query("NOWAK", "ADAM", "1970-01-01")], threshold=0.0)[0]
     assert [h.entry_id for h in hits] == ["E1"]
+
+
+def test_screener_prunes_in_the_index_unless_a_document_candidate(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the screener's rule for persons that cannot reach the floor runs in the index
+    # call (prune), except when a document candidate exists: that person is scored on
+    # the names the index ranked, so the index must return them; the hits are those of
+    # the unpruned call either way
+    passport = DocumentKey("X1234567", "P", "GBR")
+    s = build(
+        entry("1", "SMITH", "JOHN", "1970-01-01", documents=(passport,)),
+        entry("2", "SMITH", "JANE", "1980-02-02"),
+        entry("3", "SMYTHE", "JONATHAN"),
+        entry("4", "JONES", "PETER"),
+    )
+    queries = [
+        query("SMITH", "J", documents=(passport,)),
+        query("SMYTH", "JON"),
+        query("PETERS", "JOHN", "1970-01-01"),
+        query("JONES", "PETE", documents=(DocumentKey("X1234568"),)),
+    ]
+    real = s.index.candidates
+    seen: list[tuple[float, float, float] | None] = []
+
+    def spy(variants: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("prune"))
+        return real(variants, **kwargs)
+
+    def unpruned(variants: Any, **kwargs: Any) -> Any:
+        kwargs.pop("prune", None)
+        return real(variants, **kwargs)
+
+    cfg = s.config
+    monkeypatch.setattr(s.index, "candidates", spy)
+    for threshold in (None, 0.0, 0.5):
+        seen.clear()
+        pruned = s.screen(queries, threshold=threshold)
+        floor = cfg.threshold if threshold is None else threshold
+        rule = (cfg.name_only_factor, cfg.estimate_margin, floor)
+        # the last query's document is no listed person's: no document candidate
+        assert seen == [None, rule, rule, rule]
+        monkeypatch.setattr(s.index, "candidates", unpruned)
+        assert s.screen(queries, threshold=threshold) == pruned
+        monkeypatch.setattr(s.index, "candidates", spy)
+        assert any(pruned)

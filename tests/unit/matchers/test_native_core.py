@@ -405,6 +405,38 @@ def test_invented_list_same_candidates_without_boost(
         assert compiled.index.candidates(variants, **kwargs) == want, one.names
 
 
+@pytest.mark.parametrize(
+    ("prune", "left_out"),
+    [
+        ((1.0, 0.0, 0.0), "none"),  # every estimate reaches 0
+        ((0.8, 0.1, 0.7), "some"),
+        ((0.8, 0.1, 5.0), "all"),
+        ((0.0, 0.0, 0.0), "none"),  # a zero factor: 0 + 0 is not below 0
+    ],
+)
+def test_prune_leaves_out_persons_below_the_floor(
+    invented_pair: tuple[Screener, Screener], prune: tuple[float, float, float], left_out: str
+) -> None:
+    # of the persons the unpruned call returns, those whose best (first) estimate ×
+    # factor + margin is below the floor are left out with all their records; the rest
+    # keep their records and their order; both stages alike
+    python, compiled = invented_pair
+    dropped = kept = 0
+    for one in INVENTED_QUERIES:
+        variants = [v for _, v in person_variants(one)]
+        full = python.index.candidates(variants, limit=20, need=0.5, shape=python._shape)
+        best: dict[int, float] = {}
+        for rid, est in full:
+            best.setdefault(python.index.person_of(rid), est)
+        want = [(r, e) for r, e in full if best[python.index.person_of(r)] * prune[0] + prune[1] >= prune[2]]
+        dropped += len(full) - len(want)
+        kept += len(want)
+        assert python.index.candidates(variants, limit=20, need=0.5, shape=python._shape, prune=prune) == want
+        got = compiled.index.candidates(variants, limit=20, need=0.5, shape=compiled._shape, prune=prune)
+        assert got == want, one.names
+    assert (dropped > 0, kept > 0) == {"none": (False, True), "some": (True, True), "all": (True, False)}[left_out]
+
+
 def test_python_boost_alone_takes_the_python_stage(invented_pair: tuple[Screener, Screener]) -> None:
     # a caller passing only a Python boost callable gets the Python stage (the compiled
     # one cannot call it); with the compiled form too, the compiled stage runs: the same
