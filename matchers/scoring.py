@@ -20,6 +20,7 @@ from matchers.dates import compare_dob
 from matchers.index import phonetic_key
 from matchers.model import DateSpec, DocumentKey, MatchConfig
 from matchers.normalise import (
+    KNOWN_VARIANTS,
     PARTICLES,
     SUFFIXES,
     WILDCARD,
@@ -35,6 +36,11 @@ from matchers.normalise import (
     particle_class,
     variant_key,
 )
+
+try:
+    from matchers._core import Similarity as _Similarity
+except ImportError:  # the compiled stage is not built: the Python reference runs
+    _Similarity = None  # type: ignore[assignment,misc]
 
 MATCH, PARTIAL, MISMATCH, UNKNOWN = "match", "partial", "mismatch", "unknown"
 
@@ -92,7 +98,10 @@ def _wildcard_similarity(a: str, b: str) -> float:
 
 @lru_cache(maxsize=1_000_000)
 def string_similarity(a: str, b: str) -> tuple[float, str]:
-    """Similarity 0.0–1.0 of two normalised ``A–Z`` strings and the rule that gave it.
+    """Similarity 0.0–1.0 of two normalised ``A–Z`` strings and the rule that gave it
+    (memoised; computed by the compiled port ``matchers._core.Similarity`` when it is
+    built, the same values for any strings, tested, else by
+    :func:`python_string_similarity`, the reference).
 
     ``exact`` 1.0; two spellings of one name in :data:`matchers.normalise.KNOWN_VARIANTS`
     (MOHAMMED/MUHAMMAD) ``known_variant`` 0.95; a :data:`~matchers.normalise.WILDCARD`
@@ -106,6 +115,13 @@ def string_similarity(a: str, b: str) -> tuple[float, str]:
     ``edit`` ``1 - 2/n``, from 9 letters on ``1 - 1.6/n`` up to 0.85; equal Metaphone
     key with the same first letter ``phonetic`` 0.8; else 0.0.
     """
+    if _COMPILED_SIMILARITY is not None:
+        return _COMPILED_SIMILARITY(a, b)
+    return python_string_similarity(a, b)
+
+
+def python_string_similarity(a: str, b: str) -> tuple[float, str]:
+    """:func:`string_similarity` in Python (not memoised): the reference of the port."""
     if a == b:
         return 1.0, "exact"
     ka = variant_key(a)
@@ -141,6 +157,9 @@ def string_similarity(a: str, b: str) -> tuple[float, str]:
         if pa and pa == pb:
             sim, rule = 0.8, "phonetic"
     return sim, rule
+
+
+_COMPILED_SIMILARITY = None if _Similarity is None else _Similarity(KNOWN_VARIANTS, phonetic_key)
 
 
 _REASONS = {

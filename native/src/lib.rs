@@ -1692,11 +1692,43 @@ impl CandidateCore {
     }
 }
 
+/// `matchers.scoring.string_similarity` as a callable of its own (no index): the
+/// known-variant table `variants` (`KNOWN_VARIANTS`, form -> group) and `phonetic`
+/// (`matchers.index.phonetic_key`, asked only when the sound decides).
+#[pyclass(frozen, module = "matchers._core")]
+struct Similarity {
+    variants: HashMap<String, String>,
+    phonetic: Py<PyAny>,
+}
+
+#[pymethods]
+impl Similarity {
+    #[new]
+    fn new(variants: HashMap<String, String>, phonetic: Py<PyAny>) -> Self {
+        Similarity { variants, phonetic }
+    }
+
+    /// `(0.0–1.0, rule)` for two strings; raises what `phonetic` raises.
+    fn __call__(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<(f64, &'static str)> {
+        let phonetic = self.phonetic.bind(py);
+        let (s, r) = string_similarity(a, b, &self.variants, &mut || -> PyResult<bool> {
+            let pa: String = phonetic.call1((a,))?.extract()?;
+            if pa.is_empty() {
+                return Ok(false);
+            }
+            let pb: String = phonetic.call1((b,))?.extract()?;
+            Ok(pa == pb)
+        })?;
+        Ok((s, r.name()))
+    }
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CandidateCore>()?;
     m.add_class::<TokenSets>()?;
     m.add_class::<Evidence>()?;
+    m.add_class::<Similarity>()?;
     Ok(())
 }
 

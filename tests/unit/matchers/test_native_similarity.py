@@ -25,7 +25,7 @@ from rapidfuzz.distance import OSA
 from matchers import MatchConfig, Screener
 from matchers.index import NATIVE_AVAILABLE, IndexedName, NameIndex, _blake2b_40, key_hash
 from matchers.normalise import KNOWN_VARIANTS, PARTICLES, NameVariant, Token, name_variants
-from matchers.scoring import string_similarity
+from matchers.scoring import _COMPILED_SIMILARITY, python_string_similarity, string_similarity
 from tests.unit.matchers.helpers import entry
 
 PARITY = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -65,6 +65,28 @@ NON_ASCII = ("Ä", "Ö", "Ü", "É", "Ж", "Щ", "김", "정", "은")
 def test_compiled_core_is_built() -> None:
     # the parity below compares against nothing when the extension is missing: fail, not skip
     assert NATIVE_AVAILABLE
+    assert _COMPILED_SIMILARITY is not None
+
+
+def test_scorer_uses_the_compiled_similarity() -> None:
+    # the scorer's memoised string_similarity answers with the port's values (tested
+    # equal to the reference below); a pair the cache has not seen goes to the port
+    string_similarity.cache_clear()
+    assert string_similarity("MOHAMED", "MUHAMMAD") == (0.95, "known_variant")
+    assert string_similarity("JON", "JOHN") == python_string_similarity("JON", "JOHN") == (0.85, "edit")
+    assert string_similarity("PHILIP", "FILIP") == python_string_similarity("PHILIP", "FILIP")
+
+
+def test_compiled_similarity_raises_what_phonetic_raises() -> None:
+    from matchers._core import Similarity
+
+    def broken(text: str) -> str:
+        raise LookupError(text)
+
+    sim = Similarity({}, broken)
+    assert sim("SMITH", "SMITH") == (1.0, "exact")  # decided before any sound is asked
+    with pytest.raises(LookupError, match="SMITHSON"):
+        sim("SMITHSON", "SMYTHSEN")  # a sound decides: the callable's error comes through
 
 
 @pytest.fixture(scope="module")
@@ -86,11 +108,14 @@ def bits(result: tuple[float, str]) -> tuple[str, str]:
 
 
 def assert_same_similarity(core: Any, a: str, b: str) -> None:
-    """Both orders of ``(a, b)``: the compiled value and rule equal the Python ones."""
+    """Both orders of ``(a, b)``: the compiled values and rules (the index's port and
+    the scorer's, :class:`matchers._core.Similarity`) equal the Python reference's."""
     for x, y in ((a, b), (b, a)):
-        py = string_similarity(x, y)
+        py = python_string_similarity(x, y)
         native = core.string_similarity(x, y)
         assert bits(native) == bits(py), f"string_similarity({x!r}, {y!r}): compiled {native} vs Python {py}"
+        scorer = _COMPILED_SIMILARITY(x, y)
+        assert bits(scorer) == bits(py), f"Similarity()({x!r}, {y!r}): compiled {scorer} vs Python {py}"
 
 
 # --- generated strings ---------------------------------------------------------------
@@ -279,7 +304,7 @@ def test_generated_pairs_reach_every_rule() -> None:
     @settings(max_examples=300, database=None, deadline=None, derandomize=True)
     @given(pair=pairs())
     def collect(pair: tuple[str, str]) -> None:
-        seen.add((string_similarity(*pair)[1], pair[0].isascii() and pair[1].isascii()))
+        seen.add((python_string_similarity(*pair)[1], pair[0].isascii() and pair[1].isascii()))
 
     collect()
     assert {rule for rule, ascii_only in seen if ascii_only} == set(RULES)
@@ -337,7 +362,7 @@ RULE_TABLE = [
 
 @pytest.mark.parametrize(("a", "b", "value", "rule"), RULE_TABLE, ids=[f"{r[3]}-{r[0]}-{r[1]}" for r in RULE_TABLE])
 def test_one_pair_per_rule(core: Any, a: str, b: str, value: float, rule: str) -> None:
-    assert bits(string_similarity(a, b)) == bits((value, rule))
+    assert bits(python_string_similarity(a, b)) == bits((value, rule))
     assert_same_similarity(core, a, b)
 
 
