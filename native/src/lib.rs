@@ -1555,7 +1555,7 @@ impl CandidateCore {
         Ok((s, r.name()))
     }
 
-    /// `matchers.index.key_hash(key)` as ported (BLAKE2b, 5 bytes, big-endian).
+    /// `matchers.index.key_hash(key)`: the top 40 bits of the UTF-8 key's XXH3-64.
     #[staticmethod]
     fn key_hash(key: &str) -> u64 {
         key_hash(key)

@@ -273,14 +273,9 @@ fn similarity_tail<T: Letter, E>(
     Ok((sim, rule))
 }
 
-/// `matchers.index.key_hash`: BLAKE2b with a 5-byte digest, big-endian (0 ≤ h < 2**40).
+/// `matchers.index.key_hash`: the top 40 bits of the key's UTF-8 XXH3-64 (0 ≤ h < 2**40).
 pub fn key_hash(key: &str) -> u64 {
-    use blake2::digest::{Update, VariableOutput};
-    let mut h = blake2::Blake2bVar::new(5).expect("5 is a valid BLAKE2b digest size");
-    h.update(key.as_bytes());
-    let mut out = [0u8; 5];
-    h.finalize_variable(&mut out).expect("digest size matches");
-    out.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x))
+    xxhash_rust::xxh3::xxh3_64(key.as_bytes()) >> 24
 }
 
 /// `matchers.index.token_keys(forms, query=True)` (as a list; duplicates are harmless).
@@ -440,9 +435,10 @@ mod tests {
     }
 
     #[test]
-    fn hash_is_blake2b_40() {
-        // int.from_bytes(hashlib.blake2b(b"C:JOHN", digest_size=5).digest(), "big")
-        assert_eq!(key_hash("C:JOHN"), 766878583071);
+    fn hash_is_xxh3_top_40() {
+        // xxhash.xxh3_64_intdigest(b"C:JOHN") >> 24, and XXH3-64's value for no input
+        assert_eq!(key_hash("C:JOHN"), 716275803112);
+        assert_eq!(key_hash(""), 0x2d06800538d394c2 >> 24);
         assert_ne!(key_hash("C:JOHN"), key_hash("C:JON"));
     }
 }

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
 from matchers import MatchConfig, Screener
-from matchers.index import NATIVE_AVAILABLE, IndexedName, NameIndex, _blake2b_40, key_hash
+from matchers.index import NATIVE_AVAILABLE, IndexedName, NameIndex, _xxh3_40, key_hash
 from matchers.normalise import KNOWN_VARIANTS, PARTICLES, NameVariant, Token, name_variants
 from matchers.scoring import _COMPILED_SIMILARITY, python_string_similarity, string_similarity
 from tests.unit.matchers.helpers import entry
@@ -389,27 +389,27 @@ def native_key_hash(key: str) -> int:
 
 @pytest.mark.parametrize("key", ["", *KEY_PREFIXES, *(p + "MOHAMED" for p in KEY_PREFIXES), "KV:MHMD", "D:MHAMED"])
 def test_key_hash_parity_on_prefixes(key: str) -> None:
-    assert native_key_hash(key) == _blake2b_40(key)
-    assert 0 <= _blake2b_40(key) < 2**40
+    assert native_key_hash(key) == _xxh3_40(key)
+    assert 0 <= _xxh3_40(key) < 2**40
     # the index hashes with the compiled port when it is built
-    assert key_hash(key) == _blake2b_40(key)
+    assert key_hash(key) == _xxh3_40(key)
 
 
 @PARITY
 @given(prefix=st.sampled_from(("", *KEY_PREFIXES)), rest=st.text(max_size=24))
 def test_key_hash_parity_on_any_text(prefix: str, rest: str) -> None:
     key = prefix + rest
-    assert native_key_hash(key) == _blake2b_40(key)
+    assert native_key_hash(key) == _xxh3_40(key)
 
 
 def test_key_hash_parity_on_non_ascii_and_nul() -> None:
     for key in ("C:MÜLLER", "C:ЖУКОВ", "C:김정은", "P:\x00", "D:A\x00B", "C:𝔸"):
-        assert native_key_hash(key) == _blake2b_40(key), key
+        assert native_key_hash(key) == _xxh3_40(key), key
 
 
 def test_key_hash_refuses_lone_surrogates_as_python_does() -> None:
     with pytest.raises(UnicodeEncodeError):
-        _blake2b_40("C:\ud800")
+        _xxh3_40("C:\ud800")
     with pytest.raises(UnicodeEncodeError):
         native_key_hash("C:\ud800")
 
