@@ -576,8 +576,9 @@ impl Bufs {
     }
 }
 
-/// Sort `v` best first (`by_estimate`) keeping only its first `k`.
-fn sort_head(v: &mut Vec<(u32, f64)>, k: usize) {
+/// Keep the best `k` of `v` (by `by_estimate`, a total order: the same set whatever
+/// `v`'s order), in no particular order: the caller ranks the final list once.
+fn keep_head(v: &mut Vec<(u32, f64)>, k: usize) {
     if v.len() > k {
         if k == 0 {
             v.clear();
@@ -586,7 +587,6 @@ fn sort_head(v: &mut Vec<(u32, f64)>, k: usize) {
         v.select_nth_unstable_by(k - 1, by_estimate);
         v.truncate(k);
     }
-    v.sort_unstable_by(by_estimate);
 }
 
 impl CandidateCore {
@@ -1342,7 +1342,7 @@ impl CandidateCore {
                         singles.push((rid, 0.5 * coarse));
                     }
                 }
-                sort_head(&mut singles, room);
+                keep_head(&mut singles, room);
                 scored.extend(singles);
             }
         }
@@ -1352,7 +1352,7 @@ impl CandidateCore {
                 item.1 *= persons.factor_of(pos, ev, q);
             }
         }
-        sort_head(&mut scored, pool);
+        keep_head(&mut scored, pool);
         // (rid, estimate, barred)
         let mut head: Vec<(u32, f64, bool)> = scored.iter().map(|&(r, e)| (r, e, false)).collect();
         if !loose_q {
@@ -1410,8 +1410,7 @@ impl CandidateCore {
             }
             refined.push((rid, est2));
         }
-        refined.sort_unstable_by(by_estimate);
-        Ok(refined)
+        Ok(refined) // in no particular order: `candidates` ranks the union once
     }
 }
 
@@ -1663,7 +1662,27 @@ impl CandidateCore {
             }
             Ok(())
         })?;
-        let mut ranked: Vec<(u32, f64)> = best.into_iter().collect();
+        let mut ranked: Vec<(u32, f64)> = match prune {
+            // the persons `prune` keeps rank before those it drops (x -> x * factor +
+            // margin is monotonic for factor >= 0), so they fill the `limit` first: the
+            // records of dropped persons can go before the sort, whatever the limit
+            Some((factor, margin, floor)) if factor >= 0.0 => {
+                let mut person_best: HashMap<u32, f64> = HashMap::default();
+                for (&rid, &est) in &best {
+                    let b = person_best.entry(self.rec_person[rid as usize]).or_insert(est);
+                    if est > *b {
+                        *b = est;
+                    }
+                }
+                best.into_iter()
+                    .filter(|&(rid, _)| {
+                        let b = person_best[&self.rec_person[rid as usize]];
+                        (b * factor + margin).partial_cmp(&floor) != Some(Ordering::Less)
+                    })
+                    .collect()
+            }
+            _ => best.into_iter().collect(),
+        };
         ranked.sort_by(by_estimate);
         // person -> kept; a person's first record is its best (ranked best first)
         let mut persons: HashMap<u32, bool> = HashMap::default();
