@@ -39,6 +39,9 @@ class CandidateCore:
         joins: Any,
         variants: Mapping[str, str],
         phonetic: Callable[[str], str],
+        df: Any,
+        n_weight: int,
+        max_idf: float,
     ) -> None: ...
     def query_token(self, forms: Sequence[str], metas: Sequence[str], min_similarity: float) -> TokenSets: ...
     def string_similarity(self, a: str, b: str) -> tuple[float, str]: ...
@@ -58,6 +61,24 @@ class CandidateCore:
         boost: tuple[Evidence, tuple[Sequence[int], Sequence[int], Sequence[int], int]] | None,
         prune: tuple[float, float, float] | None = None,
     ) -> list[tuple[int, float]]: ...
+    def text_candidates(
+        self,
+        cache: QueryCache,
+        variants: Sequence[tuple[Sequence[str], Sequence[str]]],
+        limit: int,
+        pool: int,
+        min_similarity: float,
+        shape: tuple[float, float, float, float],
+        need: float | None,
+        refine_margin: float,
+        max_boost: float,
+        boost: tuple[Evidence, tuple[Sequence[int], Sequence[int], Sequence[int], int]] | None,
+        prune: tuple[float, float, float] | None = None,
+    ) -> list[tuple[int, float]]: ...
+
+class QueryCache:
+    def __init__(self) -> None: ...
+    def __len__(self) -> int: ...
 
 class Similarity:
     def __init__(self, variants: Mapping[str, str], phonetic: Callable[[str], str]) -> None: ...

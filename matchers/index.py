@@ -158,9 +158,10 @@ class QueryMemo:
     weights), shared by the queries of one :meth:`NameIndex.candidates` batch so a
     manifest's frequent names are looked up once. Not thread-safe: one per batch."""
 
-    __slots__ = ("native", "neighbour_maps", "neighbours", "postings", "weights")
+    __slots__ = ("compiled", "native", "neighbour_maps", "neighbours", "postings", "weights")
 
     def __init__(self) -> None:
+        self.compiled: Any = None  # the compiled stage's own memo (matchers._core.QueryCache)
         self.native: dict[tuple[str, str], Any] = {}
         self.neighbours: dict[tuple[str, str], list[tuple[int, float]]] = {}
         self.neighbour_maps: dict[tuple[str, str], dict[int, float]] = {}
@@ -400,6 +401,9 @@ class NameIndex:
                 self._joins,
                 KNOWN_VARIANTS,
                 phonetic_key,
+                self._df,
+                self._n,
+                self._max_idf,
             )
 
     def __len__(self) -> int:
@@ -656,19 +660,13 @@ class NameIndex:
         native_boost: tuple[Any, tuple[list[int], list[int], list[int], int]] | None,
         prune: tuple[float, float, float] | None,
     ) -> list[tuple[int, float]]:
-        queries = []
-        for v in variants:
-            toks = v.tokens
-            if not toks:
-                continue
-            sets = [self._native_sets(t.text, t.core, min_similarity, memo) for t in toks]
-            pairs = []
-            for a, b in pairwise(toks):
-                j = a.text + b.text
-                pairs.append(self._native_sets(j, j, min_similarity, memo))
-            weights = [self.token_weight(t.text, memo) for t in toks]
-            queries.append((sets, pairs, weights, [t.text for t in toks], _loose(toks)))
-        result: list[tuple[int, float]] = self._core.candidates(
+        # the compiled stage makes (and memoises) each token's neighbour sets, its joined
+        # pairs', the rarity weights and the looseness itself, from the texts
+        if memo.compiled is None:
+            memo.compiled = _core.QueryCache()
+        queries = [([t.text for t in v.tokens], [t.core for t in v.tokens]) for v in variants if v.tokens]
+        result: list[tuple[int, float]] = self._core.text_candidates(
+            memo.compiled,
             queries,
             limit,
             pool,

@@ -22,7 +22,7 @@ use pyo3::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
 
-use similarity::{key_hash, query_token_keys, string_similarity, Rule};
+use similarity::{is_unvowelled, key_hash, query_token_keys, string_similarity, Rule};
 
 const ID_BITS: u32 = 24;
 const ID_MASK: u64 = (1 << ID_BITS) - 1;
@@ -128,6 +128,16 @@ struct Evidence {
 type QueryVariant<'py> = (
     Vec<PyRef<'py, TokenSets>>,
     Vec<PyRef<'py, TokenSets>>,
+    Vec<f64>,
+    Vec<String>,
+    bool,
+);
+
+/// A query variant made by `text_candidates`: token sets and joined-pair sets (handles
+/// held for the call), token weights, token texts, loose.
+type HeldVariant = (
+    Vec<Py<TokenSets>>,
+    Vec<Py<TokenSets>>,
     Vec<f64>,
     Vec<String>,
     bool,
@@ -278,8 +288,8 @@ struct Ranking<'a> {
 
 /// One query variant as the index sees it.
 struct Variant<'a> {
-    sets: Vec<PyRef<'a, TokenSets>>,
-    pairs: Vec<PyRef<'a, TokenSets>>,
+    sets: Vec<&'a TokenSets>,
+    pairs: Vec<&'a TokenSets>,
     weights: Vec<f64>,
     texts: Vec<String>,
     loose: bool,
@@ -305,6 +315,31 @@ struct Rescue {
 
 fn char_len(s: &str) -> usize {
     s.chars().count()
+}
+
+/// A batch's query-side memo for one `CandidateCore` (`text_candidates`): each query
+/// token's `TokenSets` by (text, core) and each token text's rarity weight. Bound to the
+/// first core that uses it; `matchers.index.QueryMemo` keeps one per batch.
+#[pyclass(module = "matchers._core")]
+#[derive(Default)]
+struct QueryCache {
+    /// the core it serves (0: none yet)
+    core_id: u64,
+    sets: HashMap<(String, String), Py<TokenSets>>,
+    weights: HashMap<String, f64>,
+}
+
+#[pymethods]
+impl QueryCache {
+    #[new]
+    fn new() -> Self {
+        QueryCache::default()
+    }
+
+    /// `(token sets, weights)` held (for tests and diagnostics).
+    fn __len__(&self) -> usize {
+        self.sets.len() + self.weights.len()
+    }
 }
 
 /// The candidate core over one `NameIndex`'s flat arrays (immutable once built).
@@ -342,6 +377,11 @@ struct CandidateCore {
     /// bucket directories of `keys` and `joins`
     keys_dir: PackedDir,
     joins_dir: PackedDir,
+    /// records holding each token text (as a token, a core or two tokens joined:
+    /// `NameIndex._df`), the record count for weights (`NameIndex._n`) and ln(1 + it)
+    df: Vec<u32>,
+    n_weight: usize,
+    max_idf: f64,
     /// length in characters of each of `core_texts`
     core_len: Vec<u32>,
 }
@@ -466,7 +506,7 @@ impl NeighbourTable {
     }
 
     /// Fill from the variant's token sets (`n_texts`: the vocabulary size).
-    fn fill(&mut self, sets: &[PyRef<'_, TokenSets>], n_texts: usize) {
+    fn fill(&mut self, sets: &[&TokenSets], n_texts: usize) {
         self.clear();
         if self.slot.len() < n_texts {
             self.slot.resize(n_texts, NO_SLOT);
@@ -792,6 +832,21 @@ impl CandidateCore {
             }
         }
         Ok((out_t, out_s))
+    }
+
+    /// `query_token` (see there).
+    fn query_token_sets(
+        &self,
+        py: Python<'_>,
+        forms: &[String],
+        metas: &[String],
+        min_similarity: f64,
+    ) -> PyResult<TokenSets> {
+        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity)?;
+        let mut joined = Vec::new();
+        self.joins_dir
+            .lookup(&self.joins, key_hash(&forms[0]), &mut joined);
+        self.make_token_sets(tids, sims, joined)
     }
 
     fn make_token_sets(
@@ -1444,6 +1499,9 @@ impl CandidateCore {
         joins: &Bound<'_, PyAny>,
         variants: HashMap<String, String>,
         phonetic: Py<PyAny>,
+        df: &Bound<'_, PyAny>,
+        n_weight: usize,
+        max_idf: f64,
     ) -> PyResult<Self> {
         let text_len = texts.iter().map(|t| char_len(t) as u32).collect();
         let first = texts.iter().map(|t| t.chars().next()).collect();
@@ -1477,6 +1535,9 @@ impl CandidateCore {
             keys_dir: PackedDir::default(),
             joins_dir: PackedDir::default(),
             core_len: Vec::new(),
+            df: buffer_vec(py, df, "df")?,
+            n_weight,
+            max_idf,
         };
         let n = core.rec_person.len();
         let nt = core.texts.len();
@@ -1490,6 +1551,7 @@ impl CandidateCore {
             || *core.core_off.last().unwrap() as usize != core.core_texts.len()
             || core.metas.len() != nt
             || core.vocab.len() != nt
+            || core.df.len() != nt
         {
             return Err(PyValueError::new_err(
                 "index arrays disagree in length (or texts repeat)",
@@ -1540,11 +1602,7 @@ impl CandidateCore {
         metas: Vec<String>,
         min_similarity: f64,
     ) -> PyResult<TokenSets> {
-        let (tids, sims) = self.find_neighbours(py, &forms, &metas, min_similarity)?;
-        let mut joined = Vec::new();
-        self.joins_dir
-            .lookup(&self.joins, key_hash(&forms[0]), &mut joined);
-        self.make_token_sets(tids, sims, joined)
+        self.query_token_sets(py, &forms, &metas, min_similarity)
     }
 
     /// `matchers.scoring.string_similarity(a, b)` as ported: `(0.0–1.0, rule)`.
@@ -1590,6 +1648,182 @@ impl CandidateCore {
         boost: Option<(PyRef<'py, Evidence>, QueryEvidenceArgs)>,
         prune: Option<(f64, f64, f64)>,
     ) -> PyResult<Vec<(u32, f64)>> {
+        let mut checked: Vec<Variant<'_>> = Vec::with_capacity(variants.len());
+        for (sets, pairs, weights, texts, loose) in &variants {
+            let n = sets.len();
+            if n > MAX_QUERY_TOKENS
+                || weights.len() != n
+                || texts.len() != n
+                || pairs.len() != n.saturating_sub(1)
+            {
+                return Err(PyValueError::new_err(
+                    "variant: more than 32 tokens or inconsistent lengths",
+                ));
+            }
+            if sets
+                .iter()
+                .chain(pairs.iter())
+                .any(|t| t.core_id != self.id)
+            {
+                return Err(PyValueError::new_err(
+                    "token sets made by another index (one QueryMemo per index)",
+                ));
+            }
+            checked.push(Variant {
+                sets: sets.iter().map(|r| &**r).collect(),
+                pairs: pairs.iter().map(|r| &**r).collect(),
+                weights: weights.clone(),
+                texts: texts.clone(),
+                loose: *loose,
+            });
+        }
+        let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
+        self.rank_variants(py, &checked, limit, settings, boost.as_ref(), prune)
+    }
+
+    /// `candidates` for query variants given as token texts and their particle-free cores
+    /// (`[(texts, cores)]`, each a variant's tokens in order): the token sets, joined
+    /// pairs, rarity weights and looseness that `NameIndex._native_candidates` would
+    /// pass are made here, memoised in `cache` (one per batch, per index, per
+    /// `min_similarity`); the other arguments and the result are `candidates`'. Raises
+    /// `ValueError` for a cache of another index, texts and cores of unequal lengths or
+    /// a variant of more than 32 tokens, and what `phonetic` raises.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (cache, variants, limit, pool, min_similarity, shape, need, refine_margin, max_boost, boost, prune=None))]
+    fn text_candidates<'py>(
+        &self,
+        py: Python<'py>,
+        mut cache: PyRefMut<'py, QueryCache>,
+        variants: Vec<(Vec<String>, Vec<String>)>,
+        limit: usize,
+        pool: usize,
+        min_similarity: f64,
+        shape: (f64, f64, f64, f64),
+        need: Option<f64>,
+        refine_margin: f64,
+        max_boost: f64,
+        boost: Option<(PyRef<'py, Evidence>, QueryEvidenceArgs)>,
+        prune: Option<(f64, f64, f64)>,
+    ) -> PyResult<Vec<(u32, f64)>> {
+        if cache.core_id == 0 {
+            cache.core_id = self.id;
+        } else if cache.core_id != self.id {
+            return Err(PyValueError::new_err(
+                "a query cache of another index (one QueryMemo per index)",
+            ));
+        }
+        let mut held: Vec<HeldVariant> = Vec::with_capacity(variants.len());
+        for (texts, cores) in variants {
+            let n = texts.len();
+            if cores.len() != n || n > MAX_QUERY_TOKENS {
+                return Err(PyValueError::new_err(
+                    "variant: more than 32 tokens or texts and cores of unequal lengths",
+                ));
+            }
+            if n == 0 {
+                continue;
+            }
+            let mut sets = Vec::with_capacity(n);
+            let mut weights = Vec::with_capacity(n);
+            for (text, core) in texts.iter().zip(cores.iter()) {
+                sets.push(self.cached_sets(py, &mut cache, text, core, min_similarity)?);
+                weights.push(self.cached_weight(&mut cache, text));
+            }
+            let mut pairs = Vec::with_capacity(n - 1);
+            for w in texts.windows(2) {
+                let joined = format!("{}{}", w[0], w[1]);
+                pairs.push(self.cached_sets(py, &mut cache, &joined, &joined, min_similarity)?);
+            }
+            let loose = texts.iter().any(|t| {
+                let chars: Vec<char> = t.chars().collect();
+                chars.len() == 1 || is_unvowelled(&chars)
+            });
+            held.push((sets, pairs, weights, texts, loose));
+        }
+        let checked: Vec<Variant<'_>> = held
+            .iter()
+            .map(|(sets, pairs, weights, texts, loose)| Variant {
+                sets: sets.iter().map(|h| h.get()).collect(),
+                pairs: pairs.iter().map(|h| h.get()).collect(),
+                weights: weights.clone(),
+                texts: texts.clone(),
+                loose: *loose,
+            })
+            .collect();
+        let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
+        self.rank_variants(py, &checked, limit, settings, boost.as_ref(), prune)
+    }
+}
+
+impl CandidateCore {
+    /// A query token's `TokenSets` (`query_token` with its forms: `text`, and `core`
+    /// when it differs), from `cache` or made and kept there.
+    fn cached_sets(
+        &self,
+        py: Python<'_>,
+        cache: &mut QueryCache,
+        text: &str,
+        core: &str,
+        min_similarity: f64,
+    ) -> PyResult<Py<TokenSets>> {
+        let key = (text.to_owned(), core.to_owned());
+        if let Some(h) = cache.sets.get(&key) {
+            return Ok(h.clone_ref(py));
+        }
+        let forms: Vec<String> = if core == text {
+            vec![text.to_owned()]
+        } else {
+            vec![text.to_owned(), core.to_owned()]
+        };
+        let mut scratch: HashMap<String, String> = HashMap::default();
+        let mut metas = Vec::with_capacity(forms.len());
+        for f in &forms {
+            metas.push(self.metaphone(py, f, &mut scratch)?);
+        }
+        let sets = self.query_token_sets(py, &forms, &metas, min_similarity)?;
+        let h = Py::new(py, sets)?;
+        cache.sets.insert(key, h.clone_ref(py));
+        Ok(h)
+    }
+
+    /// `NameIndex.token_weight(text)`: 0.3 + 0.7 × ln(1 + n / df) / ln(1 + n) for a
+    /// text held by `df` > 0 records (as a token, a core or two tokens joined), else 1.0;
+    /// from `cache` or computed and kept there.
+    fn cached_weight(&self, cache: &mut QueryCache, text: &str) -> f64 {
+        if let Some(&w) = cache.weights.get(text) {
+            return w;
+        }
+        let mut df = self
+            .vocab
+            .get(text)
+            .map_or(0, |&t| self.df[t as usize] as usize);
+        let mut joined = Vec::new();
+        self.joins_dir
+            .lookup(&self.joins, key_hash(text), &mut joined);
+        df += joined.len();
+        let w = if df > 0 && self.n_weight > 1 {
+            0.3 + 0.7 * (1.0 + self.n_weight as f64 / df as f64).ln() / self.max_idf
+        } else {
+            1.0
+        };
+        cache.weights.insert(text.to_owned(), w);
+        w
+    }
+
+    /// The shared part of `candidates` and `text_candidates` once the variants are
+    /// checked: `settings` is `(pool, min_similarity, shape, need, refine_margin,
+    /// max_boost)`.
+    #[allow(clippy::type_complexity)]
+    fn rank_variants(
+        &self,
+        py: Python<'_>,
+        variants: &[Variant<'_>],
+        limit: usize,
+        settings: (usize, f64, (f64, f64, f64, f64), Option<f64>, f64, f64),
+        boost: Option<&(PyRef<'_, Evidence>, QueryEvidenceArgs)>,
+        prune: Option<(f64, f64, f64)>,
+    ) -> PyResult<Vec<(u32, f64)>> {
+        let (pool, min_similarity, shape, need, refine_margin, max_boost) = settings;
         let shape = Shape {
             contradicted: shape.0,
             absent: shape.1,
@@ -1625,34 +1859,8 @@ impl CandidateCore {
         };
         let mut best: HashMap<u32, f64> = HashMap::default();
         self.with_bufs(|bufs| -> PyResult<()> {
-            for (sets, pairs, weights, texts, loose) in variants {
-                let n = sets.len();
-                if n > MAX_QUERY_TOKENS
-                    || weights.len() != n
-                    || texts.len() != n
-                    || pairs.len() != n.saturating_sub(1)
-                {
-                    return Err(PyValueError::new_err(
-                        "variant: more than 32 tokens or inconsistent lengths",
-                    ));
-                }
-                if sets
-                    .iter()
-                    .chain(pairs.iter())
-                    .any(|t| t.core_id != self.id)
-                {
-                    return Err(PyValueError::new_err(
-                        "token sets made by another index (one QueryMemo per index)",
-                    ));
-                }
-                let v = Variant {
-                    sets,
-                    pairs,
-                    weights,
-                    texts,
-                    loose,
-                };
-                let found = self.variant_candidates(&v, &rank, py, bufs)?;
+            for v in variants {
+                let found = self.variant_candidates(v, &rank, py, bufs)?;
                 for (rid, est) in found {
                     let e = best.entry(rid).or_insert(-1.0);
                     if *e < est {
@@ -1669,7 +1877,9 @@ impl CandidateCore {
             Some((factor, margin, floor)) if factor >= 0.0 => {
                 let mut person_best: HashMap<u32, f64> = HashMap::default();
                 for (&rid, &est) in &best {
-                    let b = person_best.entry(self.rec_person[rid as usize]).or_insert(est);
+                    let b = person_best
+                        .entry(self.rec_person[rid as usize])
+                        .or_insert(est);
                     if est > *b {
                         *b = est;
                     }
@@ -1748,6 +1958,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TokenSets>()?;
     m.add_class::<Evidence>()?;
     m.add_class::<Similarity>()?;
+    m.add_class::<QueryCache>()?;
     Ok(())
 }
 

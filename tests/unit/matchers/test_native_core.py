@@ -694,7 +694,11 @@ class CallRecorder:
 
 
 # the leading CandidateCore arguments, in order (see NameIndex.__init__)
-CORE_ARRAYS = ("rec_start", "rec_tids", "rec_person", "rec_loose", "tid_w", "texts", "post_off", "post_ids")
+CORE_ARRAYS = (
+    *("rec_start", "rec_tids", "rec_person", "rec_loose", "tid_w", "texts", "post_off", "post_ids", "core_off"),
+    *("core_texts", "metas", "keys", "joins", "variants", "phonetic", "df"),
+)
+"""``CandidateCore``'s arguments in order (as far as the tests below break them)."""
 
 
 @pytest.fixture
@@ -755,6 +759,7 @@ def test_candidate_core_accepts_the_index_arrays(core_args: tuple[tuple[Any, ...
         ("post_ids", lambda a, _: a.pop()),
         ("rec_tids", lambda a, args: a.__setitem__(0, _n_texts(args) + 5)),  # a token id out of range
         ("post_ids", lambda a, args: a.__setitem__(0, _n_records(args) + 7)),  # a record id out of range
+        ("df", lambda a, _: a.pop()),
     ],
     ids=[
         "rec_start-short",
@@ -768,6 +773,7 @@ def test_candidate_core_accepts_the_index_arrays(core_args: tuple[tuple[Any, ...
         "post_ids-short",
         "rec_tids-token-out-of-range",
         "post_ids-record-out-of-range",
+        "df-short",
     ],
 )
 def test_candidate_core_rejects_inconsistent_arrays(
@@ -927,3 +933,21 @@ def test_long_tokens_compare_in_linear_memory() -> None:
     one_off = long[:15_000] + "Z" + long[15_001:]
     assert core.string_similarity(long, one_off) == string_similarity(long, one_off)
     assert core.string_similarity(long, long[::-1]) == string_similarity(long, long[::-1])
+
+
+def test_the_compiled_query_cache_memoises_per_batch() -> None:
+    # the compiled stage keeps each query token's sets and weight in the batch's memo:
+    # a second query of the same tokens adds nothing, a new token adds to it, and the
+    # answers are those of a fresh memo
+    index = _small_index()
+    memo = matchers.index.QueryMemo()
+    first = list(name_variants(None, "AL HADDADIN", "FARID"))
+    want = index.candidates(first, limit=5, memo=memo)
+    assert want and memo.compiled is not None
+    held = len(memo.compiled)
+    assert held > 0
+    assert index.candidates(first, limit=5, memo=memo) == want
+    assert len(memo.compiled) == held
+    other = list(name_variants(None, "NOWAK", "ADAM"))
+    assert index.candidates(other, limit=5, memo=memo) == index.candidates(other, limit=5)
+    assert len(memo.compiled) > held
