@@ -77,21 +77,11 @@ def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector (when it runs) for the block: building creates
     millions of small acyclic objects, and every full collection would walk them all
     (about a quarter of a 1M-name build). Garbage with cycles made meanwhile is collected
-    once it runs again.
-
-    When the block ends without error and the collector was running, every object then
-    alive moves to its permanent generation (:func:`gc.freeze`) before it resumes: the
-    index lives as long as the screener and has no reference cycles (it is freed by
-    reference counting alone, tested), so the full collections that screening's
-    allocations trigger later need not walk it again (one took 0.16 s with the UN and
-    OFAC lists loaded, several seconds at a million names: a pause of every screening
-    thread)."""
+    once it runs again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-        if enabled:
-            gc.freeze()
     finally:
         if enabled:
             gc.enable()
@@ -113,8 +103,12 @@ class Screener:
     ``entry_id`` set; when absent they are taken from ``key`` ``"{list_id}:{entry_id}"``).
     Building normalises every name and indexes it (about linear in the number of names;
     about 50 s for a million names); meanwhile the cyclic garbage collector is paused,
-    process-wide, and then left as it was found, with the objects alive then (the index
-    among them) frozen out of its later collections (:func:`gc.freeze`).
+    process-wide, and then left as it was found.
+
+    ``native`` chooses the index's candidate stage (None: compiled when
+    ``matchers._core`` is built; False: the Python reference stage). The scorer's string
+    similarity is the compiled port whenever it is built, either way (see
+    :func:`matchers.scoring.string_similarity`).
     """
 
     def __init__(self, entries: Iterable[Person], config: MatchConfig, *, native: bool | None = None) -> None:
