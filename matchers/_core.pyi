@@ -48,19 +48,7 @@ class CandidateCore:
     @staticmethod
     def key_hash(key: str) -> int: ...
     def token_sets(self, tids: Sequence[int], sims: Sequence[float], joined: Sequence[int]) -> TokenSets: ...
-    def candidates(
-        self,
-        variants: Sequence[tuple[Sequence[TokenSets], Sequence[TokenSets], Sequence[float], Sequence[str], bool]],
-        limit: int,
-        pool: int,
-        min_similarity: float,
-        shape: tuple[float, float, float, float],
-        need: float | None,
-        refine_margin: float,
-        max_boost: float,
-        boost: tuple[Evidence, tuple[Sequence[int], Sequence[int], Sequence[int], int]] | None,
-        prune: tuple[float, float, float] | None = None,
-    ) -> list[tuple[int, float]]: ...
+    def cached_query_token(self, cache: QueryCache, text: str, core: str, min_similarity: float) -> TokenSets: ...
     def text_candidates(
         self,
         cache: QueryCache,

@@ -158,11 +158,10 @@ class QueryMemo:
     weights), shared by the queries of one :meth:`NameIndex.candidates` batch so a
     manifest's frequent names are looked up once. Not thread-safe: one per batch."""
 
-    __slots__ = ("compiled", "native", "neighbour_maps", "neighbours", "postings", "weights")
+    __slots__ = ("compiled", "neighbour_maps", "neighbours", "postings", "weights")
 
     def __init__(self) -> None:
         self.compiled: Any = None  # the compiled stage's own memo (matchers._core.QueryCache)
-        self.native: dict[tuple[str, str], Any] = {}
         self.neighbours: dict[tuple[str, str], list[tuple[int, float]]] = {}
         self.neighbour_maps: dict[tuple[str, str], dict[int, float]] = {}
         self.postings: dict[tuple[str, str], tuple[frozenset[int], frozenset[int]]] = {}
@@ -638,13 +637,10 @@ class NameIndex:
 
     def _native_sets(self, text: str, core: str, min_similarity: float, memo: QueryMemo) -> Any:
         """The compiled stage's ``TokenSets`` of a query token ``text`` with particle-free
-        ``core`` (memoised per batch)."""
-        mkey = (text, core)
-        hit = memo.native.get(mkey)
-        if hit is None:
-            forms = [text] if core == text else [text, core]
-            hit = memo.native[mkey] = self._core.query_token(forms, [phonetic_key(f) for f in forms], min_similarity)
-        return hit
+        ``core`` (memoised per batch, in the memo the compiled candidates use too)."""
+        if memo.compiled is None:
+            memo.compiled = _core.QueryCache()
+        return self._core.cached_query_token(memo.compiled, text, core, min_similarity)
 
     def _native_candidates(
         self,

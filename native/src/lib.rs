@@ -70,8 +70,6 @@ fn union_sorted(lists: &[&[u32]]) -> Vec<u32> {
 /// two adjacent listed tokens joined, `all` = `every` ∪ `joined`; each sorted, unique.
 #[pyclass(frozen, module = "matchers._core")]
 struct TokenSets {
-    /// the `CandidateCore` that made it (its record ids are that core's)
-    core_id: u64,
     map: Vec<(u32, f64)>,
     strong: Vec<u32>,
     every: Vec<u32>,
@@ -122,16 +120,6 @@ struct Evidence {
     nat_malus: f64,
     gender_malus: f64,
 }
-
-/// A query variant as `candidates` takes it: token sets, joined-pair sets, token weights,
-/// token texts, loose (an initial or a token without vowels).
-type QueryVariant<'py> = (
-    Vec<PyRef<'py, TokenSets>>,
-    Vec<PyRef<'py, TokenSets>>,
-    Vec<f64>,
-    Vec<String>,
-    bool,
-);
 
 /// A query variant made by `text_candidates`: token sets and joined-pair sets (handles
 /// held for the call), token weights, token texts, loose.
@@ -272,7 +260,7 @@ struct Shape {
     single_cap: f64,
 }
 
-/// The ranking settings of one `candidates` call, the same for each of its variants
+/// The ranking settings of one `text_candidates` call, the same for each of its variants
 /// (`NameIndex._variant_candidates`' parameters: `fill` is `2 * pool / 5`).
 #[derive(Clone, Copy)]
 struct Ranking<'a> {
@@ -323,8 +311,9 @@ fn char_len(s: &str) -> usize {
 #[pyclass(module = "matchers._core")]
 #[derive(Default)]
 struct QueryCache {
-    /// the core it serves (0: none yet)
+    /// the core it serves (0: none yet) and the `min_similarity` of its token sets
     core_id: u64,
+    min_similarity: f64,
     sets: HashMap<(String, String), Py<TokenSets>>,
     weights: HashMap<String, f64>,
 }
@@ -370,9 +359,9 @@ struct CandidateCore {
     variants: HashMap<String, String>,
     /// `matchers.index.phonetic_key`, for strings outside the vocabulary
     phonetic: Py<PyAny>,
-    /// this core's id, unique in the process (`TokenSets.core_id`)
+    /// this core's id, unique in the process (`QueryCache.core_id`)
     id: u64,
-    /// `candidates`' reusable buffers
+    /// `text_candidates`' reusable buffers
     bufs: std::sync::Mutex<Bufs>,
     /// bucket directories of `keys` and `joins`
     keys_dir: PackedDir,
@@ -616,8 +605,9 @@ impl Bufs {
     }
 }
 
-/// Keep the best `k` of `v` (by `by_estimate`, a total order: the same set whatever
-/// `v`'s order), in no particular order: the caller ranks the final list once.
+/// Keep the best `k` of `v` (by `by_estimate`, a total order for estimates that are not
+/// NaN and distinct record ids: the same set whatever `v`'s order), in no particular
+/// order: the caller ranks the final list once.
 fn keep_head(v: &mut Vec<(u32, f64)>, k: usize) {
     if v.len() > k {
         if k == 0 {
@@ -873,7 +863,6 @@ impl CandidateCore {
         joined.dedup();
         let all = union_sorted(&[&every, &joined]);
         Ok(TokenSets {
-            core_id: self.id,
             map,
             strong,
             every,
@@ -1465,7 +1454,7 @@ impl CandidateCore {
             }
             refined.push((rid, est2));
         }
-        Ok(refined) // in no particular order: `candidates` ranks the union once
+        Ok(refined) // in no particular order: `rank_variants` ranks the union once
     }
 }
 
@@ -1477,9 +1466,11 @@ impl CandidateCore {
     /// `post_off[tid]..post_off[tid + 1]` in `post_ids`, record ids ascending), each
     /// text's particle-free cores (CSR: `core_off`, `core_texts`) and Metaphone key
     /// (`metas`, "" for none), the packed token keys (`keys`: `NameIndex._keys`), the
-    /// known-variant table (`variants`: `KNOWN_VARIANTS`) and `phonetic`
-    /// (`matchers.index.phonetic_key`, called for strings outside the vocabulary).
-    /// Raises `ValueError` when the arrays disagree.
+    /// known-variant table (`variants`: `KNOWN_VARIANTS`), `phonetic`
+    /// (`matchers.index.phonetic_key`, called for strings outside the vocabulary), and
+    /// for the rarity weights each text's record count (`df`: `NameIndex._df`), the
+    /// record count (`n_weight` ≥ 1: `NameIndex._n`) and ln(1 + it) (`max_idf` > 0).
+    /// Raises `ValueError` when the arrays disagree or the counts are out of range.
     #[new]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -1575,6 +1566,11 @@ impl CandidateCore {
         if core.keys.windows(2).any(|w| w[0] > w[1]) || core.joins.windows(2).any(|w| w[0] > w[1]) {
             return Err(PyValueError::new_err("keys or joins are not sorted"));
         }
+        if core.n_weight < 1 || core.max_idf.is_nan() || core.max_idf <= 0.0 {
+            return Err(PyValueError::new_err(
+                "n_weight must be at least 1 and max_idf above 0",
+            ));
+        }
         if core.joins.iter().any(|&k| (k & ID_MASK) as usize >= n) {
             return Err(PyValueError::new_err("joins hold a record id out of range"));
         }
@@ -1624,70 +1620,36 @@ impl CandidateCore {
         self.make_token_sets(tids, sims, joined)
     }
 
-    /// Candidate records `[(record id, estimate)]`, best first (ties by record id), covering
-    /// the best `limit` persons: `NameIndex.candidates` with the same arguments. Each
-    /// variant is `(token sets, joined-pair sets, token weights, token texts, loose)`;
-    /// `shape` is `(contradicted, absent, extra, single_token_cap)`; `boost` is `None` or
-    /// `(evidence, (day ids, years, nationality ids, gender))`; `prune` is `None` or
-    /// `(factor, margin, floor)`: after the `limit` persons are chosen, a person whose
-    /// best estimate × `factor` + `margin` is below `floor` is dropped, all its records.
-    /// Raises `ValueError` for a variant of more than 32 tokens or inconsistent lengths.
-    #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (variants, limit, pool, min_similarity, shape, need, refine_margin, max_boost, boost, prune=None))]
-    fn candidates<'py>(
+    /// `query_token` for a query token `text` with particle-free `core` (equal to `text`
+    /// when it has none), memoised in `cache` as `text_candidates` does (the same object
+    /// for the same token). Raises `ValueError` for a cache of another index or another
+    /// `min_similarity`, and what `phonetic` raises.
+    fn cached_query_token(
         &self,
-        py: Python<'py>,
-        variants: Vec<QueryVariant<'py>>,
-        limit: usize,
-        pool: usize,
+        py: Python<'_>,
+        mut cache: PyRefMut<'_, QueryCache>,
+        text: &str,
+        core: &str,
         min_similarity: f64,
-        shape: (f64, f64, f64, f64),
-        need: Option<f64>,
-        refine_margin: f64,
-        max_boost: f64,
-        boost: Option<(PyRef<'py, Evidence>, QueryEvidenceArgs)>,
-        prune: Option<(f64, f64, f64)>,
-    ) -> PyResult<Vec<(u32, f64)>> {
-        let mut checked: Vec<Variant<'_>> = Vec::with_capacity(variants.len());
-        for (sets, pairs, weights, texts, loose) in &variants {
-            let n = sets.len();
-            if n > MAX_QUERY_TOKENS
-                || weights.len() != n
-                || texts.len() != n
-                || pairs.len() != n.saturating_sub(1)
-            {
-                return Err(PyValueError::new_err(
-                    "variant: more than 32 tokens or inconsistent lengths",
-                ));
-            }
-            if sets
-                .iter()
-                .chain(pairs.iter())
-                .any(|t| t.core_id != self.id)
-            {
-                return Err(PyValueError::new_err(
-                    "token sets made by another index (one QueryMemo per index)",
-                ));
-            }
-            checked.push(Variant {
-                sets: sets.iter().map(|r| &**r).collect(),
-                pairs: pairs.iter().map(|r| &**r).collect(),
-                weights: weights.clone(),
-                texts: texts.clone(),
-                loose: *loose,
-            });
-        }
-        let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
-        self.rank_variants(py, &checked, limit, settings, boost.as_ref(), prune)
+    ) -> PyResult<Py<TokenSets>> {
+        self.bind_cache(&mut cache, min_similarity)?;
+        self.cached_sets(py, &mut cache, text, core, min_similarity)
     }
 
-    /// `candidates` for query variants given as token texts and their particle-free cores
-    /// (`[(texts, cores)]`, each a variant's tokens in order): the token sets, joined
-    /// pairs, rarity weights and looseness that `NameIndex._native_candidates` would
-    /// pass are made here, memoised in `cache` (one per batch, per index, per
-    /// `min_similarity`); the other arguments and the result are `candidates`'. Raises
-    /// `ValueError` for a cache of another index, texts and cores of unequal lengths or
-    /// a variant of more than 32 tokens, and what `phonetic` raises.
+    /// Candidate records `[(record id, estimate)]`, best first (ties by record id), covering
+    /// the best `limit` persons: `NameIndex.candidates` with the same arguments, for query
+    /// variants given as token texts and their particle-free cores (`[(texts, cores)]`,
+    /// each a variant's tokens in order). Each token's neighbour sets (`query_token`), its
+    /// joined pairs', the rarity weights and whether the variant is loose (an initial or
+    /// a token without vowels) are made here and memoised in `cache` (one per batch, per
+    /// index, per `min_similarity`). `shape` is `(contradicted, absent, extra,
+    /// single_token_cap)`; `boost` is `None` or `(evidence, (day ids, years, nationality
+    /// ids, gender))`; `prune` is `None` or `(factor, margin, floor)`: of the `limit`
+    /// persons, one whose best estimate × `factor` + `margin` is below `floor` is dropped,
+    /// all its records. Raises `ValueError` for a cache of another index or another
+    /// `min_similarity`, texts and cores of unequal lengths, a variant of more than 32
+    /// tokens or evidence covering fewer persons than the index, and what `phonetic`
+    /// raises.
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (cache, variants, limit, pool, min_similarity, shape, need, refine_margin, max_boost, boost, prune=None))]
     fn text_candidates<'py>(
@@ -1705,13 +1667,7 @@ impl CandidateCore {
         boost: Option<(PyRef<'py, Evidence>, QueryEvidenceArgs)>,
         prune: Option<(f64, f64, f64)>,
     ) -> PyResult<Vec<(u32, f64)>> {
-        if cache.core_id == 0 {
-            cache.core_id = self.id;
-        } else if cache.core_id != self.id {
-            return Err(PyValueError::new_err(
-                "a query cache of another index (one QueryMemo per index)",
-            ));
-        }
+        self.bind_cache(&mut cache, min_similarity)?;
         let mut held: Vec<HeldVariant> = Vec::with_capacity(variants.len());
         for (texts, cores) in variants {
             let n = texts.len();
@@ -1756,6 +1712,24 @@ impl CandidateCore {
 }
 
 impl CandidateCore {
+    /// Bind a fresh `cache` to this core and `min_similarity`; refuse one bound to
+    /// another core or value.
+    fn bind_cache(&self, cache: &mut QueryCache, min_similarity: f64) -> PyResult<()> {
+        if cache.core_id == 0 {
+            cache.core_id = self.id;
+            cache.min_similarity = min_similarity;
+        } else if cache.core_id != self.id {
+            return Err(PyValueError::new_err(
+                "a query cache of another index (one QueryMemo per index)",
+            ));
+        } else if cache.min_similarity.to_bits() != min_similarity.to_bits() {
+            return Err(PyValueError::new_err(
+                "a query cache made for another min_similarity (one QueryMemo per setting)",
+            ));
+        }
+        Ok(())
+    }
+
     /// A query token's `TokenSets` (`query_token` with its forms: `text`, and `core`
     /// when it differs), from `cache` or made and kept there.
     fn cached_sets(
@@ -1810,9 +1784,8 @@ impl CandidateCore {
         w
     }
 
-    /// The shared part of `candidates` and `text_candidates` once the variants are
-    /// checked: `settings` is `(pool, min_similarity, shape, need, refine_margin,
-    /// max_boost)`.
+    /// `text_candidates` once the variants are made: `settings` is `(pool,
+    /// min_similarity, shape, need, refine_margin, max_boost)`.
     #[allow(clippy::type_complexity)]
     fn rank_variants(
         &self,

@@ -786,6 +786,19 @@ def test_candidate_core_rejects_inconsistent_arrays(
         _core.CandidateCore(*_broken(args, field, change), **kwargs)
 
 
+@pytest.mark.parametrize(("n_weight", "max_idf"), [(0, 1.0), (5, 0.0), (5, float("nan"))])
+def test_candidate_core_rejects_weight_counts_out_of_range(
+    core_args: tuple[tuple[Any, ...], dict[str, Any]], n_weight: int, max_idf: float
+) -> None:
+    from matchers import _core
+
+    args, kwargs = core_args
+    i = len(CORE_ARRAYS)  # n_weight and max_idf follow df
+    broken = (*args[:i], n_weight, max_idf, *args[i + 2 :])
+    with pytest.raises(ValueError, match="n_weight"):
+        _core.CandidateCore(*broken, **kwargs)
+
+
 def test_token_sets_rejects_a_length_mismatch(core_args: tuple[tuple[Any, ...], dict[str, Any]]) -> None:
     from matchers import _core
 
@@ -896,14 +909,20 @@ def _small_index() -> NameIndex:
 
 
 def test_a_query_memo_shared_by_two_indexes_is_refused() -> None:
-    # token sets carry the record ids of the index that made them: another index's core
-    # refuses them with a ValueError instead of reading out of its arrays
+    # the memo's compiled cache holds token sets with the record ids of the index that
+    # made them: another index's core refuses it with a ValueError instead of reading
+    # out of its arrays, and so does the same index at another min_similarity
     a, b = _small_index(), _small_index()
     memo = matchers.index.QueryMemo()
     variants = list(name_variants(None, "NOWAK", "ADAM"))
     assert a.candidates(variants, limit=5, memo=memo)
     with pytest.raises(ValueError, match="another index"):
         b.candidates(variants, limit=5, memo=memo)
+    with pytest.raises(ValueError, match="another index"):
+        b.neighbours(variants[0].tokens[0], 0.72, memo)
+    with pytest.raises(ValueError, match="another min_similarity"):
+        a.candidates(variants, limit=5, memo=memo, min_similarity=0.8)
+    assert a.neighbours(variants[0].tokens[0], 0.72, memo)
     assert b.candidates(variants, limit=5, memo=matchers.index.QueryMemo()) == a.candidates(variants, limit=5)
 
 
