@@ -100,8 +100,9 @@ def _wildcard_similarity(a: str, b: str) -> float:
 def string_similarity(a: str, b: str) -> tuple[float, str]:
     """Similarity 0.0–1.0 of two normalised ``A–Z`` strings and the rule that gave it
     (memoised; computed by the compiled port ``matchers._core.Similarity`` when it is
-    built, the same values for any strings, tested, else by
-    :func:`python_string_similarity`, the reference).
+    built, else by :func:`python_string_similarity`, the reference: the same values for
+    any strings, tested, except that the port raises ``UnicodeEncodeError`` for a lone
+    surrogate, which normalised names never hold).
 
     ``exact`` 1.0; two spellings of one name in :data:`matchers.normalise.KNOWN_VARIANTS`
     (MOHAMMED/MUHAMMAD) ``known_variant`` 0.95; a :data:`~matchers.normalise.WILDCARD`
