@@ -638,9 +638,14 @@ class NameIndex:
     def _native_sets(self, text: str, core: str, min_similarity: float, memo: QueryMemo) -> Any:
         """The compiled stage's ``TokenSets`` of a query token ``text`` with particle-free
         ``core`` (memoised per batch, in the memo the compiled candidates use too)."""
+        return self._core.cached_query_token(self._query_cache(memo), text, core, min_similarity)
+
+    @staticmethod
+    def _query_cache(memo: QueryMemo) -> Any:
+        """The batch's ``matchers._core.QueryCache`` (made on first use)."""
         if memo.compiled is None:
             memo.compiled = _core.QueryCache()
-        return self._core.cached_query_token(memo.compiled, text, core, min_similarity)
+        return memo.compiled
 
     def _native_candidates(
         self,
@@ -658,11 +663,9 @@ class NameIndex:
     ) -> list[tuple[int, float]]:
         # the compiled stage makes (and memoises) each token's neighbour sets, its joined
         # pairs', the rarity weights and the looseness itself, from the texts
-        if memo.compiled is None:
-            memo.compiled = _core.QueryCache()
         queries = [([t.text for t in v.tokens], [t.core for t in v.tokens]) for v in variants if v.tokens]
         result: list[tuple[int, float]] = self._core.text_candidates(
-            memo.compiled,
+            self._query_cache(memo),
             queries,
             limit,
             pool,

@@ -301,6 +301,20 @@ struct Rescue {
     initial: bool,
 }
 
+/// `phonetic_key(a)` is not empty and equals `phonetic_key(b)`, with `metaphone` giving
+/// the keys (`b`'s asked only then).
+fn same_sound(
+    a: &str,
+    b: &str,
+    metaphone: &mut dyn FnMut(&str) -> PyResult<String>,
+) -> PyResult<bool> {
+    let pa = metaphone(a)?;
+    if pa.is_empty() {
+        return Ok(false);
+    }
+    Ok(pa == metaphone(b)?)
+}
+
 fn char_len(s: &str) -> usize {
     s.chars().count()
 }
@@ -675,22 +689,6 @@ impl CandidateCore {
         Ok(m)
     }
 
-    /// `phonetic_key(a)` is not empty and equals `phonetic_key(b)` (`b`'s asked only then).
-    fn same_sound(
-        &self,
-        py: Python<'_>,
-        a: &str,
-        b: &str,
-        metas: &mut HashMap<String, String>,
-    ) -> PyResult<bool> {
-        let pa = self.metaphone(py, a, metas)?;
-        if pa.is_empty() {
-            return Ok(false);
-        }
-        let pb = self.metaphone(py, b, metas)?;
-        Ok(pa == pb)
-    }
-
     fn sim_raw(
         &self,
         py: Python<'_>,
@@ -699,7 +697,7 @@ impl CandidateCore {
         metas: &mut HashMap<String, String>,
     ) -> PyResult<(f64, Rule)> {
         string_similarity(a, b, &self.variants, &mut || {
-            self.same_sound(py, a, b, metas)
+            same_sound(a, b, &mut |s: &str| self.metaphone(py, s, metas))
         })
     }
 
@@ -1913,13 +1911,10 @@ impl Similarity {
     /// `(0.0–1.0, rule)` for two strings; raises what `phonetic` raises.
     fn __call__(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<(f64, &'static str)> {
         let phonetic = self.phonetic.bind(py);
-        let (s, r) = string_similarity(a, b, &self.variants, &mut || -> PyResult<bool> {
-            let pa: String = phonetic.call1((a,))?.extract()?;
-            if pa.is_empty() {
-                return Ok(false);
-            }
-            let pb: String = phonetic.call1((b,))?.extract()?;
-            Ok(pa == pb)
+        let (s, r) = string_similarity(a, b, &self.variants, &mut || {
+            same_sound(a, b, &mut |s: &str| {
+                phonetic.call1((s,))?.extract::<String>()
+            })
         })?;
         Ok((s, r.name()))
     }
