@@ -168,10 +168,15 @@ class QueryMemo:
         self.weights: dict[str, float] = {}
 
 
+def _loose_token(text: str) -> bool:
+    """A token the coarse estimate cannot see the alignment's rescue of: a one-letter
+    initial or a token written without vowels."""
+    return len(text) == 1 or is_unvowelled(text)
+
+
 def _loose(tokens: Sequence[Token]) -> bool:
-    """Whether a name has a token that the coarse estimate cannot see the alignment's
-    rescue of: a one-letter initial or a token written without vowels."""
-    return any(len(t.text) == 1 or is_unvowelled(t.text) for t in tokens)
+    """Whether a name has a :func:`_loose_token`."""
+    return any(_loose_token(t.text) for t in tokens)
 
 
 def _plain_sum(values: Iterable[float]) -> float:
@@ -311,7 +316,7 @@ class NameIndex:
                         oid,
                         text_tid,
                         core_tid,
-                        len(tok.text) == 1 or is_unvowelled(tok.text),
+                        _loose_token(tok.text),
                     )
                 _, oid, tid, core_tid, tok_loose = info
                 loose = loose or tok_loose

@@ -278,8 +278,8 @@ struct Ranking<'a> {
 struct Variant<'a> {
     sets: Vec<&'a TokenSets>,
     pairs: Vec<&'a TokenSets>,
-    weights: Vec<f64>,
-    texts: Vec<String>,
+    weights: &'a [f64],
+    texts: &'a [String],
     loose: bool,
 }
 
@@ -1286,7 +1286,7 @@ impl CandidateCore {
             boost,
         } = *rank;
         let n = v.sets.len();
-        let weights = &v.weights;
+        let weights = v.weights;
         let total_w: f64 = weights.iter().fold(0.0, |a, &w| a + w);
         // query token position -> 1 + how many earlier tokens have the same text (0: none)
         let repeats: Vec<usize> = (0..n)
@@ -1423,7 +1423,7 @@ impl CandidateCore {
                 persons.mark_list.clear();
             }
         }
-        let q_units = query_units(&v.texts, scratch);
+        let q_units = query_units(v.texts, scratch);
         let q_lens: Vec<usize> = v.texts.iter().map(|t| char_len(t)).collect();
         nb.fill(&v.sets, self.texts.len());
         let mut refined: Vec<(u32, f64)> = Vec::with_capacity(head.len());
@@ -1699,8 +1699,8 @@ impl CandidateCore {
             .map(|(sets, pairs, weights, texts, loose)| Variant {
                 sets: sets.iter().map(|h| h.get()).collect(),
                 pairs: pairs.iter().map(|h| h.get()).collect(),
-                weights: weights.clone(),
-                texts: texts.clone(),
+                weights,
+                texts,
                 loose: *loose,
             })
             .collect();
