@@ -9,7 +9,8 @@ document number fields are split (field case 17).
 from __future__ import annotations
 
 import re
-from datetime import date
+import time
+from datetime import date, datetime, timedelta
 
 from matchers import DateSpec, DocumentKey, MatchResult, Person, PersonName
 from matchers.normalise import canonical_document_number, is_unknown, name_variants
@@ -17,14 +18,29 @@ from schemas.countries import to_alpha3
 from schemas.records import Document, Hit, Traveller, WatchlistEntry
 from schemas.watchlists.common import split_document_numbers
 
+_today: tuple[float, str] = (0.0, "")
+"""(local midnight ending the day as a POSIX timestamp, the day's ISO date)."""
+
+
+def _today_iso() -> str:
+    """Today's local date as ``YYYY-MM-DD``, read from the clock once per day."""
+    global _today
+    until, iso = _today
+    if time.time() >= until:
+        day = date.today()
+        until = datetime.combine(day + timedelta(days=1), datetime.min.time()).timestamp()
+        _today = until, iso = until, day.isoformat()
+    return iso
+
 
 def in_future(value: str | None, today: date | None = None) -> bool:
-    """True when a (full or partial) ISO date lies wholly after ``today``: a birth date
-    that cannot be right, read as unknown rather than as evidence against a match."""
+    """True when a (full or partial) ISO date lies wholly after ``today`` (default: the
+    local date): a birth date that cannot be right, read as unknown rather than as
+    evidence against a match."""
     if not value:
         return False
-    today = today or date.today()
-    return value > today.isoformat()[: len(value)]
+    iso = today.isoformat() if today is not None else _today_iso()
+    return value > iso[: len(value)]
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -67,6 +83,9 @@ def _countries(values: list[str]) -> tuple[str, ...]:
 
 
 def _traveller_dates(t: Traveller) -> tuple[DateSpec, ...]:
+    if not t.date_of_birth_alternatives:  # the usual case: one reading, not ambiguous
+        dob = t.date_of_birth
+        return (DateSpec(date=dob),) if dob and not in_future(dob) else ()
     readings = [d for d in (t.date_of_birth, *t.date_of_birth_alternatives) if d and not in_future(d)]
     ambiguous = len(readings) > 1
     return tuple(DateSpec(date=d, ambiguous_century=ambiguous) for d in dict.fromkeys(readings))

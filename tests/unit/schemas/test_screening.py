@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from matchers import DateSpec, DocumentKey, MatchConfig, MatchResult, PersonName, Screener
 from schemas.countries import to_alpha3
 from schemas.records import Document, EntryDate, EntryName, Hit, Traveller, WatchlistEntry
@@ -91,6 +93,24 @@ def test_result_to_hit_round_trip_through_screener() -> None:
 def test_result_to_hit_clamps() -> None:
     hit = result_to_hit(MatchResult("wl", "E1", 1.0000001, "X", {}))
     assert hit.score == 1.0
+
+
+def test_in_future_reads_the_local_date_anew_each_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    # today's date is read from the clock once per day: at local midnight it moves on
+    from datetime import date, datetime, timedelta
+
+    import schemas.screening as screening
+
+    today = date.today()
+    assert screening.in_future((today + timedelta(days=1)).isoformat())
+    assert not screening.in_future(today.isoformat())
+    # a cached day that has ended (its midnight passed) is read again
+    monkeypatch.setattr(screening, "_today", (datetime.now().timestamp() - 1.0, "1999-12-31"))
+    assert not screening.in_future("2000-01-01")
+    assert screening._today_iso() == today.isoformat()
+    # within the cached day, the cached date answers
+    monkeypatch.setattr(screening, "_today", (datetime.now().timestamp() + 60.0, "1999-12-31"))
+    assert screening.in_future("2000-01-01")
 
 
 def test_future_and_unknown_birth_dates_are_not_evidence() -> None:

@@ -1,0 +1,209 @@
+"""The compiled ASCII name path (``native/src/normalise.rs``, exposed as
+:data:`matchers.normalise.variant_texts`) against :func:`matchers.normalise.name_variants`,
+its reference: the same token texts and particle-free cores, variant by variant, for
+every name whose fields are ASCII, and ``None`` (the Python path) for any other.
+
+Parity is exact (``==`` on the strings). The generated names are weighted to reach every
+step the port copies: case folding and the camel-case split, apostrophes, digit
+look-alikes inside words, separators, the ``?`` wildcard, titles (and names of titles
+only), particles joined, trailing particles moved (structured and free-form), suffixes
+dropped, placeholders and Python's whitespace (``\\x1c``–``\\x1f`` too).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from random import Random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from loadtest.accuracy import FIXTURES, SHARED, SUITE_LISTS, read_travellers
+from matchers.normalise import PARTICLES, SUFFIXES, TITLES, UNKNOWN_VALUES, name_variants, variant_texts
+from schemas.watchlists import read_watchlist
+
+pytestmark = pytest.mark.skipif(variant_texts is None, reason="matchers._core is not built")
+
+PARITY = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def reference(full_name: str | None, surname: str | None, given_names: str | None) -> list[tuple[list[str], list[str]]]:
+    return [
+        ([t.text for t in v.tokens], [t.core for t in v.tokens])
+        for v in name_variants(full_name, surname, given_names)
+    ]
+
+
+def assert_parity(full_name: str | None, surname: str | None = None, given_names: str | None = None) -> bool:
+    """Both paths agree; True when the compiled path answered (it may refuse only a name
+    with a field outside ASCII)."""
+    assert variant_texts is not None
+    got = variant_texts(full_name, surname, given_names)
+    if got is None:
+        fields = (full_name, surname, given_names)
+        assert any(v is not None and not v.isascii() for v in fields), fields
+        return False
+    assert got == reference(full_name, surname, given_names), (full_name, surname, given_names)
+    return True
+
+
+@pytest.mark.parametrize(
+    ("full_name", "surname", "given_names", "texts"),
+    [
+        ("Al Lawson, Jr.", None, None, [(["ALLAWSON", "JR"], ["LAWSON", "JR"]), (["ALLAWSON"], ["LAWSON"])]),
+        (None, "GHABRA", "MOHAMMED AL", [(["ALGHABRA", "MOHAMMED"], ["GHABRA", "MOHAMMED"])]),
+        ("SALMAN MOHAMMED BIN", None, None, [(["BINSALMAN", "MOHAMMED"], ["SALMAN", "MOHAMMED"])]),
+        ("FridrichBuchenberg", None, None, [(["FRIDRICH", "BUCHENBERG"], ["FRIDRICH", "BUCHENBERG"])]),
+        ("O'Dwyer SECH1N", None, None, [(["ODWYER", "SECHIN"], ["ODWYER", "SECHIN"])]),
+        ("Mr Ma?ta Smith", None, None, [(["MA?TA", "SMITH"], ["MA?TA", "SMITH"])]),
+        ("MR DR", None, None, [(["MR", "DR"], ["MR", "DR"])]),
+        ("the name", " none ", "\x1cUNK\x1f", [(["THE", "NAME"], ["THE", "NAME"])]),
+        ("???", None, None, []),
+        (None, None, None, []),
+    ],
+)
+def test_known_names(full_name: str | None, surname: str | None, given_names: str | None, texts: Any) -> None:
+    assert variant_texts is not None
+    assert variant_texts(full_name, surname, given_names) == texts
+    assert assert_parity(full_name, surname, given_names)
+
+
+def test_a_field_read_outside_ascii_takes_the_python_path() -> None:
+    assert variant_texts is not None
+    assert variant_texts("Jürgen Klein", None, None) is None
+    assert variant_texts(None, "Müller", "Hans") is None
+    assert variant_texts(None, "MULLER", "Jürgen") is None
+    # a field that is not read does not matter: structured fields win over the full name
+    assert variant_texts("Jürgen Müller", "MULLER", "JURGEN") == [(["MULLER", "JURGEN"], ["MULLER", "JURGEN"])]
+
+
+def test_the_port_refuses_a_lookalike_table_it_cannot_hold() -> None:
+    from matchers._core import AsciiNames
+
+    with pytest.raises(ValueError, match="lookalike"):
+        AsciiNames(set(), set(), set(), set(), set(), {"1": "ii"})
+
+
+WORDS = (
+    *("john", "SMITH", "Maria", "de", "la", "van", "der", "al", "bin", "abu", "abdul", "ibn", "el"),
+    *sorted(PARTICLES)[:12],
+    *sorted(TITLES)[:6],
+    *sorted(SUFFIXES),
+    *("o'neil", "d`arcy", "mc donald", "McDonald", "FridrichBuchenberg", "deLuca", "SECH1N", "4ndrew"),
+    *("2pac", "1990", "ma?ta", "?", "??x", "x-y", "a.b", "Jean-Luc", "K", "L."),
+    *sorted(UNKNOWN_VALUES),
+)
+SEPARATORS = (" ", " ", " ", "  ", "-", ", ", ".", "\t", "\x1c", "/", "'")
+
+
+def _generated_name(rng: Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(0, 5))]
+    out = ""
+    for w in words:
+        out += w + rng.choice(SEPARATORS)
+    return rng.choice(["", " ", "\x1f"]) + out.strip(" ") + rng.choice(["", " ", "\x0b"])
+
+
+def test_generated_names_agree() -> None:
+    rng = Random(7)
+    answered = 0
+    for _ in range(6000):
+        full = _generated_name(rng) if rng.random() < 0.9 else None
+        shape = rng.random()
+        if shape < 0.4:
+            answered += assert_parity(full)
+        else:
+            sur = _generated_name(rng) if rng.random() < 0.8 else None
+            giv = _generated_name(rng) if rng.random() < 0.8 else None
+            answered += assert_parity(full, sur, giv)
+    assert answered == 6000  # every generated name is ASCII
+
+
+@PARITY
+@given(
+    st.one_of(st.none(), st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=24)),
+    st.one_of(st.none(), st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=16)),
+    st.one_of(st.none(), st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=16)),
+)
+def test_any_ascii_agrees(full_name: str | None, surname: str | None, given_names: str | None) -> None:
+    assert assert_parity(full_name, surname, given_names)
+
+
+@PARITY
+@given(st.text(max_size=20), st.one_of(st.none(), st.text(max_size=12)))
+def test_any_text_agrees_or_takes_the_python_path(full_name: str, surname: str | None) -> None:
+    assert_parity(full_name, surname, None)
+
+
+def _shared_data_present() -> bool:
+    return all(p.exists() for _, p in SUITE_LISTS) and FIXTURES.is_dir()
+
+
+@pytest.mark.contract
+def test_real_names_agree() -> None:
+    # every name of UN + OFAC SDN + UK HMT and of the negatives fixture: the ASCII ones
+    # through the port, the others refused
+    if not _shared_data_present():
+        pytest.skip(f"shared watchlists and fixtures not found under {SHARED.resolve()}")
+    names = [
+        (n.full_name, n.surname, n.given_names)
+        for _, path in SUITE_LISTS
+        for e in read_watchlist(str(path), format="auto").entries
+        for n in e.names
+    ]
+    names += [(t.full_name, t.surname, t.given_names) for t in read_travellers(FIXTURES / "negatives_us.csv", "neg")]
+    answered = sum(assert_parity(*n) for n in names)
+    assert len(names) > 60_000 and answered > 0.75 * len(names)  # 79.6 % on the day written
+
+
+# --- the screener's use ---------------------------------------------------------------
+
+
+def test_the_screener_makes_name_variants_only_for_a_name_to_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    # an ASCII name goes to the compiled stage as texts; its NameVariant objects are made
+    # only when a candidate person is to be scored; a name outside ASCII takes the
+    # variants path; the hits are those of the Python reference stage
+    import matchers.screener as screener_module
+    from matchers import MatchConfig, Screener
+    from tests.unit.matchers.helpers import entry, query
+
+    listed = [entry("1", "NOWAK", "ADAM", "1970-01-01"), entry("2", "MÜLLER", "JÜRGEN")]
+    compiled = Screener(listed, MatchConfig(), native=True)
+    reference = Screener(listed, MatchConfig(), native=False)
+    made: list[str] = []
+    real = screener_module.person_variants
+
+    def spy(person: Any) -> Any:
+        made.append(person.key)
+        return real(person)
+
+    monkeypatch.setattr(screener_module, "person_variants", spy)
+    queries = [
+        dataclasses.replace(query(sur, giv), key=key)
+        for key, sur, giv in (("q1", "KOWALSKI", "JAN"), ("q2", "NOWAK", "ADAM"), ("q3", "MÜLLER", "JÜRGEN"))
+    ]
+    hits = compiled.screen(queries)
+    assert made == ["q2", "q3"]  # q1 meets no candidate; q3 is not ASCII
+    assert [[h.entry_id for h in hs] for hs in hits] == [[], ["1"], ["2"]]
+    assert hits == reference.screen(queries)
+
+
+def test_text_candidates_refuses_what_the_compiled_stage_cannot_serve() -> None:
+    from matchers import MatchConfig, Screener
+    from matchers.index import MAX_NATIVE_QUERY_TOKENS
+    from tests.unit.matchers.helpers import entry
+
+    python = Screener([entry("1", "NOWAK", "ADAM")], MatchConfig(), native=False)
+    with pytest.raises(RuntimeError, match="not built"):
+        python.index.text_candidates([(["NOWAK"], ["NOWAK"])], limit=5)
+    compiled = Screener([entry("1", "NOWAK", "ADAM")], MatchConfig(), native=True)
+    long = ["A"] * (MAX_NATIVE_QUERY_TOKENS + 1)
+    with pytest.raises(ValueError, match="more than"):
+        compiled.index.text_candidates([(long, long)], limit=5)
+    assert not compiled.index.native_ready(False, None, [long])
+    assert compiled.index.native_ready(False, None, [["NOWAK"]])
+    assert not compiled.index.native_ready(True, None, [["NOWAK"]])  # a boost without its compiled form
+    found = compiled.index.text_candidates([(["NOWAK", "ADAM"], ["NOWAK", "ADAM"])], limit=5)
+    assert [compiled.index.person_of(rid) for rid, _ in found] == [0]
