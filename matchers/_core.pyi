@@ -1,6 +1,6 @@
 """Type stub of the compiled candidate stage (``native/src/lib.rs``, built by ``pip install``)."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from typing import Any
 
 class TokenSets:
@@ -71,3 +71,17 @@ class QueryCache:
 class Similarity:
     def __init__(self, variants: Mapping[str, str], phonetic: Callable[[str], str]) -> None: ...
     def __call__(self, a: str, b: str) -> tuple[float, str]: ...
+
+class AsciiNames:
+    def __init__(
+        self,
+        unknown: Set[str],
+        titles: Set[str],
+        suffixes: Set[str],
+        particles: Set[str],
+        unmovable: Set[str],
+        lookalike: Mapping[str, str],
+    ) -> None: ...
+    def __call__(
+        self, full_name: str | None, surname: str | None = None, given_names: str | None = None
+    ) -> list[tuple[list[str], list[str]]] | None: ...

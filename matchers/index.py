@@ -46,7 +46,7 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, pairwise
@@ -610,14 +610,13 @@ class NameIndex:
         reach the threshold, applied where it costs least)."""
         shape = shape or NameShape()
         pool = pool if pool is not None else 10 * limit
-        if (
-            self._core is not None
-            and (boost is None or native_boost is not None)
-            and all(len(v.tokens) <= MAX_NATIVE_QUERY_TOKENS for v in variants)
-        ):
-            return self._native_candidates(
-                variants, limit, pool, min_similarity, memo or QueryMemo(), shape, need, refine_margin, max_boost,
-                native_boost if boost is not None else None, prune,
+        if self.native_ready(boost is not None, native_boost, [v.tokens for v in variants]):
+            # the compiled stage makes (and memoises) each token's neighbour sets, its
+            # joined pairs', the rarity weights and the looseness itself, from the texts
+            return self._compiled_candidates(
+                [([t.text for t in v.tokens], [t.core for t in v.tokens]) for v in variants],
+                limit, pool, min_similarity, memo if memo is not None else QueryMemo(), shape, need, refine_margin,
+                max_boost, native_boost if boost is not None else None, prune,
             )
         best: dict[int, float] = {}
         for variant in variants:
@@ -652,9 +651,51 @@ class NameIndex:
             memo.compiled = _core.QueryCache()
         return memo.compiled
 
-    def _native_candidates(
+    def native_ready(self, boosted: bool, native_boost: Any, queries: Sequence[Sized]) -> bool:
+        """Whether :meth:`text_candidates` can serve a query: the compiled stage is built
+        for this index, a ``boost`` (``boosted``) comes with its ``native_boost``, and no
+        variant has more than :data:`MAX_NATIVE_QUERY_TOKENS` tokens (``queries``: each
+        variant's tokens or token texts)."""
+        return (
+            self._core is not None
+            and (not boosted or native_boost is not None)
+            and all(len(q) <= MAX_NATIVE_QUERY_TOKENS for q in queries)
+        )
+
+    def text_candidates(
         self,
-        variants: Sequence[NameVariant],
+        queries: Sequence[tuple[Sequence[str], Sequence[str]]],
+        *,
+        limit: int,
+        min_similarity: float = 0.72,
+        memo: QueryMemo | None = None,
+        pool: int | None = None,
+        shape: NameShape | None = None,
+        need: float | None = None,
+        refine_margin: float = 0.25,
+        max_boost: float = 1.0,
+        native_boost: tuple[Any, tuple[list[int], list[int], list[int], int]] | None = None,
+        prune: tuple[float, float, float] | None = None,
+    ) -> list[tuple[int, float]]:
+        """:meth:`candidates` in the compiled stage, for query variants given as ``(token
+        texts, particle-free cores)`` (:data:`matchers.normalise.variant_texts`), so that
+        no :class:`NameVariant` need be made; the same arguments, with the boost as
+        ``native_boost`` only, and the same list. Raises ``RuntimeError`` when the
+        compiled stage is not built for this index and ``ValueError`` for a variant of
+        more than :data:`MAX_NATIVE_QUERY_TOKENS` tokens (see :meth:`native_ready`)."""
+        if self._core is None:
+            raise RuntimeError("the compiled candidate stage is not built for this index")
+        if any(len(texts) > MAX_NATIVE_QUERY_TOKENS for texts, _ in queries):
+            raise ValueError(f"a query variant has more than {MAX_NATIVE_QUERY_TOKENS} tokens")
+        return self._compiled_candidates(
+            queries, limit, pool if pool is not None else 10 * limit, min_similarity,
+            memo if memo is not None else QueryMemo(), shape or NameShape(), need, refine_margin, max_boost,
+            native_boost, prune,
+        )
+
+    def _compiled_candidates(
+        self,
+        queries: Sequence[tuple[Sequence[str], Sequence[str]]],
         limit: int,
         pool: int,
         min_similarity: float,
@@ -666,12 +707,9 @@ class NameIndex:
         native_boost: tuple[Any, tuple[list[int], list[int], list[int], int]] | None,
         prune: tuple[float, float, float] | None,
     ) -> list[tuple[int, float]]:
-        # the compiled stage makes (and memoises) each token's neighbour sets, its joined
-        # pairs', the rarity weights and the looseness itself, from the texts
-        queries = [([t.text for t in v.tokens], [t.core for t in v.tokens]) for v in variants if v.tokens]
         result: list[tuple[int, float]] = self._core.text_candidates(
             self._query_cache(memo),
-            queries,
+            [q for q in queries if q[0]],
             limit,
             pool,
             min_similarity,

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -496,6 +497,29 @@ def name_variants(
     if full_name and not is_unknown(full_name):
         return _free_variants(full_name)
     return ()
+
+
+VariantTexts = Callable[[str | None, str | None, str | None], "list[tuple[list[str], list[str]]] | None"]
+
+
+def _compiled_variant_texts() -> VariantTexts | None:
+    try:
+        from matchers._core import AsciiNames
+    except ImportError:  # the compiled stage is not built
+        return None
+    unmovable = {w for w in PARTICLES if _PARTICLE_CLASSES.get(w) in ("father_of", "servant_of")}
+    lookalike = {chr(k): v for k, v in _DIGIT_LOOKALIKE.items()}
+    return AsciiNames(UNKNOWN_VALUES, TITLES, SUFFIXES, PARTICLES, unmovable, lookalike)
+
+
+variant_texts: VariantTexts | None = _compiled_variant_texts()
+"""``variant_texts(full_name, surname, given_names)``: for each variant
+:func:`name_variants` returns, in its order, ``(token texts, particle-free cores)``
+(``[]`` for an uncomparable name), made without the :class:`NameVariant` objects; or
+``None`` when a field it would read is not ASCII (call :func:`name_variants`). The
+compiled port ``matchers._core.AsciiNames`` (one ``plain`` variant, and
+``suffix_dropped``, are all an ASCII name has); ``None`` itself when the port is not
+built. Not memoised: it costs about a microsecond."""
 
 
 @lru_cache(maxsize=20_000)

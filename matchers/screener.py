@@ -14,6 +14,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 from matchers.dates import parse_partial_date
@@ -26,6 +27,7 @@ from matchers.normalise import (
     name_variants,
     normalise_country,
     normalise_gender,
+    variant_texts,
 )
 from matchers.scoring import (
     NameScore,
@@ -70,6 +72,39 @@ def _gender_code(genders: Sequence[str]) -> int:
     """0 unknown (none, ``X``/``U``, or both), 1 ``M``, 2 ``F``."""
     codes = {g for g in map(normalise_gender, genders) if g}
     return {"M": 1, "F": 2}.get(codes.pop(), 0) if len(codes) == 1 else 0
+
+
+def _query_birth_dates(dates: Sequence[DateSpec]) -> tuple[frozenset[str], set[int]]:
+    """A query's exact birth dates (``YYYY-MM-DD``) and the first year of each parseable
+    date of birth (what :func:`birth_year_span` gives for it alone, without circa
+    tolerance)."""
+    days: set[str] = set()
+    years: set[int] = set()
+    for d in dates:
+        if d.date is not None:
+            if len(d.date) == 10:
+                days.add(d.date)
+            # one date: birth_year_span's span is its year (parse_partial_date is memoised)
+            pd = parse_partial_date(d.date)
+            if pd is not None:
+                years.add(pd.year)
+        else:
+            y = birth_year_span((d,), 0)[0]
+            if y:
+                years.add(y)
+    return frozenset(days), years
+
+
+@lru_cache(maxsize=4096)
+def _query_countries(values: tuple[str, ...]) -> frozenset[str]:
+    """The known country codes of a query (:func:`normalise_country`), memoised."""
+    return frozenset(c for c in map(normalise_country, values) if c)
+
+
+@lru_cache(maxsize=1024)
+def _query_gender(values: tuple[str, ...]) -> int:
+    """:func:`_gender_code` of a query's genders, memoised."""
+    return _gender_code(values)
 
 
 @contextmanager
@@ -233,10 +268,9 @@ class Screener:
         cfg = self.config
         if cfg.name_only_factor <= 0.0:
             return None
-        q_days = frozenset(d.date for d in query.dates_of_birth if d.date and len(d.date) == 10)
-        q_years = {y for y in (birth_year_span((d,), 0)[0] for d in query.dates_of_birth) if y}
-        q_nat = frozenset(c for c in map(normalise_country, query.nationalities) if c)
-        q_gender = _gender_code(query.genders)
+        q_days, q_years = _query_birth_dates(query.dates_of_birth)
+        q_nat = _query_countries(tuple(query.nationalities))
+        q_gender = _query_gender(tuple(query.genders))
         if not q_years and not q_nat and not q_gender:
             return None
         native = None
@@ -278,6 +312,20 @@ class Screener:
 
         return boost, native
 
+    def _query_texts(self, query: Person) -> list[tuple[list[str], list[str]]] | None:
+        """The query's name variants, every name's, as ``(token texts, particle-free
+        cores)`` (:data:`matchers.normalise.variant_texts`); None when the index has no
+        compiled stage or a name is not written in ASCII."""
+        if variant_texts is None or not self._index.native:
+            return None
+        out: list[tuple[list[str], list[str]]] = []
+        for name in query.names:
+            got = variant_texts(name.full_name, name.surname, name.given_names)
+            if got is None:
+                return None
+            out += got
+        return out
+
     def _ids(self, person: Person) -> tuple[str, str]:
         if person.list_id is not None and person.entry_id is not None:
             return person.list_id, person.entry_id
@@ -314,7 +362,10 @@ class Screener:
     ) -> list[MatchResult]:
         cfg = self.config
         floor = self._floor(threshold)
-        q_variants = person_variants(query)
+        # an ASCII name's variants as token texts (compiled): the NameVariant objects are
+        # made only when a candidate is to be scored
+        texts = None if exhaustive else self._query_texts(query)
+        q_variants = person_variants(query) if texts is None else None
         cand_records: dict[int, list[int]] = defaultdict(list)
         estimates: dict[int, float] = {}  # person -> ranking estimate of the final score
         index = self._index
@@ -327,27 +378,32 @@ class Screener:
         if exhaustive and q_variants:
             for rid in index.all_records():
                 cand_records[index.person_of(rid)].append(rid)
-        elif q_variants:
+        elif texts or q_variants:
             boosts = self._evidence_boost(query)
             boost, native_boost = boosts if boosts is not None else (None, None)
             nof = cfg.name_only_factor
-            found = index.candidates(
-                [v for _, v in q_variants],
-                limit=cfg.max_candidates,
-                pool=cfg.ranking_pool,
-                min_similarity=cfg.token_min_similarity,
-                memo=memo,
-                boost=boost,
-                shape=self._shape,
+            settings: dict[str, Any] = {
+                "limit": cfg.max_candidates,
+                "pool": cfg.ranking_pool,
+                "min_similarity": cfg.token_min_similarity,
+                "memo": memo,
+                "shape": self._shape,
                 # what the pruning rule below lets through, in the index's units
-                need=(floor - cfg.estimate_margin) / nof if nof > 0.0 else None,
-                refine_margin=cfg.refine_margin,
-                max_boost=1.0 / nof if boost is not None and nof > 0.0 else 1.0,
-                native_boost=native_boost,
+                "need": (floor - cfg.estimate_margin) / nof if nof > 0.0 else None,
+                "refine_margin": cfg.refine_margin,
+                "max_boost": 1.0 / nof if boost is not None and nof > 0.0 else 1.0,
                 # the pruning rule below for the floor, unless a document candidate is
                 # among them (it is scored on the names the index ranked)
-                prune=None if doc_persons else (nof, cfg.estimate_margin, floor),
-            )
+                "prune": None if doc_persons else (nof, cfg.estimate_margin, floor),
+            }
+            if texts is not None and index.native_ready(boost is not None, native_boost, [t for t, _ in texts]):
+                found = index.text_candidates(texts, native_boost=native_boost, **settings)
+            else:
+                if q_variants is None:
+                    q_variants = person_variants(query)
+                found = index.candidates(
+                    [v for _, v in q_variants], boost=boost, native_boost=native_boost, **settings
+                )
             person_of = index.person_of
             for rid, est in found:
                 pos = person_of(rid)
@@ -357,6 +413,10 @@ class Screener:
         for pos in doc_persons:
             cand_records.setdefault(pos, [])
             estimates.pop(pos, None)  # a document candidate is always scored
+        if q_variants is None:
+            if not cand_records:
+                return []
+            q_variants = person_variants(query)
         q_weights: list[list[float]] | None = None  # once a candidate is scored
         results: list[MatchResult] = []
         best_scores: list[float] = []  # min-heap of the best max_hits scores so far

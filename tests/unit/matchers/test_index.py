@@ -361,24 +361,32 @@ def test_screener_asks_the_index_for_what_its_pruning_rule_needs(
 ) -> None:
     # the estimate a candidate must reach: the lowest usable threshold minus
     # estimate_margin, over the name-only factor; max_boost bounds the evidence boost.
-    # NameIndex.candidates is the entry point of both candidate stages: the same request
-    # whichever runs, and the compiled stage is handed the same boost in its own form
+    # NameIndex.candidates is the entry point of both candidate stages, and
+    # NameIndex.text_candidates that of the compiled stage for a name written in ASCII:
+    # the same request whichever runs, and the compiled stage is handed the same boost in
+    # its own form
     cfg = dataclasses.replace(CONFIG, list_thresholds=list_thresholds)
     s = Screener([entry("E1", "NOWAK", "ADAM", "1970-01-01")], cfg, native=native)
     assert s.index.native is native
     seen: dict[str, Any] = {}
-    real = s.index.candidates
 
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.update(
-            need=kwargs["need"],
-            max_boost=kwargs["max_boost"],
-            refine_margin=kwargs["refine_margin"],
-            native_boost=kwargs["native_boost"],
-        )
-        return real(*args, **kwargs)
+    def spy(name: str) -> None:
+        real = getattr(s.index, name)
 
-    monkeypatch.setattr(s.index, "candidates", spy)
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.update(
+                entry=name,
+                need=kwargs["need"],
+                max_boost=kwargs["max_boost"],
+                refine_margin=kwargs["refine_margin"],
+                native_boost=kwargs["native_boost"],
+            )
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(s.index, name, call)
+
+    spy("candidates")
+    spy("text_candidates")
     q = query("NOWAK", "ADAM", "1970-01-01", nationality="POL", gender="M")
     s.screen([q], threshold=threshold)
     assert seen["need"] == pytest.approx((floor - cfg.estimate_margin) / cfg.name_only_factor)
@@ -389,9 +397,11 @@ def test_screener_asks_the_index_for_what_its_pruning_rule_needs(
     assert boost(0) <= seen["max_boost"]
     assert seen["max_boost"] == pytest.approx(1.0 / cfg.name_only_factor)
     if native:
+        assert seen["entry"] == "text_candidates"
         core_evidence, q_evidence = seen["native_boost"]
         assert core_evidence.factor(0, q_evidence) == boost(0)
     else:
+        assert seen["entry"] == "candidates"
         assert seen["native_boost"] is None
 
 
@@ -428,15 +438,20 @@ def test_refine_bar_drops_candidates_on_a_crowded_name(
     s = Screener(listed, CONFIG, native=native)
     assert s.index.native is native
     returned: list[int] = []
-    real = s.index.candidates
 
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        kwargs.pop("prune", None)
-        found = real(*args, **kwargs)
-        returned.append(len(found))
-        return found
+    def spy(name: str) -> None:  # either entry point (text_candidates: an ASCII name, compiled)
+        real = getattr(s.index, name)
 
-    monkeypatch.setattr(s.index, "candidates", spy)
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            kwargs.pop("prune", None)
+            found = real(*args, **kwargs)
+            returned.append(len(found))
+            return found
+
+        monkeypatch.setattr(s.index, name, call)
+
+    spy("candidates")
+    spy("text_candidates")
     with_bar = _hits(s, queries)
     barred = sum(returned)
     returned.clear()
@@ -500,27 +515,28 @@ def test_screener_prunes_in_the_index_unless_a_document_candidate(monkeypatch: p
         query("PETERS", "JOHN", "1970-01-01"),
         query("JONES", "PETE", documents=(DocumentKey("X1234568"),)),
     ]
-    real = s.index.candidates
     seen: list[tuple[float, float, float] | None] = []
+    prune = [True]
+    # either entry point: text_candidates is the compiled stage's for an ASCII name
+    for name in ("candidates", "text_candidates"):
+        real = getattr(s.index, name)
 
-    def spy(variants: Any, **kwargs: Any) -> Any:
-        seen.append(kwargs.get("prune"))
-        return real(variants, **kwargs)
+        def spy(queries: Any, real: Any = real, **kwargs: Any) -> Any:
+            seen.append(kwargs.get("prune"))
+            if not prune[0]:
+                kwargs.pop("prune", None)
+            return real(queries, **kwargs)
 
-    def unpruned(variants: Any, **kwargs: Any) -> Any:
-        kwargs.pop("prune", None)
-        return real(variants, **kwargs)
-
+        monkeypatch.setattr(s.index, name, spy)
     cfg = s.config
-    monkeypatch.setattr(s.index, "candidates", spy)
     for threshold in (None, 0.0, 0.5):
         seen.clear()
+        prune[0] = True
         pruned = s.screen(queries, threshold=threshold)
         floor = cfg.threshold if threshold is None else threshold
         rule = (cfg.name_only_factor, cfg.estimate_margin, floor)
         # the last query's document is no listed person's: no document candidate
         assert seen == [None, rule, rule, rule]
-        monkeypatch.setattr(s.index, "candidates", unpruned)
+        prune[0] = False
         assert s.screen(queries, threshold=threshold) == pruned
-        monkeypatch.setattr(s.index, "candidates", spy)
         assert any(pruned)

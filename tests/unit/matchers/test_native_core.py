@@ -53,9 +53,10 @@ class CandidateCall:
 
 @contextmanager
 def spy_candidates(index: NameIndex) -> Iterator[list[CandidateCall]]:
-    """Wrap ``index.candidates`` (the bound method) for the duration; yields the calls."""
+    """Wrap ``index.candidates`` and ``index.text_candidates`` (the compiled stage's entry
+    for names written in ASCII; the bound methods) for the duration; yields the calls."""
     calls: list[CandidateCall] = []
-    real = index.candidates
+    real, real_texts = index.candidates, index.text_candidates
 
     def spy(variants: Sequence[NameVariant], **kwargs: Any) -> Candidates:
         found = real(variants, **kwargs)
@@ -69,11 +70,17 @@ def spy_candidates(index: NameIndex) -> Iterator[list[CandidateCall]]:
         )
         return found
 
+    def spy_texts(queries: Sequence[tuple[Sequence[str], Sequence[str]]], **kwargs: Any) -> Candidates:
+        found = real_texts(queries, **kwargs)
+        calls.append(CandidateCall(tuple(tuple(texts) for texts, _ in queries), True, list(found)))
+        return found
+
     index.candidates = spy  # type: ignore[method-assign]
+    index.text_candidates = spy_texts  # type: ignore[method-assign]
     try:
         yield calls
     finally:
-        del index.candidates  # the class's method again
+        del index.candidates, index.text_candidates  # the class's methods again
 
 
 @contextmanager
