@@ -72,7 +72,7 @@ class Similarity:
     def __init__(self, variants: Mapping[str, str], phonetic: Callable[[str], str]) -> None: ...
     def __call__(self, a: str, b: str) -> tuple[float, str]: ...
 
-class AsciiNames:
+class LatinNames:
     def __init__(
         self,
         unknown: Set[str],
@@ -81,6 +81,7 @@ class AsciiNames:
         particles: Set[str],
         unmovable: Set[str],
         lookalike: Mapping[str, str],
+        latin: Mapping[str, str],
     ) -> None: ...
     def __call__(
         self, full_name: str | None, surname: str | None = None, given_names: str | None = None

@@ -1928,7 +1928,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Evidence>()?;
     m.add_class::<Similarity>()?;
     m.add_class::<QueryCache>()?;
-    m.add_class::<normalise::AsciiNames>()?;
+    m.add_class::<normalise::LatinNames>()?;
     Ok(())
 }
 

@@ -1,18 +1,20 @@
-//! The ASCII path of `matchers.normalise.name_variants`, reduced to what the candidate
+//! The Latin path of `matchers.normalise.name_variants`, reduced to what the candidate
 //! stage reads: per variant, the token texts and their particle-free cores.
 //!
-//! A name written in ASCII has one `plain` variant (the `icao` and Korean variants need
-//! letters outside ASCII) and, for a free-form name ending in a generational suffix, a
-//! `suffix_dropped` one. This ports, step for step: `is_unknown`, `_fold` (the camel-case
-//! split and case folding; accents and other scripts are not ASCII), `_split_tokens`
-//! (apostrophes, digit look-alikes, separators, the `?` wildcard), `_drop_titles`,
-//! `_move_trailing_particles`, `_join_particles` and the suffix rule of
-//! `_variants_of_parts`. The word tables come from Python (`matchers.normalise`), so one
-//! list holds them; `tests/unit/matchers/test_native_normalise.py` compares the two
-//! paths on the real lists' and fixtures' names and on generated strings.
+//! A name written in ASCII and the accented Latin letters of `latin` (each folds to ASCII
+//! on its own: `matchers.normalise._latin_folds`) has one `plain` variant (the `icao` and
+//! Korean variants need the ICAO letters Ä, Ö, Ü… or Hangul, which take the Python path)
+//! and, for a free-form name ending in a generational suffix, a `suffix_dropped` one.
+//! This ports, step for step: `is_unknown`, `_fold` (the camel-case split, case folding,
+//! accents dropped), `_split_tokens` (apostrophes, digit look-alikes, separators, the `?`
+//! wildcard), `_drop_titles`, `_move_trailing_particles`, `_join_particles` and the suffix
+//! rule of `_variants_of_parts`. The word tables come from Python (`matchers.normalise`),
+//! so one list holds them; `tests/unit/matchers/test_native_normalise.py` compares the
+//! two paths on the real lists' and fixtures' names and on generated strings.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::HashMap as StdHashMap;
 
@@ -26,6 +28,58 @@ fn py_strip(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_ascii() && py_space(c as u8))
 }
 
+/// The uppercase letters of `_CAMEL_JOIN` (`[A-ZÀ-Þ]`).
+fn camel_upper(c: char) -> bool {
+    c.is_ascii_uppercase() || ('\u{c0}'..='\u{de}').contains(&c)
+}
+
+/// The lowercase letters of `_CAMEL_JOIN` (`[a-zß-ÿ]`).
+fn camel_lower(c: char) -> bool {
+    c.is_ascii_lowercase() || ('\u{df}'..='\u{ff}').contains(&c)
+}
+
+/// Whether `_CAMEL_JOIN` puts a space before position `i` of `s`: two lowercase
+/// letters, then an uppercase one and two lowercase (two names that lost their space).
+fn camel_join_at<T: Copy>(
+    s: &[T],
+    i: usize,
+    lower: impl Fn(T) -> bool,
+    upper: impl Fn(T) -> bool,
+) -> bool {
+    i >= 2
+        && i + 2 < s.len()
+        && lower(s[i - 2])
+        && lower(s[i - 1])
+        && upper(s[i])
+        && lower(s[i + 1])
+        && lower(s[i + 2])
+}
+
+/// Push a folded ASCII byte as `_split_tokens` reads it: uppercase, apostrophes dropped.
+fn push_folded(text: &mut Vec<u8>, c: u8) {
+    if c != b'\'' && c != b'`' {
+        text.push(c.to_ascii_uppercase());
+    }
+}
+
+/// `_fold` of an ASCII string (the camel-case split, case folding), uppercased and
+/// without apostrophes as `_split_tokens` takes it.
+fn fold_ascii(b: &[u8]) -> Vec<u8> {
+    let mut text: Vec<u8> = Vec::with_capacity(b.len() + 4);
+    for (i, &c) in b.iter().enumerate() {
+        if camel_join_at(
+            b,
+            i,
+            |x: u8| x.is_ascii_lowercase(),
+            |x: u8| x.is_ascii_uppercase(),
+        ) {
+            text.push(b' ');
+        }
+        push_folded(&mut text, c);
+    }
+    text
+}
+
 /// One variant: the token texts and, position for position, their cores.
 type Texts = (Vec<String>, Vec<String>);
 
@@ -34,7 +88,7 @@ type Field = (char, Vec<String>);
 
 /// `matchers.normalise.name_variants` for names written in ASCII, as token texts.
 #[pyclass(frozen, module = "matchers._core")]
-pub struct AsciiNames {
+pub struct LatinNames {
     unknown: HashSet<String>,
     titles: HashSet<String>,
     suffixes: HashSet<String>,
@@ -43,15 +97,20 @@ pub struct AsciiNames {
     unmovable: HashSet<String>,
     /// the letter a digit inside a word stands for (`b'0'` + digit), 0 for none
     lookalike: [u8; 10],
+    /// a letter outside ASCII that `_fold` writes in ASCII on its own (accents dropped,
+    /// `_PLAIN_TABLE`), lowercase: its fold; other letters take the Python path
+    latin: HashMap<char, String>,
 }
 
 #[pymethods]
-impl AsciiNames {
+impl LatinNames {
     /// The tables of `matchers.normalise`: `unknown` (`UNKNOWN_VALUES`), `titles`,
     /// `suffixes`, `particles`, `unmovable` (the particles of a class that
     /// `_move_trailing_particles` leaves in place) and `lookalike` (digit → letter, one
-    /// character each, `_DIGIT_LOOKALIKE`). Raises `ValueError` for another lookalike
-    /// entry.
+    /// character each, `_DIGIT_LOOKALIKE`) and `latin` (a character outside ASCII → its
+    /// `_fold`, ASCII: the letters whose fold is theirs alone, see
+    /// `matchers.normalise`). Raises `ValueError` for another lookalike entry or a
+    /// `latin` entry that is ASCII or does not fold to ASCII.
     #[new]
     fn new(
         unknown: HashSet<String>,
@@ -60,7 +119,13 @@ impl AsciiNames {
         particles: HashSet<String>,
         unmovable: HashSet<String>,
         lookalike: StdHashMap<String, String>,
+        latin: StdHashMap<char, String>,
     ) -> PyResult<Self> {
+        if let Some((c, f)) = latin.iter().find(|(c, f)| c.is_ascii() || !f.is_ascii()) {
+            return Err(PyValueError::new_err(format!(
+                "latin: expected a letter outside ASCII and its ASCII fold, got {c:?}: {f:?}"
+            )));
+        }
         let mut table = [0u8; 10];
         for (digit, letter) in &lookalike {
             match (digit.as_bytes(), letter.as_bytes()) {
@@ -72,19 +137,21 @@ impl AsciiNames {
                 }
             }
         }
-        Ok(AsciiNames {
+        Ok(LatinNames {
             unknown,
             titles,
             suffixes,
             particles,
             unmovable,
             lookalike: table,
+            latin: latin.into_iter().collect(),
         })
     }
 
     /// `[(token texts, cores), …]` of the variants `name_variants(full_name, surname,
     /// given_names)` returns, in its order (`[]` for an uncomparable name); `None` when
-    /// a field it would read is not ASCII (the caller takes the Python path).
+    /// a field it would read holds a character that is neither ASCII nor in `latin`
+    /// (the caller takes the Python path).
     #[pyo3(signature = (full_name, surname=None, given_names=None))]
     fn __call__(
         &self,
@@ -92,7 +159,9 @@ impl AsciiNames {
         surname: Option<&str>,
         given_names: Option<&str>,
     ) -> Option<Vec<Texts>> {
-        if !surname.map_or(true, str::is_ascii) || !given_names.map_or(true, str::is_ascii) {
+        if !surname.map_or(true, |v| self.foldable(v))
+            || !given_names.map_or(true, |v| self.foldable(v))
+        {
             return None;
         }
         let sur = surname.filter(|s| !self.is_unknown(s));
@@ -107,7 +176,7 @@ impl AsciiNames {
             return Some(self.variants(fields, true));
         }
         match full_name {
-            Some(f) if !f.is_ascii() => None,
+            Some(f) if !self.foldable(f) => None,
             Some(f) if !self.is_unknown(f) => {
                 Some(self.variants(vec![('n', self.raw_tokens(f))], false))
             }
@@ -116,36 +185,55 @@ impl AsciiNames {
     }
 }
 
-impl AsciiNames {
+impl LatinNames {
+    /// Whether this port folds `value`: each character ASCII or in `latin`.
+    fn foldable(&self, value: &str) -> bool {
+        value.is_ascii()
+            || value
+                .chars()
+                .all(|c| c.is_ascii() || self.latin.contains_key(&c))
+    }
+
     /// `is_unknown`: stripped and uppercased, a placeholder (`""`, `NONE`, …).
     fn is_unknown(&self, value: &str) -> bool {
-        self.unknown.contains(&py_strip(value).to_ascii_uppercase())
+        if value.is_ascii() {
+            return self.unknown.contains(&py_strip(value).to_ascii_uppercase());
+        }
+        // Python's str.isspace() is Unicode White_Space and the separators \x1c-\x1f
+        let stripped =
+            value.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c));
+        self.unknown.contains(&stripped.to_uppercase())
+    }
+
+    /// `_fold` of a name of ASCII and `latin` characters, uppercased and without
+    /// apostrophes as `_split_tokens` takes it: the camel-case split on the characters as
+    /// written, then each character's fold (a string of them folds character by
+    /// character: no letter of `latin` meets another in NFKD or NFC).
+    fn fold_latin(&self, value: &str) -> Vec<u8> {
+        let chars: Vec<char> = value.chars().collect();
+        let mut text: Vec<u8> = Vec::with_capacity(value.len() + 4);
+        for (i, &c) in chars.iter().enumerate() {
+            if camel_join_at(&chars, i, camel_lower, camel_upper) {
+                text.push(b' ');
+            }
+            if c.is_ascii() {
+                push_folded(&mut text, c as u8);
+            } else {
+                for &b in self.latin[&c].as_bytes() {
+                    push_folded(&mut text, b);
+                }
+            }
+        }
+        text
     }
 
     /// `_raw_tokens(_fold(value))`: the `A–Z` words of one field, titles dropped.
     fn raw_tokens(&self, value: &str) -> Vec<String> {
-        let b = value.as_bytes();
-        let n = b.len();
-        // _fold: a space where two names lost theirs (two lowercase letters, then an
-        // uppercase one and two lowercase), then case folding; _split_tokens then
-        // uppercases and drops apostrophes, so fold straight to uppercase
-        let lower = |i: usize| b[i].is_ascii_lowercase();
-        let mut text: Vec<u8> = Vec::with_capacity(n + 4);
-        for (i, &c) in b.iter().enumerate() {
-            if i >= 2
-                && i + 2 < n
-                && lower(i - 2)
-                && lower(i - 1)
-                && c.is_ascii_uppercase()
-                && lower(i + 1)
-                && lower(i + 2)
-            {
-                text.push(b' ');
-            }
-            if c != b'\'' && c != b'`' {
-                text.push(c.to_ascii_uppercase());
-            }
-        }
+        let mut text = if value.is_ascii() {
+            fold_ascii(value.as_bytes())
+        } else {
+            self.fold_latin(value)
+        };
         if text.iter().any(u8::is_ascii_digit) {
             // digits inside a word of letters are the letters they resemble (SECH1N)
             let alnum = |c: u8| c.is_ascii_uppercase() || c.is_ascii_digit();
