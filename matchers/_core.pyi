@@ -81,7 +81,9 @@ class LatinNames:
         particles: Set[str],
         unmovable: Set[str],
         lookalike: Mapping[str, str],
-        latin: Mapping[str, str],
+        plain: Mapping[str, str],
+        icao: Mapping[str, str],
+        triggers: Set[str],
     ) -> None: ...
     def __call__(
         self, full_name: str | None, surname: str | None = None, given_names: str | None = None

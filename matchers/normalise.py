@@ -509,24 +509,34 @@ def _compiled_variant_texts() -> VariantTexts | None:
         return None
     unmovable = {w for w in PARTICLES if _PARTICLE_CLASSES.get(w) in ("father_of", "servant_of")}
     lookalike = {chr(k): v for k, v in _DIGIT_LOOKALIKE.items()}
-    return LatinNames(UNKNOWN_VALUES, TITLES, SUFFIXES, PARTICLES, unmovable, lookalike, _latin_folds())
+    triggers = {chr(cp) for cp in range(0x80, 0x2000) if not _ICAO_TRIGGERS.isdisjoint(chr(cp).casefold())}
+    return LatinNames(
+        UNKNOWN_VALUES,
+        TITLES,
+        SUFFIXES,
+        PARTICLES,
+        unmovable,
+        lookalike,
+        _latin_folds(_PLAIN_TABLE),
+        _latin_folds(_ICAO_TABLE),
+        triggers,
+    )
 
 
-def _latin_folds() -> dict[str, str]:
-    """Each character below U+2000 outside ASCII whose :func:`_fold` is ASCII of its own
-    accord, with that fold: neither an ICAO letter (another variant) nor Han or Hangul
-    (syllables), and its NFKD form, after :data:`_PLAIN_TABLE`, holds only ASCII and the
-    diacritics :func:`_fold` drops (so no NFC recomposition or unidecode acts on it, and
-    a string of such characters folds character by character). 842 characters: the
-    accented Latin letters, ``ß``, ``Ł``, spacing accents and the combining
-    diacritics themselves."""
+def _latin_folds(table: dict[str, str]) -> dict[str, str]:
+    """Each character below U+2000 outside ASCII whose :func:`_fold` with ``table`` is
+    ASCII of its own accord, with that fold: not Han or Hangul (syllables), and its NFKD
+    form, after ``table``, holds only ASCII and the diacritics :func:`_fold` drops (so
+    no NFC recomposition or unidecode acts on it, and a string of such characters folds
+    character by character). With :data:`_PLAIN_TABLE`, 850 characters: the accented
+    Latin letters, ``ß``, ``Ł``, spacing accents and the combining diacritics
+    themselves."""
     out: dict[str, str] = {}
     for cp in range(0x80, 0x2000):
         ch = chr(cp)
-        folded = ch.casefold()
-        if not _ICAO_TRIGGERS.isdisjoint(folded) or _SYLLABIC.search(ch):
+        if _SYLLABIC.search(ch):
             continue
-        kept = _DIACRITIC_MARKS.sub("", unicodedata.normalize("NFKD", "".join(_PLAIN_TABLE.get(c, c) for c in folded)))
+        kept = _DIACRITIC_MARKS.sub("", unicodedata.normalize("NFKD", "".join(table.get(c, c) for c in ch.casefold())))
         if kept.isascii():
             out[ch] = kept
     return out
@@ -536,11 +546,11 @@ variant_texts: VariantTexts | None = _compiled_variant_texts()
 """``variant_texts(full_name, surname, given_names)``: for each variant
 :func:`name_variants` returns, in its order, ``(token texts, particle-free cores)``
 (``[]`` for an uncomparable name), made without the :class:`NameVariant` objects; or
-``None`` when a field it would read holds a character outside ASCII and
-:func:`_latin_folds` (an ICAO letter such as Ü, another script: call
-:func:`name_variants`). The compiled port ``matchers._core.LatinNames`` (one ``plain``
-variant, and ``suffix_dropped``, are all such a name has); ``None`` itself when the port
-is not built. Not memoised: it costs about a microsecond."""
+``None`` when a field it would read holds a character the port does not fold (outside
+ASCII and :func:`_latin_folds`: another script; call :func:`name_variants`). The
+compiled port ``matchers._core.LatinNames`` (the ``plain`` and ``icao`` variants, and
+``suffix_dropped``, are all such a name has); ``None`` itself when the port is not
+built. Not memoised: it costs about a microsecond."""
 
 
 @lru_cache(maxsize=20_000)

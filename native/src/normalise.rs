@@ -80,13 +80,44 @@ fn fold_ascii(b: &[u8]) -> Vec<u8> {
     text
 }
 
+/// `_fold` of a name of ASCII and `folds` characters (a table's folds), uppercased and
+/// without apostrophes as `_split_tokens` takes it: the camel-case split on the
+/// characters as written, then each character's fold (a string of them folds character
+/// by character: no letter of `folds` meets another in NFKD or NFC).
+fn fold_latin(value: &str, folds: &HashMap<char, String>) -> Vec<u8> {
+    let chars: Vec<char> = value.chars().collect();
+    let mut text: Vec<u8> = Vec::with_capacity(value.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if camel_join_at(&chars, i, camel_lower, camel_upper) {
+            text.push(b' ');
+        }
+        if c.is_ascii() {
+            push_folded(&mut text, c as u8);
+        } else {
+            for &b in folds[&c].as_bytes() {
+                push_folded(&mut text, b);
+            }
+        }
+    }
+    text
+}
+
 /// One variant: the token texts and, position for position, their cores.
 type Texts = (Vec<String>, Vec<String>);
 
 /// The token words of one name field and its field code (`s`, `g` or `n`).
 type Field = (char, Vec<String>);
 
-/// `matchers.normalise.name_variants` for names written in ASCII, as token texts.
+/// One name field's words under each rule: `plain`, and `icao` when the field has an
+/// ICAO letter and its ICAO fold differs (`_field_forms`).
+struct Forms {
+    code: char,
+    plain: Vec<String>,
+    icao: Option<Vec<String>>,
+}
+
+/// `matchers.normalise.name_variants` for names written in Latin letters, as token
+/// texts.
 #[pyclass(frozen, module = "matchers._core")]
 pub struct LatinNames {
     unknown: HashSet<String>,
@@ -99,19 +130,35 @@ pub struct LatinNames {
     lookalike: [u8; 10],
     /// a letter outside ASCII that `_fold` writes in ASCII on its own (accents dropped,
     /// `_PLAIN_TABLE`), lowercase: its fold; other letters take the Python path
-    latin: HashMap<char, String>,
+    plain: HashMap<char, String>,
+    /// the same with `_ICAO_TABLE` (Ä → AE), for a field with an ICAO letter
+    icao: HashMap<char, String>,
+    /// the letters that give a field its `icao` form (their case fold holds Ä, Æ, Ö, Ø,
+    /// Ü, Å or Þ: `_ICAO_TRIGGERS`)
+    triggers: HashSet<char>,
+}
+
+fn check_folds(what: &str, folds: &StdHashMap<char, String>) -> PyResult<()> {
+    match folds.iter().find(|(c, f)| c.is_ascii() || !f.is_ascii()) {
+        Some((c, f)) => Err(PyValueError::new_err(format!(
+            "{what}: expected a letter outside ASCII and its ASCII fold, got {c:?}: {f:?}"
+        ))),
+        None => Ok(()),
+    }
 }
 
 #[pymethods]
 impl LatinNames {
     /// The tables of `matchers.normalise`: `unknown` (`UNKNOWN_VALUES`), `titles`,
     /// `suffixes`, `particles`, `unmovable` (the particles of a class that
-    /// `_move_trailing_particles` leaves in place) and `lookalike` (digit → letter, one
-    /// character each, `_DIGIT_LOOKALIKE`) and `latin` (a character outside ASCII → its
-    /// `_fold`, ASCII: the letters whose fold is theirs alone, see
-    /// `matchers.normalise`). Raises `ValueError` for another lookalike entry or a
-    /// `latin` entry that is ASCII or does not fold to ASCII.
+    /// `_move_trailing_particles` leaves in place), `lookalike` (digit → letter, one
+    /// character each, `_DIGIT_LOOKALIKE`), `plain` and `icao` (a character outside ASCII
+    /// → its `_fold` with `_PLAIN_TABLE`, `_ICAO_TABLE`, in ASCII: the letters whose
+    /// fold is theirs alone, `matchers.normalise._latin_folds`) and `triggers` (the
+    /// letters that give a field its `icao` form). Raises `ValueError` for another
+    /// lookalike entry or a fold that is not from a letter outside ASCII to ASCII.
     #[new]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         unknown: HashSet<String>,
         titles: HashSet<String>,
@@ -119,13 +166,12 @@ impl LatinNames {
         particles: HashSet<String>,
         unmovable: HashSet<String>,
         lookalike: StdHashMap<String, String>,
-        latin: StdHashMap<char, String>,
+        plain: StdHashMap<char, String>,
+        icao: StdHashMap<char, String>,
+        triggers: HashSet<char>,
     ) -> PyResult<Self> {
-        if let Some((c, f)) = latin.iter().find(|(c, f)| c.is_ascii() || !f.is_ascii()) {
-            return Err(PyValueError::new_err(format!(
-                "latin: expected a letter outside ASCII and its ASCII fold, got {c:?}: {f:?}"
-            )));
-        }
+        check_folds("plain", &plain)?;
+        check_folds("icao", &icao)?;
         let mut table = [0u8; 10];
         for (digit, letter) in &lookalike {
             match (digit.as_bytes(), letter.as_bytes()) {
@@ -144,14 +190,17 @@ impl LatinNames {
             particles,
             unmovable,
             lookalike: table,
-            latin: latin.into_iter().collect(),
+            plain: plain.into_iter().collect(),
+            icao: icao.into_iter().collect(),
+            triggers,
         })
     }
 
     /// `[(token texts, cores), …]` of the variants `name_variants(full_name, surname,
     /// given_names)` returns, in its order (`[]` for an uncomparable name); `None` when
-    /// a field it would read holds a character that is neither ASCII nor in `latin`
-    /// (the caller takes the Python path).
+    /// a field it would read holds a character this port does not fold (neither ASCII
+    /// nor in `plain`, or, with an ICAO letter, in `icao`): the caller takes the Python
+    /// path.
     #[pyo3(signature = (full_name, surname=None, given_names=None))]
     fn __call__(
         &self,
@@ -167,31 +216,37 @@ impl LatinNames {
         let sur = surname.filter(|s| !self.is_unknown(s));
         let giv = given_names.filter(|s| !self.is_unknown(s));
         if sur.is_some() || giv.is_some() {
-            let mut fields: Vec<Field> = Vec::with_capacity(2);
+            let mut fields: Vec<Forms> = Vec::with_capacity(2);
             for (code, value) in [('s', sur), ('g', giv)] {
                 if let Some(v) = value {
-                    fields.push((code, self.raw_tokens(v)));
+                    fields.push(self.forms(code, v));
                 }
             }
-            return Some(self.variants(fields, true));
+            return Some(self.variants(&fields, true));
         }
         match full_name {
             Some(f) if !self.foldable(f) => None,
-            Some(f) if !self.is_unknown(f) => {
-                Some(self.variants(vec![('n', self.raw_tokens(f))], false))
-            }
+            Some(f) if !self.is_unknown(f) => Some(self.variants(&[self.forms('n', f)], false)),
             _ => Some(Vec::new()),
         }
     }
 }
 
 impl LatinNames {
-    /// Whether this port folds `value`: each character ASCII or in `latin`.
+    /// Whether this port folds `value`: each character ASCII or in `plain`, and in `icao`
+    /// too when one is an ICAO letter.
     fn foldable(&self, value: &str) -> bool {
-        value.is_ascii()
-            || value
-                .chars()
-                .all(|c| c.is_ascii() || self.latin.contains_key(&c))
+        if value.is_ascii() {
+            return true;
+        }
+        let plain = value
+            .chars()
+            .all(|c| c.is_ascii() || self.plain.contains_key(&c));
+        plain
+            && (!value.chars().any(|c| self.triggers.contains(&c))
+                || value
+                    .chars()
+                    .all(|c| c.is_ascii() || self.icao.contains_key(&c)))
     }
 
     /// `is_unknown`: stripped and uppercased, a placeholder (`""`, `NONE`, …).
@@ -205,35 +260,33 @@ impl LatinNames {
         self.unknown.contains(&stripped.to_uppercase())
     }
 
-    /// `_fold` of a name of ASCII and `latin` characters, uppercased and without
-    /// apostrophes as `_split_tokens` takes it: the camel-case split on the characters as
-    /// written, then each character's fold (a string of them folds character by
-    /// character: no letter of `latin` meets another in NFKD or NFC).
-    fn fold_latin(&self, value: &str) -> Vec<u8> {
-        let chars: Vec<char> = value.chars().collect();
-        let mut text: Vec<u8> = Vec::with_capacity(value.len() + 4);
-        for (i, &c) in chars.iter().enumerate() {
-            if camel_join_at(&chars, i, camel_lower, camel_upper) {
-                text.push(b' ');
-            }
-            if c.is_ascii() {
-                push_folded(&mut text, c as u8);
-            } else {
-                for &b in self.latin[&c].as_bytes() {
-                    push_folded(&mut text, b);
-                }
-            }
+    /// `_field_forms` of a foldable field as its words under each rule.
+    fn forms(&self, code: char, value: &str) -> Forms {
+        if value.is_ascii() {
+            return Forms {
+                code,
+                plain: self.raw_tokens(fold_ascii(value.as_bytes())),
+                icao: None,
+            };
         }
-        text
+        let plain = fold_latin(value, &self.plain);
+        let icao = if value.chars().any(|c| self.triggers.contains(&c)) {
+            // another form only when it differs (the folds differ only where an ICAO
+            // letter writes more letters, so the uppercased texts differ as they do)
+            Some(fold_latin(value, &self.icao)).filter(|f| *f != plain)
+        } else {
+            None
+        };
+        Forms {
+            code,
+            plain: self.raw_tokens(plain),
+            icao: icao.map(|f| self.raw_tokens(f)),
+        }
     }
 
-    /// `_raw_tokens(_fold(value))`: the `A–Z` words of one field, titles dropped.
-    fn raw_tokens(&self, value: &str) -> Vec<String> {
-        let mut text = if value.is_ascii() {
-            fold_ascii(value.as_bytes())
-        } else {
-            self.fold_latin(value)
-        };
+    /// `_raw_tokens` of a field folded by `fold_ascii`/`fold_latin`: its `A–Z` words,
+    /// titles dropped.
+    fn raw_tokens(&self, mut text: Vec<u8>) -> Vec<String> {
         if text.iter().any(u8::is_ascii_digit) {
             // digits inside a word of letters are the letters they resemble (SECH1N)
             let alnum = |c: u8| c.is_ascii_uppercase() || c.is_ascii_digit();
@@ -304,17 +357,11 @@ impl LatinNames {
         fields[si].1.splice(0..0, moved);
     }
 
-    /// `_variants_of_parts` of ASCII fields (one rule: `plain`, and `suffix_dropped`).
-    fn variants(&self, mut fields: Vec<Field>, structured: bool) -> Vec<Texts> {
-        if fields
-            .iter()
-            .any(|(_, w)| w.last().is_some_and(|t| self.particles.contains(t)))
-        {
-            self.move_trailing_particles(&mut fields);
-        }
+    /// `_join_particles` of each field's words, in order: the token texts and cores.
+    fn join(&self, fields: &[Field]) -> Texts {
         let (mut texts, mut cores) = (Vec::new(), Vec::new());
-        for (_, words) in &fields {
-            // _join_particles: a particle joins the word after it (AL QAIDI → ALQAIDI)
+        for (_, words) in fields {
+            // a particle joins the word after it (AL QAIDI → ALQAIDI)
             let mut pending = String::new();
             for (i, w) in words.iter().enumerate() {
                 if i + 1 < words.len() && self.particles.contains(w) {
@@ -326,22 +373,59 @@ impl LatinNames {
                 cores.push(w.clone());
             }
         }
-        if texts.is_empty() {
-            return Vec::new();
-        }
-        let mut cut = texts.len();
-        if !structured && cut > 1 && self.suffixes.contains(&texts[cut - 1]) {
-            while cut > 1 && self.suffixes.contains(&texts[cut - 1]) {
-                cut -= 1;
-            }
-        }
-        let mut out = Vec::with_capacity(2);
-        if cut < texts.len() {
-            let dropped = (texts[..cut].to_vec(), cores[..cut].to_vec());
-            out.push((texts, cores));
-            out.push(dropped);
+        (texts, cores)
+    }
+
+    /// `_variants_of_parts` of foldable fields: `plain`, `icao` when a field has that
+    /// form and the texts differ from those before, and `suffix_dropped`.
+    fn variants(&self, fields: &[Forms], structured: bool) -> Vec<Texts> {
+        let rules = if fields.iter().any(|f| f.icao.is_some()) {
+            2
         } else {
-            out.push((texts, cores));
+            1
+        };
+        let mut out: Vec<Texts> = Vec::with_capacity(2);
+        let mut plain: Option<Texts> = None;
+        for rule in 0..rules {
+            // a field without the rule's own form takes its plain form
+            let mut words: Vec<Field> = fields
+                .iter()
+                .map(|f| {
+                    (
+                        f.code,
+                        if rule == 1 {
+                            f.icao.as_ref().unwrap_or(&f.plain)
+                        } else {
+                            &f.plain
+                        }
+                        .clone(),
+                    )
+                })
+                .collect();
+            if words
+                .iter()
+                .any(|(_, w)| w.last().is_some_and(|t| self.particles.contains(t)))
+            {
+                self.move_trailing_particles(&mut words);
+            }
+            let variant = self.join(&words);
+            if rule == 0 {
+                plain = Some(variant.clone());
+            }
+            if variant.0.is_empty() || out.iter().any(|(texts, _)| *texts == variant.0) {
+                continue;
+            }
+            out.push(variant);
+        }
+        if let Some((texts, cores)) = plain {
+            if !structured && texts.len() > 1 && self.suffixes.contains(&texts[texts.len() - 1]) {
+                // a free-form name ending in generational suffixes is also compared without
+                let mut cut = texts.len();
+                while cut > 1 && self.suffixes.contains(&texts[cut - 1]) {
+                    cut -= 1;
+                }
+                out.push((texts[..cut].to_vec(), cores[..cut].to_vec()));
+            }
         }
         out
     }
