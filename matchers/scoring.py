@@ -17,7 +17,7 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from matchers.dates import compare_dob
-from matchers.index import phonetic_key
+from matchers.index import _plain_sum, phonetic_key
 from matchers.model import DateSpec, DocumentKey, MatchConfig
 from matchers.normalise import (
     KNOWN_VARIANTS,
@@ -438,14 +438,15 @@ def _align(
     q_surname_missed = _surname_missed(qt, used_q)
     c_surname_missed = _surname_missed(ct, used_c)
     # an initial or a patronymic one side has and the other lacks says little
-    # (THOMAS A LINDEMANN; passports without the patronymic a list carries)
-    penalty += sum(
+    # (THOMAS A LINDEMANN; passports without the patronymic a list carries); summed left
+    # to right (the built-in sum compensates rounding from Python 3.12 on)
+    penalty += _plain_sum(
         (config.contradicted_penalty if c_surname_missed and ct[i].field == "s" else absent_factor)
         * candidate_weights[i]
         * _leftover_weight(ct[i])
         for i in absent
     )
-    penalty += sum(
+    penalty += _plain_sum(
         (config.contradicted_penalty if q_surname_missed and qt[i].field == "s" else extra_factor)
         * query_weights[i]
         * _leftover_weight(qt[i])
