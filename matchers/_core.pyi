@@ -71,3 +71,31 @@ class QueryCache:
 class Similarity:
     def __init__(self, variants: Mapping[str, str], phonetic: Callable[[str], str]) -> None: ...
     def __call__(self, a: str, b: str) -> tuple[float, str]: ...
+
+class NameForm:
+    def __init__(
+        self,
+        similarity: Similarity,
+        tokens: Sequence[tuple[str, str, str, bool, str, float, bool, bool]],
+        structured: bool,
+    ) -> None: ...
+    def __len__(self) -> int: ...
+
+class NameScorer:
+    def __init__(
+        self, similarity: Similarity, constants: tuple[float, float, float, float, float, float, float, float]
+    ) -> None: ...
+    def score(
+        self,
+        query: NameForm,
+        candidate: NameForm,
+        query_weights: Sequence[float],
+        candidate_weights: Sequence[float],
+    ) -> float: ...
+    def best(
+        self,
+        queries: Sequence[NameForm],
+        query_weights: Sequence[Sequence[float]],
+        candidates: Sequence[NameForm],
+        candidate_weights: Sequence[Sequence[float]],
+    ) -> tuple[int, int, float]: ...

@@ -14,6 +14,7 @@
 //! Only Metaphone keys (`jellyfish.metaphone`) of strings outside the vocabulary are
 //! asked of Python.
 
+mod names;
 mod similarity;
 
 use pyo3::buffer::PyBuffer;
@@ -1927,6 +1928,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Evidence>()?;
     m.add_class::<Similarity>()?;
     m.add_class::<QueryCache>()?;
+    m.add_class::<names::NameForm>()?;
+    m.add_class::<names::NameScorer>()?;
     Ok(())
 }
 
