@@ -107,8 +107,8 @@ class Screener:
 
     ``native`` chooses the index's candidate stage (None: compiled when
     ``matchers._core`` is built; False: the Python reference stage). The scorer's string
-    similarity is the compiled port whenever it is built, either way (see
-    :func:`matchers.scoring.string_similarity`).
+    similarity and name score are the compiled ports whenever they are built, either way
+    (see :func:`matchers.scoring.string_similarity` and :func:`matchers.scoring.best_name`).
     """
 
     def __init__(self, entries: Iterable[Person], config: MatchConfig, *, native: bool | None = None) -> None:
