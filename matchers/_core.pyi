@@ -88,3 +88,31 @@ class LatinNames:
     def __call__(
         self, full_name: str | None, surname: str | None = None, given_names: str | None = None
     ) -> list[tuple[list[str], list[str]]] | None: ...
+
+class NameForm:
+    def __init__(
+        self,
+        similarity: Similarity,
+        tokens: Sequence[tuple[str, str, str, bool, str, float, bool, bool]],
+        structured: bool,
+    ) -> None: ...
+    def __len__(self) -> int: ...
+
+class NameScorer:
+    def __init__(
+        self, similarity: Similarity, constants: tuple[float, float, float, float, float, float, float, float]
+    ) -> None: ...
+    def score(
+        self,
+        query: NameForm,
+        candidate: NameForm,
+        query_weights: Sequence[float],
+        candidate_weights: Sequence[float],
+    ) -> float: ...
+    def best(
+        self,
+        queries: Sequence[NameForm],
+        query_weights: Sequence[Sequence[float]],
+        candidates: Sequence[NameForm],
+        candidate_weights: Sequence[Sequence[float]],
+    ) -> tuple[int, int, float]: ...

@@ -17,7 +17,7 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from matchers.dates import compare_dob
-from matchers.index import phonetic_key
+from matchers.index import _plain_sum, phonetic_key
 from matchers.model import DateSpec, DocumentKey, MatchConfig
 from matchers.normalise import (
     KNOWN_VARIANTS,
@@ -41,6 +41,11 @@ try:
     from matchers._core import Similarity as _Similarity
 except ImportError:  # the compiled stage is not built: the Python reference runs
     _Similarity = None  # type: ignore[assignment,misc]
+try:
+    from matchers._core import NameForm as _NameForm
+    from matchers._core import NameScorer as _NameScorer
+except ImportError:  # not built (or built without the name scorer): score_name alone runs
+    _NameForm = _NameScorer = None  # type: ignore[assignment,misc]
 
 MATCH, PARTIAL, MISMATCH, UNKNOWN = "match", "partial", "mismatch", "unknown"
 
@@ -74,7 +79,6 @@ class Feature:
 
 
 # --- names -------------------------------------------------------------------------
-
 
 
 
@@ -438,14 +442,15 @@ def _align(
     q_surname_missed = _surname_missed(qt, used_q)
     c_surname_missed = _surname_missed(ct, used_c)
     # an initial or a patronymic one side has and the other lacks says little
-    # (THOMAS A LINDEMANN; passports without the patronymic a list carries)
-    penalty += sum(
+    # (THOMAS A LINDEMANN; passports without the patronymic a list carries); summed left
+    # to right (the built-in sum compensates rounding from Python 3.12 on)
+    penalty += _plain_sum(
         (config.contradicted_penalty if c_surname_missed and ct[i].field == "s" else absent_factor)
         * candidate_weights[i]
         * _leftover_weight(ct[i])
         for i in absent
     )
-    penalty += sum(
+    penalty += _plain_sum(
         (config.contradicted_penalty if q_surname_missed and qt[i].field == "s" else extra_factor)
         * query_weights[i]
         * _leftover_weight(qt[i])
@@ -505,6 +510,109 @@ def _align(
         extra=[qt[i].text for i in extra],
         reasons=reasons,
     )
+
+
+@lru_cache(maxsize=50_000)
+def name_form(variant: NameVariant) -> Any:
+    """``variant`` compiled for :func:`name_scorer`'s scorer (``matchers._core.NameForm``):
+    per token its text, core, field and syllable flag, what
+    :mod:`matchers.normalise` says of it (:func:`~matchers.normalise.particle_class`, in
+    :data:`~matchers.normalise.SUFFIXES`, in :data:`~matchers.normalise.PARTICLES`, its
+    leftover weight by :func:`~matchers.normalise.is_patronymic`), and the Metaphone
+    keys (:func:`matchers.index.phonetic_key`) of its tokens, cores and adjacent tokens
+    joined. Memoised by value (the index makes a new :class:`NameVariant` per record
+    read, of shared tokens): about 0.75 kB per form held, 50,000 at most. Raises
+    ``RuntimeError`` when ``matchers._core`` is not built with the name scorer
+    (:func:`name_scorer` is then ``None``)."""
+    similarity = _COMPILED_SIMILARITY
+    if _NameForm is None or similarity is None:
+        raise RuntimeError("matchers._core is not built with the name scorer")
+    tokens = [
+        (
+            t.text,
+            t.core,
+            t.field,
+            t.syllable,
+            particle_class(t),
+            _leftover_weight(t),
+            t.text in SUFFIXES,
+            t.text in PARTICLES,
+        )
+        for t in variant.tokens
+    ]
+    return _NameForm(similarity, tokens, variant.structured)
+
+
+def name_scorer(config: MatchConfig) -> Any | None:
+    """The compiled :func:`score_name` score for ``config`` (``matchers._core.NameScorer``,
+    one per distinct set of the constants it reads; ``None`` when ``matchers._core`` is
+    not built with it). ``scorer.score(query, candidate, query_weights,
+    candidate_weights)`` takes two :func:`name_form` values and one weight (0.3–1.0) per
+    token of each, and returns the very float ``score_name(...).score`` returns (a port,
+    tested bit for bit); ``scorer.best(queries, query_weights, candidates,
+    candidate_weights)`` returns ``(query index, candidate index, score)`` of the best
+    pair (see :func:`best_name`). Both raise ``ValueError`` for weights that are not one
+    per token or are NaN."""
+    if _NameScorer is None:
+        return None
+    return _name_scorer(
+        (
+            config.token_min_similarity,
+            config.absent_penalty,
+            config.extra_penalty,
+            config.contradicted_penalty,
+            config.surname_contradicted_penalty,
+            config.swap_penalty,
+            config.lineage_swap_factor,
+            config.single_token_cap,
+        )
+    )
+
+
+@lru_cache(maxsize=64)
+def _name_scorer(constants: tuple[float, float, float, float, float, float, float, float]) -> Any:
+    similarity = _COMPILED_SIMILARITY
+    if _NameScorer is None or similarity is None:
+        raise RuntimeError("matchers._core is not built with the name scorer")
+    return _NameScorer(similarity, constants)
+
+
+def best_name(
+    queries: Sequence[NameVariant],
+    query_weights: Sequence[Sequence[float]],
+    candidates: Sequence[NameVariant],
+    candidate_weights: Sequence[Sequence[float]],
+    config: MatchConfig,
+) -> tuple[int, int, NameScore]:
+    """The best of ``queries`` × ``candidates`` by :func:`score_name`: ``(query index,
+    candidate index, its NameScore)``. Query names outer, candidates inner; the first
+    pair unless a later one scores strictly higher. ``query_weights[i]`` holds one
+    weight (0.3–1.0) per token of ``queries[i]``, likewise ``candidate_weights``.
+
+    The scores are the compiled scorer's (:func:`name_scorer`) when it is built, and
+    only the best pair is scored in Python for its explanation; else each pair is
+    scored in Python. Raises ``ValueError`` when either list is empty, and for weights
+    not one per name and per token (the compiled scorer; Python raises ``IndexError``).
+    """
+    if not queries or not candidates:
+        raise ValueError("no query or no candidate name")
+    scorer = name_scorer(config)
+    if scorer is not None:
+        qi, ci, _ = scorer.best(
+            [name_form(v) for v in queries],
+            query_weights,
+            [name_form(v) for v in candidates],
+            candidate_weights,
+        )
+        return qi, ci, score_name(queries[qi], candidates[ci], query_weights[qi], candidate_weights[ci], config)
+    best: tuple[int, int, NameScore] | None = None
+    for qi, (qv, qw) in enumerate(zip(queries, query_weights, strict=True)):
+        for ci, (cv, cw) in enumerate(zip(candidates, candidate_weights, strict=True)):
+            ns = score_name(qv, cv, qw, cw, config)
+            if best is None or ns.score > best[2].score:
+                best = qi, ci, ns
+    assert best is not None
+    return best
 
 
 # --- other features ----------------------------------------------------------------

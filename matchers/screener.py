@@ -31,12 +31,12 @@ from matchers.normalise import (
 )
 from matchers.scoring import (
     NameScore,
+    best_name,
     combine,
     dob_feature,
     document_feature,
     gender_feature,
     nationality_feature,
-    score_name,
     string_similarity,
 )
 
@@ -142,8 +142,8 @@ class Screener:
 
     ``native`` chooses the index's candidate stage (None: compiled when
     ``matchers._core`` is built; False: the Python reference stage). The scorer's string
-    similarity is the compiled port whenever it is built, either way (see
-    :func:`matchers.scoring.string_similarity`).
+    similarity and name score are the compiled ports whenever they are built, either way
+    (see :func:`matchers.scoring.string_similarity` and :func:`matchers.scoring.best_name`).
     """
 
     def __init__(self, entries: Iterable[Person], config: MatchConfig, *, native: bool | None = None) -> None:
@@ -500,13 +500,13 @@ class Screener:
         if not records:
             # document-only candidate: score every name of the entry
             records = [IndexedName(-1, name_pos, v) for name_pos, v in person_variants(entry)]
-        best: NameScore = NameScore(0.0, "unknown", reasons=["uncomparable_name"])
-        best_pos: tuple[int, int] | None = None
-        rules: tuple[str | None, str | None] = (None, None)
-        for (q_pos, qv), qw in zip(q_variants, q_weights, strict=True):
-            for rec in records:
-                cw = [self._index.token_weight(t.text, memo) for t in rec.variant.tokens]
-                ns = score_name(qv, rec.variant, qw, cw, self.config)
-                if best_pos is None or ns.score > best.score:
-                    best, best_pos, rules = ns, (q_pos, rec.name), (qv.rule, rec.variant.rule)
-        return best, best_pos, rules[0], rules[1]
+        if not q_variants or not records:
+            return NameScore(0.0, "unknown", reasons=["uncomparable_name"]), None, None, None
+        weight = self._index.token_weight
+        c_weights = [[weight(t.text, memo) for t in rec.variant.tokens] for rec in records]
+        # every pair is scored compiled when it is built; Python explains the best one
+        qi, ci, best = best_name(
+            [v for _, v in q_variants], q_weights, [r.variant for r in records], c_weights, self.config
+        )
+        (q_pos, qv), rec = q_variants[qi], records[ci]
+        return best, (q_pos, rec.name), qv.rule, rec.variant.rule

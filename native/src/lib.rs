@@ -14,6 +14,7 @@
 //! Only Metaphone keys (`jellyfish.metaphone`) of strings outside the vocabulary are
 //! asked of Python.
 
+mod names;
 mod normalise;
 mod similarity;
 
@@ -1929,6 +1930,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Similarity>()?;
     m.add_class::<QueryCache>()?;
     m.add_class::<normalise::LatinNames>()?;
+    m.add_class::<names::NameForm>()?;
+    m.add_class::<names::NameScorer>()?;
     Ok(())
 }
 
