@@ -583,27 +583,32 @@ def best_name(
     candidates: Sequence[NameVariant],
     candidate_weights: Sequence[Sequence[float]],
     config: MatchConfig,
-) -> tuple[int, int, NameScore]:
+    floor: float | None = None,
+) -> tuple[int, int, NameScore] | None:
     """The best of ``queries`` × ``candidates`` by :func:`score_name`: ``(query index,
-    candidate index, its NameScore)``. Query names outer, candidates inner; the first
-    pair unless a later one scores strictly higher. ``query_weights[i]`` holds one
-    weight (0.3–1.0) per token of ``queries[i]``, likewise ``candidate_weights``.
+    candidate index, its NameScore)``; ``None`` when its score is below ``floor`` (None:
+    no floor). Query names outer, candidates inner; the first pair unless a later one
+    scores strictly higher. ``query_weights[i]`` holds one weight (0.3–1.0) per token of
+    ``queries[i]``, likewise ``candidate_weights``.
 
     The scores are the compiled scorer's (:func:`name_scorer`) when it is built, and
-    only the best pair is scored in Python for its explanation; else each pair is
-    scored in Python. Raises ``ValueError`` when either list is empty, and for weights
-    not one per name and per token (the compiled scorer; Python raises ``IndexError``).
+    only the best pair, if it reaches ``floor``, is scored in Python for its
+    explanation; else each pair is scored in Python. Raises ``ValueError`` when either
+    list is empty, and for weights not one per name and per token (the compiled scorer;
+    Python raises ``IndexError``).
     """
     if not queries or not candidates:
         raise ValueError("no query or no candidate name")
     scorer = name_scorer(config)
     if scorer is not None:
-        qi, ci, _ = scorer.best(
+        qi, ci, score = scorer.best(
             [name_form(v) for v in queries],
             query_weights,
             [name_form(v) for v in candidates],
             candidate_weights,
         )
+        if floor is not None and score < floor:
+            return None
         return qi, ci, score_name(queries[qi], candidates[ci], query_weights[qi], candidate_weights[ci], config)
     best: tuple[int, int, NameScore] | None = None
     for qi, (qv, qw) in enumerate(zip(queries, query_weights, strict=True)):
@@ -612,7 +617,7 @@ def best_name(
             if best is None or ns.score > best[2].score:
                 best = qi, ci, ns
     assert best is not None
-    return best
+    return None if floor is not None and best[2].score < floor else best
 
 
 # --- other features ----------------------------------------------------------------

@@ -444,12 +444,14 @@ class Screener:
                 ]
             if q_weights is None:
                 q_weights = [[index.token_weight(t.text, memo) for t in v.tokens] for _, v in q_variants]
-            best = self._best_name(q_variants, q_weights, entry, rids, memo)
-            name_score, name_pos, q_rule, c_rule = best
-            if name_score.score < limit and not (query.documents and entry.documents):
-                # other evidence only scales the name score down (factor ≤ 1.0); only a
-                # document floor could lift it, and that needs documents on both sides
+            # other evidence only scales the name score down (factor ≤ 1.0); only a
+            # document floor could lift it, and that needs documents on both sides
+            best = self._best_name(
+                q_variants, q_weights, entry, rids, memo, None if query.documents and entry.documents else limit
+            )
+            if best is None:
                 continue
+            name_score, name_pos, q_rule, c_rule = best
             dob = dob_feature(query.dates_of_birth, entry.dates_of_birth, cfg)
             nat = nationality_feature(query.nationalities, entry.nationalities)
             gen = gender_feature(query.genders, entry.genders)
@@ -495,18 +497,27 @@ class Screener:
         entry: Person,
         rids: list[int],
         memo: QueryMemo,
-    ) -> tuple[NameScore, tuple[int, int] | None, str | None, str | None]:
+        floor: float | None = None,
+    ) -> tuple[NameScore, tuple[int, int] | None, str | None, str | None] | None:
+        """The entry's best name against the query's: ``(its NameScore, (query name
+        position, entry name position) or None when uncomparable, the two variants'
+        rules)``; None when its score is below ``floor`` (None: no floor)."""
         records = [self._index.record(r) for r in rids]
         if not records:
             # document-only candidate: score every name of the entry
             records = [IndexedName(-1, name_pos, v) for name_pos, v in person_variants(entry)]
         if not q_variants or not records:
+            if floor is not None and floor > 0.0:
+                return None
             return NameScore(0.0, "unknown", reasons=["uncomparable_name"]), None, None, None
         weight = self._index.token_weight
         c_weights = [[weight(t.text, memo) for t in rec.variant.tokens] for rec in records]
         # every pair is scored compiled when it is built; Python explains the best one
-        qi, ci, best = best_name(
-            [v for _, v in q_variants], q_weights, [r.variant for r in records], c_weights, self.config
+        found = best_name(
+            [v for _, v in q_variants], q_weights, [r.variant for r in records], c_weights, self.config, floor
         )
+        if found is None:
+            return None
+        qi, ci, best = found
         (q_pos, qv), rec = q_variants[qi], records[ci]
         return best, (q_pos, rec.name), qv.rule, rec.variant.rule

@@ -15,6 +15,7 @@ is not built (``test_native_similarity`` fails then instead).
 from __future__ import annotations
 
 import dataclasses
+import math
 from itertools import product
 from random import Random
 from typing import Any
@@ -395,8 +396,13 @@ def test_best_name_picks_the_pair_the_python_loop_picks(
     shared: dict[str, float] = {}
     qw = [[shared.setdefault(t.text, rng.uniform(0.3, 1.0)) for t in v.tokens] for v in qs]
     cw = [[shared.setdefault(t.text, rng.uniform(0.3, 1.0)) for t in v.tokens] for v in cs]
-    qi, ci, ns = best_name(qs, qw, cs, cw, config)
+    found = best_name(qs, qw, cs, cw, config)
+    assert found is not None
+    qi, ci, ns = found
     assert (qi, ci, dataclasses.asdict(ns)) == python_best(qs, qw, cs, cw, config)
+    # a floor: None below it, the same pair from it on
+    assert best_name(qs, qw, cs, cw, config, math.nextafter(ns.score, 2.0)) is None
+    assert best_name(qs, qw, cs, cw, config, ns.score) == found
 
 
 def test_best_name_ties_keep_the_first_pair() -> None:
@@ -409,8 +415,8 @@ def test_best_name_ties_keep_the_first_pair() -> None:
     assert scorer.best([name_form(smith)], [w2], forms, [w2] * 3)[:2] == (0, 1)
     assert scorer.best([name_form(smith)], [w2], forms[:1], [w2])[:2] == (0, 0)
     assert scorer.best([name_form(smith)] * 2, [w2] * 2, forms, [w2] * 3)[:2] == (0, 1)
-    qi, ci, ns = best_name([smith, smith], [w2, w2], [other, smith, smith], [w2] * 3, MatchConfig())
-    assert (qi, ci, ns.score) == (0, 1, 1.0)
+    found = best_name([smith, smith], [w2, w2], [other, smith, smith], [w2] * 3, MatchConfig())
+    assert found is not None and (found[0], found[1], found[2].score) == (0, 1, 1.0)
 
 
 def test_best_name_without_the_compiled_scorer(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -420,10 +426,14 @@ def test_best_name_without_the_compiled_scorer(monkeypatch: pytest.MonkeyPatch) 
     qw = [[0.8, 0.6]] * len(qs)
     cw = [[0.6, 0.8]] * len(cs)
     compiled = best_name(qs, qw, cs, cw, MatchConfig())
+    assert compiled is not None
     monkeypatch.setattr(matchers.scoring, "_NameScorer", None)
     assert name_scorer(MatchConfig()) is None
     assert best_name(qs, qw, cs, cw, MatchConfig()) == compiled
     assert compiled[:2] == python_best(qs, qw, cs, cw, MatchConfig())[:2]
+    # the floor, in the Python loop too
+    assert best_name(qs, qw, cs, cw, MatchConfig(), math.nextafter(compiled[2].score, 2.0)) is None
+    assert best_name(qs, qw, cs, cw, MatchConfig(), compiled[2].score) == compiled
 
 
 # --- the compiled forms and argument checks -------------------------------------------
