@@ -238,9 +238,9 @@ def test_a_candidate_far_below_the_threshold_is_not_scored(monkeypatch: pytest.M
     calls: list[str] = []
     real = s._best_name
 
-    def spy(q_variants, q_weights, entry, rids, memo):  # type: ignore[no-untyped-def]
+    def spy(q_variants, q_weights, entry, rids, memo, floor=None):  # type: ignore[no-untyped-def]
         calls.append(entry.entry_id)
-        return real(q_variants, q_weights, entry, rids, memo)
+        return real(q_variants, q_weights, entry, rids, memo, floor)
 
     monkeypatch.setattr(s, "_best_name", spy)
     assert s.screen([query("NOWAK", "ADAM")])[0][0].entry_id == "E2"
