@@ -528,9 +528,11 @@ def _latin_folds(table: dict[str, str]) -> dict[str, str]:
     ASCII of its own accord, with that fold: not Han or Hangul (syllables), and its NFKD
     form, after ``table``, holds only ASCII and the diacritics :func:`_fold` drops (so
     no NFC recomposition or unidecode acts on it, and a string of such characters folds
-    character by character). With :data:`_PLAIN_TABLE`, 850 characters: the accented
-    Latin letters, ``ß``, ``Ł``, spacing accents and the combining diacritics
-    themselves."""
+    character by character). With :data:`_PLAIN_TABLE`, 856 characters (849 with
+    :data:`_ICAO_TABLE`): the accented Latin letters, ``ß``, ``Ł``, the combining
+    diacritics themselves (they fold to nothing), and what NFKD writes in ASCII: spacing
+    accents and the no-break space (a space), superscript digits, ligatures, and a few
+    signs (the Greek question mark folds to ``;``)."""
     out: dict[str, str] = {}
     for cp in range(0x80, 0x2000):
         ch = chr(cp)
@@ -550,7 +552,8 @@ variant_texts: VariantTexts | None = _compiled_variant_texts()
 ASCII and :func:`_latin_folds`: another script; call :func:`name_variants`). The
 compiled port ``matchers._core.LatinNames`` (the ``plain`` and ``icao`` variants, and
 ``suffix_dropped``, are all such a name has); ``None`` itself when the port is not
-built. Not memoised: it costs about a microsecond."""
+built. Not memoised: a few microseconds per name, about what a memoised
+:func:`name_variants` hit costs, and no objects kept."""
 
 
 @lru_cache(maxsize=20_000)

@@ -1,19 +1,22 @@
 //! The Latin path of `matchers.normalise.name_variants`, reduced to what the candidate
 //! stage reads: per variant, the token texts and their particle-free cores.
 //!
-//! A name written in ASCII and the accented Latin letters of `latin` (each folds to ASCII
-//! on its own: `matchers.normalise._latin_folds`) has one `plain` variant (the `icao` and
-//! Korean variants need the ICAO letters Ä, Ö, Ü… or Hangul, which take the Python path)
-//! and, for a free-form name ending in a generational suffix, a `suffix_dropped` one.
+//! A name written in ASCII and the accented Latin letters that fold to ASCII one by one
+//! (`plain` and `icao`: `matchers.normalise._latin_folds`) has a `plain` variant, an
+//! `icao` one when a field has an ICAO letter (Ä → AE, Ø → OE…) and it differs, and, for a
+//! free-form name ending in a generational suffix, a `suffix_dropped` one; a name in
+//! another script (Hangul's Korean variants, unidecode's tables) takes the Python path.
 //! This ports, step for step: `is_unknown`, `_fold` (the camel-case split, case folding,
-//! accents dropped), `_split_tokens` (apostrophes, digit look-alikes, separators, the `?`
-//! wildcard), `_drop_titles`, `_move_trailing_particles`, `_join_particles` and the suffix
-//! rule of `_variants_of_parts`. The word tables come from Python (`matchers.normalise`),
-//! so one list holds them; `tests/unit/matchers/test_native_normalise.py` compares the
-//! two paths on the real lists' and fixtures' names and on generated strings.
+//! accents dropped, the two tables), `_split_tokens` (apostrophes, digit look-alikes,
+//! separators, the `?` wildcard), `_drop_titles`, `_move_trailing_particles`,
+//! `_join_particles` and the rules of `_variants_of_parts`. The word tables come from
+//! Python (`matchers.normalise`), so one list holds them;
+//! `tests/unit/matchers/test_native_normalise.py` compares the two paths on the real
+//! lists' and fixtures' names and on generated strings.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::HashMap as StdHashMap;
@@ -100,6 +103,11 @@ fn fold_latin(value: &str, folds: &HashMap<char, String>) -> Vec<u8> {
         }
     }
     text
+}
+
+/// The text of an optional Python string; an error for one UTF-8 cannot hold.
+fn utf8<'a>(value: Option<&'a Bound<'_, PyString>>) -> PyResult<Option<&'a str>> {
+    value.map(|v| v.to_str()).transpose()
 }
 
 /// One variant: the token texts and, position for position, their cores.
@@ -199,15 +207,21 @@ impl LatinNames {
     /// `[(token texts, cores), …]` of the variants `name_variants(full_name, surname,
     /// given_names)` returns, in its order (`[]` for an uncomparable name); `None` when
     /// a field it would read holds a character this port does not fold (neither ASCII
-    /// nor in `plain`, or, with an ICAO letter, in `icao`): the caller takes the Python
-    /// path.
+    /// nor in `plain`, or, with an ICAO letter, in `icao`; a lone surrogate): the caller
+    /// takes the Python path.
     #[pyo3(signature = (full_name, surname=None, given_names=None))]
     fn __call__(
         &self,
-        full_name: Option<&str>,
-        surname: Option<&str>,
-        given_names: Option<&str>,
+        full_name: Option<&Bound<'_, PyString>>,
+        surname: Option<&Bound<'_, PyString>>,
+        given_names: Option<&Bound<'_, PyString>>,
     ) -> Option<Vec<Texts>> {
+        // a string no UTF-8 can hold (a lone surrogate) is left to the Python path
+        let (Ok(full_name), Ok(surname), Ok(given_names)) =
+            (utf8(full_name), utf8(surname), utf8(given_names))
+        else {
+            return None;
+        };
         if !surname.map_or(true, |v| self.foldable(v))
             || !given_names.map_or(true, |v| self.foldable(v))
         {

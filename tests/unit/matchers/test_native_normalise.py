@@ -92,6 +92,7 @@ def assert_parity(full_name: str | None, surname: str | None = None, given_names
         ("AndréÉtienne", None, None, [(["ANDRE", "ETIENNE"], ["ANDRE", "ETIENNE"])]),
         (None, "\xa0NONE", "Straße", [(["STRASSE"], ["STRASSE"])]),
         ("Jürgen", None, None, [(["JURGEN"], ["JURGEN"]), (["JUERGEN"], ["JUERGEN"])]),
+        (None, "\x1cNONE\xa0", "JOHN", [(["JOHN"], ["JOHN"])]),  # a placeholder among Python's whitespace
         (None, "Øster Åsa", "al", [(["ALOSTER", "ASA"], ["OSTER", "ASA"]), (["ALOESTER", "AASA"], ["OESTER", "AASA"])]),
         (
             "Søren Jr",
@@ -117,6 +118,9 @@ def test_a_field_read_with_other_letters_takes_the_python_path() -> None:
     assert variant_texts("Müller Łukasz", None, None) is None
     # a field that is not read does not matter: structured fields win over the full name
     assert variant_texts("Владимир", "MULLER", "JURGEN") == [(["MULLER", "JURGEN"], ["MULLER", "JURGEN"])]
+    # a lone surrogate (a JSON body may carry one) is no UTF-8: the Python path, no error
+    assert variant_texts("A\ud800B", None, None) is None
+    assert variant_texts(None, "SMITH\ud800", "JOHN") is None
 
 
 def test_the_latin_letters_are_the_accented_ones() -> None:
@@ -288,3 +292,16 @@ def test_text_candidates_refuses_what_the_compiled_stage_cannot_serve() -> None:
     assert not compiled.index.native_ready(True, None, [["NOWAK"]])  # a boost without its compiled form
     found = compiled.index.text_candidates([(["NOWAK", "ADAM"], ["NOWAK", "ADAM"])], limit=5)
     assert [compiled.index.person_of(rid) for rid, _ in found] == [0]
+
+
+@pytest.mark.filterwarnings("ignore:Surrogate character:RuntimeWarning")  # unidecode drops it, and says so
+def test_a_lone_surrogate_in_a_name_screens_as_in_the_python_stage() -> None:
+    # one traveller's broken name must not stop the batch
+    from matchers import MatchConfig, Screener
+    from tests.unit.matchers.helpers import entry, query
+
+    listed = [entry("1", "SMITH", "JOHN"), entry("2", "VOLKOVA", "IRINA")]
+    queries = [query("SMITH\ud800", "JOHN"), query("VOLKOVA", "IRINA")]
+    compiled = Screener(listed, MatchConfig(), native=True).screen(queries)
+    assert [[h.entry_id for h in hs] for hs in compiled] == [["1"], ["2"]]
+    assert compiled == Screener(listed, MatchConfig(), native=False).screen(queries)

@@ -292,7 +292,8 @@ def text_pairs(draw: st.DrawFn) -> tuple[str, str]:
         return a, a + draw(st.text(min_size=1, max_size=2))
     if kind == "replaced" and a:
         i = draw(st.integers(0, len(a) - 1))
-        return a, a[:i] + draw(st.characters()) + a[i + 1 :]
+        # no lone surrogate (st.text leaves them out too): the port refuses them, as documented
+        return a, a[:i] + draw(st.characters(exclude_categories=["Cs"])) + a[i + 1 :]
     return a, draw(st.text(max_size=12))
 
 
