@@ -594,8 +594,9 @@ def best_name(
     The scores are the compiled scorer's (:func:`name_scorer`) when it is built, and
     only the best pair, if it reaches ``floor``, is scored in Python for its
     explanation; else each pair is scored in Python. Raises ``ValueError`` when either
-    list is empty, and for weights not one per name and per token (the compiled scorer;
-    Python raises ``IndexError``).
+    list is empty or the weight lists are not one per name; the compiled scorer also for
+    a name's weights not one per token (Python raises ``IndexError`` for too few and
+    ignores extra ones).
     """
     if not queries or not candidates:
         raise ValueError("no query or no candidate name")

@@ -315,7 +315,7 @@ class Screener:
     def _query_texts(self, query: Person) -> list[tuple[list[str], list[str]]] | None:
         """The query's name variants, every name's, as ``(token texts, particle-free
         cores)`` (:data:`matchers.normalise.variant_texts`); None when the index has no
-        compiled stage or a name is not written in ASCII."""
+        compiled stage or a name is not one the port folds (another script)."""
         if variant_texts is None or not self._index.native:
             return None
         out: list[tuple[list[str], list[str]]] = []
@@ -362,7 +362,7 @@ class Screener:
     ) -> list[MatchResult]:
         cfg = self.config
         floor = self._floor(threshold)
-        # an ASCII name's variants as token texts (compiled): the NameVariant objects are
+        # a Latin name's variants as token texts (compiled): the NameVariant objects are
         # made only when a candidate is to be scored
         texts = None if exhaustive else self._query_texts(query)
         q_variants = person_variants(query) if texts is None else None

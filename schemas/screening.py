@@ -18,18 +18,22 @@ from schemas.countries import to_alpha3
 from schemas.records import Document, Hit, Traveller, WatchlistEntry
 from schemas.watchlists.common import split_document_numbers
 
-_today: tuple[float, str] = (0.0, "")
-"""(local midnight ending the day as a POSIX timestamp, the day's ISO date)."""
+_today: tuple[float, float, str] = (0.0, 0.0, "")
+"""The cached local day: (its first midnight, the midnight ending it, both POSIX
+timestamps; its ISO date)."""
 
 
 def _today_iso() -> str:
-    """Today's local date as ``YYYY-MM-DD``, read from the clock once per day."""
+    """Today's local date as ``YYYY-MM-DD``, read from the clock once per day (and again
+    when the clock is set back before the day's start)."""
     global _today
-    until, iso = _today
-    if time.time() >= until:
+    start, until, iso = _today
+    now = time.time()
+    if not start <= now < until:
         day = date.today()
+        start = datetime.combine(day, datetime.min.time()).timestamp()
         until = datetime.combine(day + timedelta(days=1), datetime.min.time()).timestamp()
-        _today = until, iso = until, day.isoformat()
+        _today = start, until, iso = start, until, day.isoformat()
     return iso
 
 

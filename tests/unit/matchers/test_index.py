@@ -362,7 +362,7 @@ def test_screener_asks_the_index_for_what_its_pruning_rule_needs(
     # the estimate a candidate must reach: the lowest usable threshold minus
     # estimate_margin, over the name-only factor; max_boost bounds the evidence boost.
     # NameIndex.candidates is the entry point of both candidate stages, and
-    # NameIndex.text_candidates that of the compiled stage for a name written in ASCII:
+    # NameIndex.text_candidates that of the compiled stage for a name in Latin letters:
     # the same request whichever runs, and the compiled stage is handed the same boost in
     # its own form
     cfg = dataclasses.replace(CONFIG, list_thresholds=list_thresholds)
@@ -439,7 +439,7 @@ def test_refine_bar_drops_candidates_on_a_crowded_name(
     assert s.index.native is native
     returned: list[int] = []
 
-    def spy(name: str) -> None:  # either entry point (text_candidates: an ASCII name, compiled)
+    def spy(name: str) -> None:  # either entry point (text_candidates: a Latin name, compiled)
         real = getattr(s.index, name)
 
         def call(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -517,7 +517,7 @@ def test_screener_prunes_in_the_index_unless_a_document_candidate(monkeypatch: p
     ]
     seen: list[tuple[float, float, float] | None] = []
     prune = [True]
-    # either entry point: text_candidates is the compiled stage's for an ASCII name
+    # either entry point: text_candidates is the compiled stage's for a Latin name
     for name in ("candidates", "text_candidates"):
         real = getattr(s.index, name)
 
@@ -540,3 +540,24 @@ def test_screener_prunes_in_the_index_unless_a_document_candidate(monkeypatch: p
         prune[0] = False
         assert s.screen(queries, threshold=threshold) == pruned
         assert any(pruned)
+
+
+def test_query_birth_dates_are_birth_year_span_per_date() -> None:
+    # the query side of the evidence boost: exact days as written, and per date the
+    # first year birth_year_span gives it alone (exact, partial, ranges, open ranges,
+    # circa without its tolerance, unparseable dates left out)
+    from matchers.screener import _query_birth_dates, birth_year_span
+
+    dates = (
+        DateSpec(date="1971-03-04"),
+        DateSpec(date="1971-02-30"),  # impossible: no year, but the day as written
+        DateSpec(date="1980"),
+        DateSpec(date="1955-07", approximate=True),
+        DateSpec(from_="1960", to="1965"),
+        DateSpec(to="1950-05-01"),
+        DateSpec(from_="1990"),
+        DateSpec(date="garbage"),
+    )
+    days, years = _query_birth_dates(dates)
+    assert days == {"1971-03-04", "1971-02-30"}
+    assert years == {y for y in (birth_year_span((d,), 0)[0] for d in dates) if y} == {1971, 1980, 1955, 1960, 1, 1990}

@@ -469,3 +469,45 @@ def test_argument_checks() -> None:
         best_name([], [], [variants(free("JOHN SMITH"))[0]], [[1.0, 1.0]], MatchConfig())
     with pytest.raises(ValueError, match="one character"):
         NameForm(matchers.scoring._COMPILED_SIMILARITY, [("JOHN", "JOHN", "sg", False, "", 1.0, False, False)], True)
+
+
+def test_the_screener_explains_only_a_best_name_that_can_be_a_hit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a candidate person whose best name scores below the threshold is not explained
+    # (score_name is not run), unless documents on both sides could still lift it; the
+    # hits are the Python stage's either way
+    from matchers import DocumentKey, Screener
+    from tests.unit.matchers.helpers import entry, query
+
+    passport = DocumentKey("X1234567", "P", "CHN")
+    listed = [entry("1", "PAO", "YU LIANG", documents=(passport,)), entry("2", "NOWAK", "ADAM")]
+    explained: list[str] = []
+    real = matchers.scoring.score_name
+
+    def spy(query_variant: NameVariant, candidate: NameVariant, *args: Any) -> Any:
+        explained.append(" ".join(t.text for t in candidate.tokens))
+        return real(query_variant, candidate, *args)
+
+    compiled = Screener(listed, MatchConfig(), native=True)
+    reference = Screener(listed, MatchConfig(), native=False)
+    weak = query("YU", "QIANG")  # a candidate by its estimate, below the threshold scored
+    assert compiled.screen([weak]) == reference.screen([weak]) == [[]]
+    monkeypatch.setattr(matchers.scoring, "score_name", spy)
+    floors: list[Any] = []
+    real_best = compiled._best_name
+
+    def best_spy(*args: Any) -> Any:
+        found = real_best(*args)
+        floors.append((args[-1], found is None))
+        return found
+
+    monkeypatch.setattr(compiled, "_best_name", best_spy)
+    assert compiled.screen([weak]) == [[]]
+    assert floors == [(MatchConfig().threshold, True)] and explained == []  # scored, not explained
+    # with a document on both sides (here the listed passport: a document candidate),
+    # the best name is explained whatever its score
+    with_doc = dataclasses.replace(weak, documents=(passport,))
+    floors.clear()
+    hits = compiled.screen([with_doc])
+    assert floors == [(None, False)] and explained == ["PAO YU LIANG"]
+    monkeypatch.undo()
+    assert hits == reference.screen([with_doc])

@@ -96,7 +96,8 @@ def test_result_to_hit_clamps() -> None:
 
 
 def test_in_future_reads_the_local_date_anew_each_day(monkeypatch: pytest.MonkeyPatch) -> None:
-    # today's date is read from the clock once per day: at local midnight it moves on
+    # today's date is read from the clock once per day: the cached day runs from its
+    # local midnight to the next, and is read again outside it (the clock set back too)
     from datetime import date, datetime, timedelta
 
     import schemas.screening as screening
@@ -104,12 +105,17 @@ def test_in_future_reads_the_local_date_anew_each_day(monkeypatch: pytest.Monkey
     today = date.today()
     assert screening.in_future((today + timedelta(days=1)).isoformat())
     assert not screening.in_future(today.isoformat())
-    # a cached day that has ended (its midnight passed) is read again
-    monkeypatch.setattr(screening, "_today", (datetime.now().timestamp() - 1.0, "1999-12-31"))
-    assert not screening.in_future("2000-01-01")
-    assert screening._today_iso() == today.isoformat()
+    start, until, iso = screening._today
+    assert iso == today.isoformat()
+    assert start == datetime.combine(today, datetime.min.time()).timestamp()
+    assert until == datetime.combine(today + timedelta(days=1), datetime.min.time()).timestamp()
+    now = datetime.now().timestamp()
+    for stale in ((now - 100.0, now - 1.0), (now + 1.0, now + 100.0)):  # ended; not yet begun
+        monkeypatch.setattr(screening, "_today", (*stale, "1999-12-31"))
+        assert not screening.in_future("2000-01-01")
+        assert screening._today_iso() == today.isoformat()
     # within the cached day, the cached date answers
-    monkeypatch.setattr(screening, "_today", (datetime.now().timestamp() + 60.0, "1999-12-31"))
+    monkeypatch.setattr(screening, "_today", (now - 60.0, now + 60.0, "1999-12-31"))
     assert screening.in_future("2000-01-01")
 
 
