@@ -22,7 +22,7 @@ use pyo3::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
 
-use similarity::{is_unvowelled, key_hash, query_token_keys, string_similarity, Rule};
+use similarity::{is_unvowelled, key_hash, query_token_key_hashes, string_similarity, Rule};
 
 const ID_BITS: u32 = 24;
 const ID_MASK: u64 = (1 << ID_BITS) - 1;
@@ -767,10 +767,6 @@ impl CandidateCore {
         Ok(v)
     }
 
-    fn lookup_key(&self, h: u64, out: &mut Vec<u32>) {
-        self.keys_dir.lookup(&self.keys, h, out);
-    }
-
     /// `NameIndex.neighbours`, see the Python method `neighbours`.
     fn find_neighbours(
         &self,
@@ -784,10 +780,20 @@ impl CandidateCore {
                 "forms: one or more, with as many metaphone keys",
             ));
         }
+        let mut hashes: Vec<u64> = Vec::new();
+        let (mut chars, mut key) = (Vec::new(), String::new());
+        query_token_key_hashes(
+            forms,
+            metas,
+            &self.variants,
+            &mut chars,
+            &mut key,
+            &mut hashes,
+        );
+        hashes.sort_unstable();
+        hashes.dedup();
         let mut tids: Vec<u32> = Vec::new();
-        for key in query_token_keys(forms, metas, &self.variants) {
-            self.lookup_key(key_hash(&key), &mut tids);
-        }
+        self.keys_dir.lookup_many(&self.keys, &hashes, &mut tids);
         tids.sort_unstable();
         tids.dedup();
         // each form's Metaphone key: the vocabulary's, else the one given (the last one
@@ -903,6 +909,24 @@ impl PackedDir {
         // every value from lo to lo | ID_MASK shares lo's bucket
         let start = s + packed[s..e].partition_point(|&v| v < lo);
         lookup_from(packed, start, h, out);
+    }
+}
+
+impl PackedDir {
+    /// `lookup` of each of `hs` in turn (the same ids in the same order). The bucket
+    /// bounds of all the hashes are read first, then the buckets searched: the reads
+    /// of one pass do not wait for each other.
+    fn lookup_many(&self, packed: &[u64], hs: &[u64], out: &mut Vec<u32>) {
+        let mut bounds: Vec<(u64, u32, u32)> = Vec::with_capacity(hs.len());
+        for &h in hs {
+            let b = ((h << ID_BITS) >> self.shift) as usize;
+            bounds.push((h, self.dir[b], self.dir[b + 1]));
+        }
+        for &(h, s, e) in &bounds {
+            let (s, e) = (s as usize, e as usize);
+            let start = s + packed[s..e].partition_point(|&v| v < h << ID_BITS);
+            lookup_from(packed, start, h, out);
+        }
     }
 }
 

@@ -64,17 +64,7 @@ pub fn is_unvowelled<T: Letter>(s: &[T]) -> bool {
 /// dropped, doubled letters once.
 pub fn consonant_skeleton<T: Letter>(s: &[T]) -> String {
     let mut out = String::new();
-    let mut last: Option<char> = None;
-    for &c0 in s {
-        let c = if c0.ch() == 'Q' { 'K' } else { c0.ch() };
-        if matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'W' | 'Y' | WILDCARD) {
-            continue;
-        }
-        if last != Some(c) {
-            out.push(c);
-            last = Some(c);
-        }
-    }
+    push_consonant_skeleton(s, &mut out);
     out
 }
 
@@ -278,8 +268,86 @@ pub fn key_hash(key: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(key.as_bytes()) >> 24
 }
 
+/// The hashes (`key_hash`) of `matchers.index.token_keys(forms, query=True)`, pushed to
+/// `out` in no particular order, duplicates possible (a lookup of a hash twice finds
+/// the same ids). `metas[i]` is the Metaphone key of `forms[i]` ("" for none); `chars`
+/// and `key` are scratch buffers. Each key is built in `key` and hashed there: the same
+/// bytes as `query_token_keys`' strings, without a string per key.
+pub fn query_token_key_hashes(
+    forms: &[String],
+    metas: &[String],
+    variants: &HashMap<String, String>,
+    chars: &mut Vec<char>,
+    key: &mut String,
+    out: &mut Vec<u64>,
+) {
+    let mut hash = |key: &String| out.push(key_hash(key));
+    for (form, meta) in forms.iter().zip(metas.iter()) {
+        chars.clear();
+        chars.extend(form.chars());
+        if chars.len() >= 3 {
+            key.clear();
+            // query=True: an unvowelled query token asks the vowelled listed tokens' key
+            key.push_str(if is_unvowelled(chars) { "KV:" } else { "KU:" });
+            let skel_len = push_consonant_skeleton(chars, key);
+            if skel_len >= 2 {
+                hash(key);
+            }
+        }
+        key.clear();
+        key.push_str("C:");
+        key.push_str(form);
+        hash(key);
+        if let Some(known) = variants.get(form.as_str()) {
+            key.clear();
+            key.push_str("V:");
+            key.push_str(known);
+            hash(key);
+        }
+        if !meta.is_empty() {
+            key.clear();
+            key.push_str("P:");
+            key.push_str(meta);
+            hash(key);
+        }
+        if chars.len() >= 3 {
+            key.clear();
+            key.push_str("D:");
+            key.push_str(form);
+            hash(key);
+            for i in 0..chars.len() {
+                key.clear();
+                key.push_str("D:");
+                key.extend(chars[..i].iter());
+                key.extend(chars[i + 1..].iter());
+                hash(key);
+            }
+        }
+    }
+}
+
+/// `consonant_skeleton(s)` appended to `out`; returns its length in characters.
+fn push_consonant_skeleton<T: Letter>(s: &[T], out: &mut String) -> usize {
+    let mut n = 0;
+    let mut last: Option<char> = None;
+    for &c0 in s {
+        let c = if c0.ch() == 'Q' { 'K' } else { c0.ch() };
+        if matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'W' | 'Y' | WILDCARD) {
+            continue;
+        }
+        if last != Some(c) {
+            out.push(c);
+            last = Some(c);
+            n += 1;
+        }
+    }
+    n
+}
+
 /// `matchers.index.token_keys(forms, query=True)` (as a list; duplicates are harmless).
-/// `metas[i]` is the Metaphone key of `forms[i]` ("" for none).
+/// `metas[i]` is the Metaphone key of `forms[i]` ("" for none). The reference for
+/// `query_token_key_hashes` in the tests.
+#[cfg(test)]
 pub fn query_token_keys(
     forms: &[String],
     metas: &[String],
@@ -440,5 +508,39 @@ mod tests {
         assert_eq!(key_hash("C:JOHN"), 716275803112);
         assert_eq!(key_hash(""), 0x2d06800538d394c2 >> 24);
         assert_ne!(key_hash("C:JOHN"), key_hash("C:JON"));
+    }
+
+    #[test]
+    fn key_hashes_are_the_keys_hashed() {
+        let mut variants: HashMap<String, String> = HashMap::default();
+        variants.insert("MOHAMED".into(), "MUHAMMAD".into());
+        variants.insert("ÇELİK".into(), "CELIK".into());
+        let cases: &[(&[&str], &[&str])] = &[
+            (&["MOHAMED"], &["MHMT"]),
+            (&["JOHN"], &[""]),
+            (&["AL", "BIN"], &["AL", ""]),
+            (&["BRG"], &["BRK"]),
+            (&["QWYQ"], &["KK"]),
+            (&["ÇELİK", "ÇELİK"], &["XLK", "SLK"]),
+            (&["A"], &[""]),
+            (&["ABDELRAHMAN", "RAHMAN"], &["ABTLRMN", "RMN"]),
+            (&["ΑΛΕΞ"], &[""]),
+        ];
+        let (mut chars, mut key, mut got) = (Vec::new(), String::new(), Vec::new());
+        for &(forms, metas) in cases {
+            let forms: Vec<String> = forms.iter().map(|s| s.to_string()).collect();
+            let metas: Vec<String> = metas.iter().map(|s| s.to_string()).collect();
+            got.clear();
+            query_token_key_hashes(&forms, &metas, &variants, &mut chars, &mut key, &mut got);
+            got.sort_unstable();
+            got.dedup();
+            let mut want: Vec<u64> = query_token_keys(&forms, &metas, &variants)
+                .iter()
+                .map(|k| key_hash(k))
+                .collect();
+            want.sort_unstable();
+            want.dedup();
+            assert_eq!(got, want, "{forms:?}");
+        }
     }
 }
