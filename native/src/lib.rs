@@ -320,8 +320,9 @@ fn char_len(s: &str) -> usize {
 }
 
 /// A batch's query-side memo for one `CandidateCore` (`text_candidates`): each query
-/// token's `TokenSets` by (text, core) and each token text's rarity weight. Bound to the
-/// first core that uses it; `matchers.index.QueryMemo` keeps one per batch.
+/// token's `TokenSets` by (text, core), each token text's rarity weight and the Metaphone
+/// keys asked of `phonetic`. Bound to the first core that uses it;
+/// `matchers.index.QueryMemo` keeps one per batch.
 #[pyclass(module = "matchers._core")]
 #[derive(Default)]
 struct QueryCache {
@@ -330,6 +331,8 @@ struct QueryCache {
     min_similarity: f64,
     sets: HashMap<(String, String), Py<TokenSets>>,
     weights: HashMap<String, f64>,
+    /// the Metaphone keys asked of `phonetic` (strings outside the vocabulary)
+    metas: HashMap<String, String>,
 }
 
 #[pymethods]
@@ -391,11 +394,9 @@ struct CandidateCore {
 
 static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-/// Per-call cache of similarities and Metaphone keys of strings outside the vocabulary.
+/// A call's cache of the alignment's rescue similarities.
 #[derive(Default)]
 struct Scratch {
-    sims: HashMap<(String, String), (f64, Rule)>,
-    metas: HashMap<String, String>,
     /// the alignment's rescue similarities: (query unit id, record unit)
     unit_sims: HashMap<(u32, u64), (f64, Rule)>,
     /// query unit text -> query unit id (over all the variants of one call)
@@ -406,8 +407,6 @@ struct Scratch {
 
 impl Scratch {
     fn clear(&mut self) {
-        self.sims.clear();
-        self.metas.clear();
         self.unit_sims.clear();
         self.unit_ids.clear();
         self.unit_metas.clear();
@@ -550,8 +549,8 @@ impl NeighbourTable {
 }
 
 /// A call's reusable state: which token sets hold each record met (`meets` by record id,
-/// all-zero outside `touched`), the neighbour table, the alignment's buffers and the
-/// similarity caches. Kept in the core between calls (`CandidateCore::bufs`).
+/// all-zero outside `touched`), the neighbour table, the alignment's buffers and its
+/// similarity cache. Kept in the core between calls (`CandidateCore::bufs`).
 #[derive(Default)]
 struct Bufs {
     meets: Vec<Meet>,
@@ -701,25 +700,9 @@ impl CandidateCore {
         })
     }
 
-    /// `string_similarity(a, b)`, memoised in `scratch`.
-    fn sim(
-        &self,
-        py: Python<'_>,
-        a: &str,
-        b: &str,
-        scratch: &mut Scratch,
-    ) -> PyResult<(f64, Rule)> {
-        let key = (a.to_owned(), b.to_owned());
-        if let Some(&v) = scratch.sims.get(&key) {
-            return Ok(v);
-        }
-        let v = self.sim_raw(py, a, b, &mut scratch.metas)?;
-        scratch.sims.insert(key, v);
-        Ok(v)
-    }
-
     /// The rescue's similarity of query unit `qu` and record unit `t0` (`t1`: joined
-    /// with the token `t1`), memoised over the call.
+    /// with the token `t1`), memoised over the call (`metas`: the batch's Metaphone keys).
+    #[allow(clippy::too_many_arguments)]
     fn unit_sim(
         &self,
         py: Python<'_>,
@@ -728,6 +711,7 @@ impl CandidateCore {
         t1: Option<u32>,
         joined: &mut String,
         scratch: &mut Scratch,
+        metas: &mut HashMap<String, String>,
     ) -> PyResult<(f64, Rule)> {
         let ckey = match t1 {
             None => u64::from(t0),
@@ -737,9 +721,7 @@ impl CandidateCore {
         if let Some(&v) = scratch.unit_sims.get(&key) {
             return Ok(v);
         }
-        let Scratch {
-            metas, unit_metas, ..
-        } = scratch;
+        let unit_metas = &mut scratch.unit_metas;
         let cs: &str = match t1 {
             None => &self.texts[t0 as usize],
             Some(t1) => {
@@ -1031,6 +1013,7 @@ impl CandidateCore {
         py: Python<'_>,
         b: &mut AlignBufs,
         scratch: &mut Scratch,
+        metas: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
         let tids = self.rec_tids(rid);
         let nq = q_lens.len();
@@ -1120,6 +1103,7 @@ impl CandidateCore {
                         cj1.map(|j1| tids[j1]),
                         &mut b.joined,
                         scratch,
+                        metas,
                     )?;
                     if sim < min_similarity
                         || (!single && (rule == Rule::Initial || rule == Rule::None))
@@ -1238,6 +1222,7 @@ impl CandidateCore {
         rank: &Ranking<'_>,
         py: Python<'_>,
         bufs: &mut Bufs,
+        metas: &mut HashMap<String, String>,
     ) -> PyResult<Vec<(u32, f64)>> {
         let n = v.sets.len();
         if n == 0 {
@@ -1277,7 +1262,9 @@ impl CandidateCore {
                 touch(meets, touched, r).pair |= bit;
             }
         }
-        let result = self.variant_rank(v, rank, py, meets, touched, nb, abufs, scratch, persons);
+        let result = self.variant_rank(
+            v, rank, py, meets, touched, nb, abufs, scratch, metas, persons,
+        );
         for &r in touched.iter() {
             meets[r as usize] = Meet::default();
         }
@@ -1297,6 +1284,7 @@ impl CandidateCore {
         nb: &mut NeighbourTable,
         abufs: &mut AlignBufs,
         scratch: &mut Scratch,
+        metas: &mut HashMap<String, String>,
         persons: &mut PersonBufs,
     ) -> PyResult<Vec<(u32, f64)>> {
         let Ranking {
@@ -1467,6 +1455,7 @@ impl CandidateCore {
                 py,
                 abufs,
                 scratch,
+                metas,
             )?;
             if boost.is_some() {
                 est2 *= persons.factor[self.rec_person[rid as usize] as usize];
@@ -1625,8 +1614,7 @@ impl CandidateCore {
 
     /// `matchers.scoring.string_similarity(a, b)` as ported: `(0.0–1.0, rule)`.
     fn string_similarity(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<(f64, &'static str)> {
-        let mut scratch = Scratch::default();
-        let (s, r) = self.sim(py, a, b, &mut scratch)?;
+        let (s, r) = self.sim_raw(py, a, b, &mut HashMap::default())?;
         Ok((s, r.name()))
     }
 
@@ -1729,7 +1717,15 @@ impl CandidateCore {
             })
             .collect();
         let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
-        self.rank_variants(py, &checked, limit, settings, boost.as_ref(), prune)
+        self.rank_variants(
+            py,
+            &mut cache.metas,
+            &checked,
+            limit,
+            settings,
+            boost.as_ref(),
+            prune,
+        )
     }
 }
 
@@ -1771,10 +1767,9 @@ impl CandidateCore {
         } else {
             vec![text.to_owned(), core.to_owned()]
         };
-        let mut scratch: HashMap<String, String> = HashMap::default();
         let mut metas = Vec::with_capacity(forms.len());
         for f in &forms {
-            metas.push(self.metaphone(py, f, &mut scratch)?);
+            metas.push(self.metaphone(py, f, &mut cache.metas)?);
         }
         let sets = self.query_token_sets(py, &forms, &metas, min_similarity)?;
         let h = Py::new(py, sets)?;
@@ -1807,11 +1802,13 @@ impl CandidateCore {
     }
 
     /// `text_candidates` once the variants are made: `settings` is `(pool,
-    /// min_similarity, shape, need, refine_margin, max_boost)`.
-    #[allow(clippy::type_complexity)]
+    /// min_similarity, shape, need, refine_margin, max_boost)`; `metas` the batch's
+    /// Metaphone keys.
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     fn rank_variants(
         &self,
         py: Python<'_>,
+        metas: &mut HashMap<String, String>,
         variants: &[Variant<'_>],
         limit: usize,
         settings: (usize, f64, (f64, f64, f64, f64), Option<f64>, f64, f64),
@@ -1855,7 +1852,7 @@ impl CandidateCore {
         let mut best: HashMap<u32, f64> = HashMap::default();
         self.with_bufs(|bufs| -> PyResult<()> {
             for v in variants {
-                let found = self.variant_candidates(v, &rank, py, bufs)?;
+                let found = self.variant_candidates(v, &rank, py, bufs, metas)?;
                 for (rid, est) in found {
                     let e = best.entry(rid).or_insert(-1.0);
                     if *e < est {
