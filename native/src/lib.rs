@@ -394,7 +394,7 @@ struct CandidateCore {
 
 static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-/// A call's cache of the alignment's rescue similarities.
+/// A call's cache of the alignment's rescue similarities and its query units' texts.
 #[derive(Default)]
 struct Scratch {
     /// the alignment's rescue similarities: (query unit id, record unit)
@@ -403,6 +403,11 @@ struct Scratch {
     unit_ids: HashMap<String, u32>,
     /// each query unit's Metaphone key, once asked
     unit_metas: Vec<Option<String>>,
+    /// each query unit's text: `unit_text[unit_span[id]]`
+    unit_text: String,
+    unit_span: Vec<(u32, u32)>,
+    /// a joined unit's text while it is made
+    joined: String,
 }
 
 impl Scratch {
@@ -410,6 +415,8 @@ impl Scratch {
         self.unit_sims.clear();
         self.unit_ids.clear();
         self.unit_metas.clear();
+        self.unit_text.clear();
+        self.unit_span.clear();
     }
 
     /// The call-wide id of a query unit text.
@@ -420,6 +427,9 @@ impl Scratch {
         let id = self.unit_metas.len() as u32;
         self.unit_ids.insert(text.to_owned(), id);
         self.unit_metas.push(None);
+        let start = self.unit_text.len() as u32;
+        self.unit_text.push_str(text);
+        self.unit_span.push((start, self.unit_text.len() as u32));
         id
     }
 }
@@ -428,40 +438,39 @@ impl Scratch {
 struct QUnit {
     a: usize,
     b: Option<usize>,
-    /// call-wide id of `text` (`Scratch::unit_id`)
+    /// call-wide id of its text (`Scratch::unit_id`, `Scratch::unit_text`)
     uid: u32,
-    text: String,
     len: usize,
     first: Option<char>,
 }
 
-/// The rescue units of a query variant in `_align_estimate`'s order: each token, then
-/// each adjacent pair joined.
-fn query_units(texts: &[String], scratch: &mut Scratch) -> Vec<QUnit> {
-    let mut out: Vec<QUnit> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| QUnit {
+/// The rescue units of a query variant in `_align_estimate`'s order, into `out`: each
+/// token, then each adjacent pair joined.
+fn query_units(texts: &[String], scratch: &mut Scratch, out: &mut Vec<QUnit>) {
+    out.clear();
+    for (i, t) in texts.iter().enumerate() {
+        out.push(QUnit {
             a: i,
             b: None,
             uid: scratch.unit_id(t),
-            text: t.clone(),
             len: char_len(t),
             first: t.chars().next(),
-        })
-        .collect();
+        });
+    }
     for i in 0..texts.len().saturating_sub(1) {
-        let t = format!("{}{}", texts[i], texts[i + 1]);
+        let mut t = std::mem::take(&mut scratch.joined);
+        t.clear();
+        t.push_str(&texts[i]);
+        t.push_str(&texts[i + 1]);
         out.push(QUnit {
             a: i,
             b: Some(i + 1),
             uid: scratch.unit_id(&t),
             len: char_len(&t),
             first: t.chars().next(),
-            text: t,
         });
+        scratch.joined = t;
     }
-    out
 }
 
 /// A record unit of the rescue: token `j`, or tokens `j` and `j + 1` joined, its length
@@ -559,44 +568,110 @@ struct Bufs {
     align: AlignBufs,
     scratch: Scratch,
     persons: PersonBufs,
+    rank: RankBufs,
+    best: BestBufs,
+}
+
+/// A variant's ranking lists, reused: the records with their first-stage estimates
+/// (`scored`, `singles`), the head kept for the alignment (record, estimate, barred),
+/// the query's rescue units, and the variant's candidates (`found`).
+#[derive(Default)]
+struct RankBufs {
+    scored: Vec<(u32, f64)>,
+    singles: Vec<(u32, f64)>,
+    head: Vec<(u32, f64, bool)>,
+    q_units: Vec<QUnit>,
+    found: Vec<(u32, f64)>,
+    ranked: Vec<(u32, f64)>,
+}
+
+/// Each record's best estimate over the variants of a call, dense by record id
+/// (`set` marks the records in `list`, for clearing).
+#[derive(Default)]
+struct BestBufs {
+    est: Vec<f64>,
+    set: Vec<bool>,
+    list: Vec<u32>,
+}
+
+impl BestBufs {
+    fn reset(&mut self, n_records: usize) {
+        for &r in &self.list {
+            self.set[r as usize] = false;
+        }
+        self.list.clear();
+        if self.est.len() < n_records {
+            self.est.resize(n_records, 0.0);
+            self.set.resize(n_records, false);
+        }
+    }
+
+    /// `best[rid] = max(best.get(rid, -1.0), est)` (as the dict of `NameIndex.candidates`).
+    fn offer(&mut self, rid: u32, est: f64) {
+        let r = rid as usize;
+        if !self.set[r] {
+            self.set[r] = true;
+            self.est[r] = -1.0;
+            self.list.push(rid);
+        }
+        if self.est[r] < est {
+            self.est[r] = est;
+        }
+    }
 }
 
 /// Per-person state of a call, dense by person position: the boost factor once computed
-/// (the query's evidence is the same for every variant) and a mark for the persons kept
-/// past the bar; `*_list` the positions set, for clearing.
+/// (the query's evidence is the same for every variant), the best estimate and whether
+/// the person is kept (the final ranking), and a mark for the persons kept past the
+/// bar; `*_list` the positions set, for clearing.
 #[derive(Default)]
 struct PersonBufs {
     factor: Vec<f64>,
-    factor_set: Vec<bool>,
-    factor_list: Vec<u32>,
+    best: Vec<f64>,
+    /// bit 0: factor set, bit 1: best set, bit 2: kept, bit 3: dropped
+    state: Vec<u8>,
+    state_list: Vec<u32>,
     mark: Vec<bool>,
     mark_list: Vec<u32>,
 }
 
+const FACTOR_SET: u8 = 1;
+const BEST_SET: u8 = 2;
+const KEPT: u8 = 4;
+const DROPPED: u8 = 8;
+
 impl PersonBufs {
     fn reset(&mut self, n_persons: usize) {
-        for &p in &self.factor_list {
-            self.factor_set[p as usize] = false;
+        for &p in &self.state_list {
+            self.state[p as usize] = 0;
         }
-        self.factor_list.clear();
+        self.state_list.clear();
         for &p in &self.mark_list {
             self.mark[p as usize] = false;
         }
         self.mark_list.clear();
         if self.factor.len() < n_persons {
             self.factor.resize(n_persons, 0.0);
-            self.factor_set.resize(n_persons, false);
+            self.best.resize(n_persons, 0.0);
+            self.state.resize(n_persons, 0);
             self.mark.resize(n_persons, false);
         }
+    }
+
+    /// Set `flag` of person `p`.
+    fn set(&mut self, p: usize, flag: u8) {
+        if self.state[p] == 0 {
+            self.state_list.push(p as u32);
+        }
+        self.state[p] |= flag;
     }
 
     /// The boost factor of person `pos` (computed once per call).
     fn factor_of(&mut self, pos: u32, ev: &Evidence, q: &QueryEvidence) -> f64 {
         let p = pos as usize;
-        if !self.factor_set[p] {
+        if self.state[p] & FACTOR_SET == 0 {
             self.factor[p] = ev.person_factor(p, q);
-            self.factor_set[p] = true;
-            self.factor_list.push(pos);
+            self.set(p, FACTOR_SET);
         }
         self.factor[p]
     }
@@ -606,6 +681,8 @@ impl Bufs {
     /// Back to the all-clear state (also after a call that failed half way).
     fn reset(&mut self, n_records: usize, n_persons: usize) {
         self.persons.reset(n_persons);
+        self.best.reset(n_records);
+        self.rank.found.clear();
         for &r in &self.touched {
             self.meets[r as usize] = Meet::default();
         }
@@ -721,7 +798,14 @@ impl CandidateCore {
         if let Some(&v) = scratch.unit_sims.get(&key) {
             return Ok(v);
         }
-        let unit_metas = &mut scratch.unit_metas;
+        let Scratch {
+            unit_metas,
+            unit_text,
+            unit_span,
+            ..
+        } = scratch;
+        let (us, ue) = unit_span[qu.uid as usize];
+        let q_text = &unit_text[us as usize..ue as usize];
         let cs: &str = match t1 {
             None => &self.texts[t0 as usize],
             Some(t1) => {
@@ -731,10 +815,10 @@ impl CandidateCore {
                 joined
             }
         };
-        let v = string_similarity(&qu.text, cs, &self.variants, &mut || -> PyResult<bool> {
+        let v = string_similarity(q_text, cs, &self.variants, &mut || -> PyResult<bool> {
             let slot = &mut unit_metas[qu.uid as usize];
             if slot.is_none() {
-                *slot = Some(self.metaphone(py, &qu.text, metas)?);
+                *slot = Some(self.metaphone(py, q_text, metas)?);
             }
             let pa = slot.as_deref().unwrap_or("");
             if pa.is_empty() {
@@ -1215,7 +1299,8 @@ impl CandidateCore {
         Ok(est)
     }
 
-    /// Candidates of one query variant (port of `NameIndex._variant_candidates`).
+    /// Candidates of one query variant (port of `NameIndex._variant_candidates`), into
+    /// `bufs.rank.found` in no particular order.
     fn variant_candidates(
         &self,
         v: &Variant<'_>,
@@ -1223,10 +1308,10 @@ impl CandidateCore {
         py: Python<'_>,
         bufs: &mut Bufs,
         metas: &mut HashMap<String, String>,
-    ) -> PyResult<Vec<(u32, f64)>> {
+    ) -> PyResult<()> {
         let n = v.sets.len();
         if n == 0 {
-            return Ok(Vec::new());
+            return Ok(());
         }
         // which token sets hold each record met (dense by record id, cleared at the end)
         let Bufs {
@@ -1236,6 +1321,8 @@ impl CandidateCore {
             align: abufs,
             scratch,
             persons,
+            rank: rbufs,
+            ..
         } = bufs;
         fn touch<'m>(meets: &'m mut [Meet], touched: &mut Vec<u32>, r: u32) -> &'m mut Meet {
             let e = &mut meets[r as usize];
@@ -1263,7 +1350,7 @@ impl CandidateCore {
             }
         }
         let result = self.variant_rank(
-            v, rank, py, meets, touched, nb, abufs, scratch, metas, persons,
+            v, rank, py, meets, touched, nb, abufs, scratch, metas, persons, rbufs,
         );
         for &r in touched.iter() {
             meets[r as usize] = Meet::default();
@@ -1286,7 +1373,8 @@ impl CandidateCore {
         scratch: &mut Scratch,
         metas: &mut HashMap<String, String>,
         persons: &mut PersonBufs,
-    ) -> PyResult<Vec<(u32, f64)>> {
+        rbufs: &mut RankBufs,
+    ) -> PyResult<()> {
         let Ranking {
             pool,
             fill,
@@ -1301,16 +1389,13 @@ impl CandidateCore {
         let weights = v.weights;
         let total_w: f64 = weights.iter().fold(0.0, |a, &w| a + w);
         // query token position -> 1 + how many earlier tokens have the same text (0: none)
-        let repeats: Vec<usize> = (0..n)
-            .map(|i| {
-                let earlier = v.texts[..i].iter().filter(|t| **t == v.texts[i]).count();
-                if earlier > 0 {
-                    earlier + 1
-                } else {
-                    0
-                }
-            })
-            .collect();
+        let mut repeats = [0usize; MAX_QUERY_TOKENS];
+        for (i, r) in repeats.iter_mut().enumerate().take(n) {
+            let earlier = v.texts[..i].iter().filter(|t| **t == v.texts[i]).count();
+            if earlier > 0 {
+                *r = earlier + 1;
+            }
+        }
         let estimate = |rid: u32, m_: &Meet| -> f64 {
             let mut m = 0.0f64;
             let mut mw = 0.0f64;
@@ -1366,8 +1451,16 @@ impl CandidateCore {
             m_.joined != 0 || m_.pair != 0
         };
         let loose_q = need.is_none() || v.loose;
+        let RankBufs {
+            scored,
+            singles,
+            head,
+            q_units,
+            found,
+            ..
+        } = rbufs;
         // (rid, estimate)
-        let mut scored: Vec<(u32, f64)> = Vec::with_capacity(touched.len());
+        scored.clear();
         let mut union_size = 0usize;
         for &rid in touched {
             let m_ = &meets[rid as usize];
@@ -1385,7 +1478,7 @@ impl CandidateCore {
                     None => -1.0,
                     Some(nd) => (nd - refine_margin) / max_boost,
                 };
-                let mut singles: Vec<(u32, f64)> = Vec::new();
+                singles.clear();
                 for &rid in touched {
                     let m_ = &meets[rid as usize];
                     if m_.every == 0 || is_covered(rid) {
@@ -1396,8 +1489,8 @@ impl CandidateCore {
                         singles.push((rid, 0.5 * coarse));
                     }
                 }
-                keep_head(&mut singles, room);
-                scored.extend(singles);
+                keep_head(singles, room);
+                scored.extend_from_slice(singles);
             }
         }
         if let Some((ev, q)) = boost {
@@ -1406,9 +1499,10 @@ impl CandidateCore {
                 item.1 *= persons.factor_of(pos, ev, q);
             }
         }
-        keep_head(&mut scored, pool);
+        keep_head(scored, pool);
         // (rid, estimate, barred)
-        let mut head: Vec<(u32, f64, bool)> = scored.iter().map(|&(r, e)| (r, e, false)).collect();
+        head.clear();
+        head.extend(scored.iter().map(|&(r, e)| (r, e, false)));
         if !loose_q {
             let bar = need.unwrap() - refine_margin;
             let mut any = false;
@@ -1421,7 +1515,7 @@ impl CandidateCore {
             }
             if any {
                 // persons keeping a record that is not barred
-                for h in &head {
+                for h in head.iter() {
                     let p = self.rec_person[h.0 as usize];
                     if !h.2 && !persons.mark[p as usize] {
                         persons.mark[p as usize] = true;
@@ -1435,20 +1529,23 @@ impl CandidateCore {
                 persons.mark_list.clear();
             }
         }
-        let q_units = query_units(v.texts, scratch);
-        let q_lens: Vec<usize> = v.texts.iter().map(|t| char_len(t)).collect();
+        query_units(v.texts, scratch, q_units);
+        let mut q_lens = [0usize; MAX_QUERY_TOKENS];
+        for (l, t) in q_lens.iter_mut().zip(v.texts.iter()) {
+            *l = char_len(t);
+        }
+        let q_lens = &q_lens[..n];
         nb.fill(&v.sets, self.texts.len());
-        let mut refined: Vec<(u32, f64)> = Vec::with_capacity(head.len());
-        for &(rid, est, barred) in &head {
+        for &(rid, est, barred) in head.iter() {
             if barred {
-                refined.push((rid, est));
+                found.push((rid, est));
                 continue;
             }
             let mut est2 = self.align(
                 rid,
                 nb,
-                &q_lens,
-                &q_units,
+                q_lens,
+                q_units,
                 weights,
                 min_similarity,
                 shape,
@@ -1463,9 +1560,9 @@ impl CandidateCore {
             if via_joins(rid) && est > est2 {
                 est2 = est; // joined units are outside the token alignment
             }
-            refined.push((rid, est2));
+            found.push((rid, est2));
         }
-        Ok(refined) // in no particular order: `rank_variants` ranks the union once
+        Ok(()) // in no particular order: `rank_variants` ranks the union once
     }
 }
 
@@ -1849,66 +1946,74 @@ impl CandidateCore {
             max_boost,
             boost: boost_ref,
         };
-        let mut best: HashMap<u32, f64> = HashMap::default();
+        let mut out: Vec<(u32, f64)> = Vec::new();
         self.with_bufs(|bufs| -> PyResult<()> {
             for v in variants {
-                let found = self.variant_candidates(v, &rank, py, bufs, metas)?;
-                for (rid, est) in found {
-                    let e = best.entry(rid).or_insert(-1.0);
-                    if *e < est {
-                        *e = est;
+                self.variant_candidates(v, &rank, py, bufs, metas)?;
+                for &(rid, est) in &bufs.rank.found {
+                    bufs.best.offer(rid, est);
+                }
+                bufs.rank.found.clear();
+            }
+            let Bufs {
+                best,
+                persons,
+                rank: RankBufs { ranked, .. },
+                ..
+            } = bufs;
+            ranked.clear();
+            match prune {
+                // the persons `prune` keeps rank before those it drops (x -> x * factor +
+                // margin is monotonic for factor >= 0), so they fill the `limit` first: the
+                // records of dropped persons can go before the sort, whatever the limit
+                Some((factor, margin, floor)) if factor >= 0.0 => {
+                    for &rid in &best.list {
+                        let est = best.est[rid as usize];
+                        let p = self.rec_person[rid as usize] as usize;
+                        if persons.state[p] & BEST_SET == 0 {
+                            persons.best[p] = est;
+                            persons.set(p, BEST_SET);
+                        }
+                        if est > persons.best[p] {
+                            persons.best[p] = est;
+                        }
+                    }
+                    for &rid in &best.list {
+                        let b = persons.best[self.rec_person[rid as usize] as usize];
+                        if (b * factor + margin).partial_cmp(&floor) != Some(Ordering::Less) {
+                            ranked.push((rid, best.est[rid as usize]));
+                        }
                     }
                 }
+                _ => ranked.extend(best.list.iter().map(|&r| (r, best.est[r as usize]))),
             }
-            Ok(())
-        })?;
-        let mut ranked: Vec<(u32, f64)> = match prune {
-            // the persons `prune` keeps rank before those it drops (x -> x * factor +
-            // margin is monotonic for factor >= 0), so they fill the `limit` first: the
-            // records of dropped persons can go before the sort, whatever the limit
-            Some((factor, margin, floor)) if factor >= 0.0 => {
-                let mut person_best: HashMap<u32, f64> = HashMap::default();
-                for (&rid, &est) in &best {
-                    let b = person_best
-                        .entry(self.rec_person[rid as usize])
-                        .or_insert(est);
-                    if est > *b {
-                        *b = est;
-                    }
-                }
-                best.into_iter()
-                    .filter(|&(rid, _)| {
-                        let b = person_best[&self.rec_person[rid as usize]];
-                        (b * factor + margin).partial_cmp(&floor) != Some(Ordering::Less)
-                    })
-                    .collect()
-            }
-            _ => best.into_iter().collect(),
-        };
-        ranked.sort_by(by_estimate);
-        // person -> kept; a person's first record is its best (ranked best first)
-        let mut persons: HashMap<u32, bool> = HashMap::default();
-        let mut out: Vec<(u32, f64)> = Vec::new();
-        for (rid, est) in ranked {
-            let person = self.rec_person[rid as usize];
-            let keep = match persons.get(&person) {
-                Some(&keep) => keep,
-                None => {
-                    if persons.len() >= limit {
+            ranked.sort_by(by_estimate);
+            // person -> kept; a person's first record is its best (ranked best first)
+            let mut n_met = 0usize;
+            for &(rid, est) in ranked.iter() {
+                let p = self.rec_person[rid as usize] as usize;
+                let keep = if persons.state[p] & KEPT != 0 {
+                    true
+                } else if persons.state[p] & DROPPED != 0 {
+                    false
+                } else {
+                    if n_met >= limit {
                         continue;
                     }
                     // the same operations, in the same order, as the screener's rule
                     let keep = prune.map_or(true, |(factor, margin, floor)| {
                         (est * factor + margin).partial_cmp(&floor) != Some(Ordering::Less)
                     });
-                    persons.insert(person, keep);
+                    persons.set(p, if keep { KEPT } else { DROPPED });
+                    n_met += 1;
                     keep
+                };
+                if keep {
+                    out.push((rid, est));
                 }
-            };
-            if keep {
-                out.push((rid, est));
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
