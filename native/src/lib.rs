@@ -329,7 +329,9 @@ struct QueryCache {
     /// the core it serves (0: none yet) and the `min_similarity` of its token sets
     core_id: u64,
     min_similarity: f64,
-    sets: HashMap<(String, String), Py<TokenSets>>,
+    /// by text for a token without particles (its core is its text), else by (text, core)
+    sets: HashMap<String, Py<TokenSets>>,
+    cored: HashMap<(String, String), Py<TokenSets>>,
     weights: HashMap<String, f64>,
     /// the Metaphone keys asked of `phonetic` (strings outside the vocabulary)
     metas: HashMap<String, String>,
@@ -344,7 +346,7 @@ impl QueryCache {
 
     /// `(token sets, weights)` held (for tests and diagnostics).
     fn __len__(&self) -> usize {
-        self.sets.len() + self.weights.len()
+        self.sets.len() + self.cored.len() + self.weights.len()
     }
 }
 
@@ -754,15 +756,49 @@ impl CandidateCore {
         text: &str,
         scratch: &mut HashMap<String, String>,
     ) -> PyResult<String> {
+        Ok(self.metaphone_ref(py, text, scratch)?.to_owned())
+    }
+
+    /// The Metaphone key of `text`: the vocabulary's, else the one given with it in
+    /// `given` (forms, keys; the last one for a repeated form), else `metaphone_ref`.
+    fn given_metaphone<'a>(
+        &'a self,
+        py: Python<'_>,
+        text: &str,
+        given: (&'a [String], &'a [String]),
+        memo: &'a mut HashMap<String, String>,
+    ) -> PyResult<&'a str> {
         if let Some(&tid) = self.vocab.get(text) {
-            return Ok(self.metas[tid as usize].clone());
+            return Ok(&self.metas[tid as usize]);
         }
-        if let Some(m) = scratch.get(text) {
-            return Ok(m.clone());
+        if let Some((_, m)) = given
+            .0
+            .iter()
+            .zip(given.1.iter())
+            .rev()
+            .find(|(f, _)| *f == text)
+        {
+            return Ok(m);
         }
-        let m: String = self.phonetic.bind(py).call1((text,))?.extract()?;
-        scratch.insert(text.to_owned(), m.clone());
-        Ok(m)
+        self.metaphone_ref(py, text, memo)
+    }
+
+    /// The Metaphone key of `text`: the vocabulary's, else from `scratch` or asked of
+    /// `phonetic` and kept there.
+    fn metaphone_ref<'a>(
+        &'a self,
+        py: Python<'_>,
+        text: &str,
+        scratch: &'a mut HashMap<String, String>,
+    ) -> PyResult<&'a str> {
+        if let Some(&tid) = self.vocab.get(text) {
+            return Ok(&self.metas[tid as usize]);
+        }
+        if !scratch.contains_key(text) {
+            let m: String = self.phonetic.bind(py).call1((text,))?.extract()?;
+            scratch.insert(text.to_owned(), m);
+        }
+        Ok(&scratch[text])
     }
 
     fn sim_raw(
@@ -826,7 +862,7 @@ impl CandidateCore {
             }
             Ok(match t1 {
                 None => pa == self.metas[t0 as usize],
-                Some(_) => pa == self.metaphone(py, cs, metas)?,
+                Some(_) => pa == self.metaphone_ref(py, cs, metas)?,
             })
         })?;
         scratch.unit_sims.insert(key, v);
@@ -834,12 +870,15 @@ impl CandidateCore {
     }
 
     /// `NameIndex.neighbours`, see the Python method `neighbours`.
+    /// `memo` keeps the Metaphone keys asked of `phonetic` for listed tokens' cores outside
+    /// the vocabulary (a form's is the one given).
     fn find_neighbours(
         &self,
         py: Python<'_>,
         forms: &[String],
         metas: &[String],
         min_similarity: f64,
+        memo: &mut HashMap<String, String>,
     ) -> PyResult<(Vec<u32>, Vec<f64>)> {
         if forms.is_empty() || forms.len() != metas.len() {
             return Err(PyValueError::new_err(
@@ -877,15 +916,11 @@ impl CandidateCore {
             })
             .collect();
         let form_lens: Vec<usize> = forms.iter().map(|f| char_len(f)).collect();
-        let mut scratch: HashMap<String, String> = HashMap::default();
-        for (f, m) in forms.iter().zip(metas.iter()) {
-            scratch.insert(f.clone(), m.clone());
-        }
         let mut out_t = Vec::new();
         let mut out_s = Vec::new();
         for tid in tids {
             let sim =
-                self.upper_similarity(py, forms, &form_metas, &form_lens, tid, &mut scratch)?;
+                self.upper_similarity(py, (forms, metas), &form_metas, &form_lens, tid, memo)?;
             if sim >= min_similarity {
                 out_t.push(tid);
                 out_s.push(sim);
@@ -901,8 +936,9 @@ impl CandidateCore {
         forms: &[String],
         metas: &[String],
         min_similarity: f64,
+        memo: &mut HashMap<String, String>,
     ) -> PyResult<TokenSets> {
-        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity)?;
+        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, memo)?;
         let mut joined = Vec::new();
         self.joins_dir
             .lookup(&self.joins, key_hash(&forms[0]), &mut joined);
@@ -979,6 +1015,15 @@ impl PackedDir {
 }
 
 impl PackedDir {
+    /// How many ids `lookup` finds for `h`.
+    fn count(&self, packed: &[u64], h: u64) -> usize {
+        let lo = h << ID_BITS;
+        let b = (lo >> self.shift) as usize;
+        let (s, e) = (self.dir[b] as usize, self.dir[b + 1] as usize);
+        let start = s + packed[s..e].partition_point(|&v| v < lo);
+        packed[start..].partition_point(|&v| v <= lo | ID_MASK)
+    }
+
     /// `lookup` of each of `hs` in turn (the same ids in the same order). The bucket
     /// bounds of all the hashes are read first, then the buckets searched: the reads
     /// of one pass do not wait for each other.
@@ -1026,15 +1071,18 @@ fn lookup_packed(packed: &[u64], h: u64, out: &mut Vec<u32>) {
 impl CandidateCore {
     /// `NameIndex._upper_similarity(forms, tid)`; `form_metas` and `form_lens` are the
     /// forms' Metaphone keys and lengths in characters.
+    /// `given` is the forms with the Metaphone keys given for them; `memo` keeps those
+    /// asked of `phonetic` for other strings outside the vocabulary.
     fn upper_similarity(
         &self,
         py: Python<'_>,
-        forms: &[String],
+        given: (&[String], &[String]),
         form_metas: &[&str],
         form_lens: &[usize],
         tid: u32,
-        metas: &mut HashMap<String, String>,
+        memo: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
+        let forms = given.0;
         let t = tid as usize;
         let text = &self.texts[t];
         let text_meta = self.metas[t].as_str();
@@ -1072,7 +1120,7 @@ impl CandidateCore {
                         if j == 0 {
                             return Ok(pa == text_meta);
                         }
-                        Ok(pa == self.metaphone(py, cf, metas)?)
+                        Ok(pa == self.given_metaphone(py, cf, given, memo)?)
                     })?;
                 if r != Rule::Initial && s * 0.95 > best {
                     best = s * 0.95;
@@ -1706,7 +1754,7 @@ impl CandidateCore {
         metas: Vec<String>,
         min_similarity: f64,
     ) -> PyResult<TokenSets> {
-        self.query_token_sets(py, &forms, &metas, min_similarity)
+        self.query_token_sets(py, &forms, &metas, min_similarity, &mut HashMap::default())
     }
 
     /// `matchers.scoring.string_similarity(a, b)` as ported: `(0.0–1.0, rule)`.
@@ -1793,13 +1841,20 @@ impl CandidateCore {
                 weights.push(self.cached_weight(&mut cache, text));
             }
             let mut pairs = Vec::with_capacity(n - 1);
+            let mut joined = String::new();
             for w in texts.windows(2) {
-                let joined = format!("{}{}", w[0], w[1]);
+                joined.clear();
+                joined.push_str(&w[0]);
+                joined.push_str(&w[1]);
                 pairs.push(self.cached_sets(py, &mut cache, &joined, &joined, min_similarity)?);
             }
             let loose = texts.iter().any(|t| {
-                let chars: Vec<char> = t.chars().collect();
-                chars.len() == 1 || is_unvowelled(&chars)
+                if t.is_ascii() {
+                    t.len() == 1 || is_unvowelled(t.as_bytes())
+                } else {
+                    let chars: Vec<char> = t.chars().collect();
+                    chars.len() == 1 || is_unvowelled(&chars)
+                }
             });
             held.push((sets, pairs, weights, texts, loose));
         }
@@ -1855,8 +1910,12 @@ impl CandidateCore {
         core: &str,
         min_similarity: f64,
     ) -> PyResult<Py<TokenSets>> {
-        let key = (text.to_owned(), core.to_owned());
-        if let Some(h) = cache.sets.get(&key) {
+        let held = if core == text {
+            cache.sets.get(text)
+        } else {
+            cache.cored.get(&(text.to_owned(), core.to_owned()))
+        };
+        if let Some(h) = held {
             return Ok(h.clone_ref(py));
         }
         let forms: Vec<String> = if core == text {
@@ -1868,9 +1927,15 @@ impl CandidateCore {
         for f in &forms {
             metas.push(self.metaphone(py, f, &mut cache.metas)?);
         }
-        let sets = self.query_token_sets(py, &forms, &metas, min_similarity)?;
+        let sets = self.query_token_sets(py, &forms, &metas, min_similarity, &mut cache.metas)?;
         let h = Py::new(py, sets)?;
-        cache.sets.insert(key, h.clone_ref(py));
+        if core == text {
+            cache.sets.insert(text.to_owned(), h.clone_ref(py));
+        } else {
+            cache
+                .cored
+                .insert((text.to_owned(), core.to_owned()), h.clone_ref(py));
+        }
         Ok(h)
     }
 
@@ -1885,10 +1950,7 @@ impl CandidateCore {
             .vocab
             .get(text)
             .map_or(0, |&t| self.df[t as usize] as usize);
-        let mut joined = Vec::new();
-        self.joins_dir
-            .lookup(&self.joins, key_hash(text), &mut joined);
-        df += joined.len();
+        df += self.joins_dir.count(&self.joins, key_hash(text));
         let w = if df > 0 && self.n_weight > 1 {
             0.3 + 0.7 * (1.0 + self.n_weight as f64 / df as f64).ln() / self.max_idf
         } else {
