@@ -22,7 +22,10 @@ use pyo3::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
 
-use similarity::{is_unvowelled, key_hash, query_token_key_hashes, string_similarity, Rule};
+use similarity::{
+    is_unvowelled, key_hash, query_token_key_hashes, string_similarity, string_similarity_grouped,
+    Rule,
+};
 
 const ID_BITS: u32 = 24;
 const ID_MASK: u64 = (1 << ID_BITS) - 1;
@@ -374,8 +377,12 @@ struct CandidateCore {
     /// token text -> id, and each text's Metaphone key ("" for none)
     vocab: HashMap<String, u32>,
     metas: Vec<String>,
-    /// `KNOWN_VARIANTS`
+    /// `KNOWN_VARIANTS`, and its forms by group id (one id per group), and the group of
+    /// each token text and each core text (`NO_GROUP` for none)
     variants: HashMap<String, String>,
+    variant_group: HashMap<String, u32>,
+    text_group: Vec<u32>,
+    core_group: Vec<u32>,
     /// `matchers.index.phonetic_key`, for strings outside the vocabulary
     phonetic: Py<PyAny>,
     /// this core's id, unique in the process (`QueryCache.core_id`)
@@ -444,11 +451,18 @@ struct QUnit {
     uid: u32,
     len: usize,
     first: Option<char>,
+    /// known-variant group of its text (`NO_GROUP` for none)
+    group: u32,
 }
 
 /// The rescue units of a query variant in `_align_estimate`'s order, into `out`: each
-/// token, then each adjacent pair joined.
-fn query_units(texts: &[String], scratch: &mut Scratch, out: &mut Vec<QUnit>) {
+/// token, then each adjacent pair joined (`core`: the index, for known-variant groups).
+fn query_units(
+    core: &CandidateCore,
+    texts: &[String],
+    scratch: &mut Scratch,
+    out: &mut Vec<QUnit>,
+) {
     out.clear();
     for (i, t) in texts.iter().enumerate() {
         out.push(QUnit {
@@ -457,6 +471,7 @@ fn query_units(texts: &[String], scratch: &mut Scratch, out: &mut Vec<QUnit>) {
             uid: scratch.unit_id(t),
             len: char_len(t),
             first: t.chars().next(),
+            group: core.group_of(t),
         });
     }
     for i in 0..texts.len().saturating_sub(1) {
@@ -470,6 +485,7 @@ fn query_units(texts: &[String], scratch: &mut Scratch, out: &mut Vec<QUnit>) {
             uid: scratch.unit_id(&t),
             len: char_len(&t),
             first: t.chars().next(),
+            group: core.group_of(&t),
         });
         scratch.joined = t;
     }
@@ -505,6 +521,13 @@ struct NeighbourTable {
 }
 
 const NO_SLOT: u32 = u32::MAX;
+
+/// No known-variant group (`CandidateCore::variant_group`).
+const NO_GROUP: u32 = u32::MAX;
+
+fn group(g: u32) -> Option<u32> {
+    (g != NO_GROUP).then_some(g)
+}
 
 impl NeighbourTable {
     fn clear(&mut self) {
@@ -712,6 +735,11 @@ fn keep_head(v: &mut Vec<(u32, f64)>, k: usize) {
 }
 
 impl CandidateCore {
+    /// The known-variant group id of `text` (`NO_GROUP` for none).
+    fn group_of(&self, text: &str) -> u32 {
+        self.variant_group.get(text).copied().unwrap_or(NO_GROUP)
+    }
+
     fn rec_tids(&self, rid: u32) -> &[u32] {
         &self.rec_tids
             [self.rec_start[rid as usize] as usize..self.rec_start[rid as usize + 1] as usize]
@@ -842,16 +870,17 @@ impl CandidateCore {
         } = scratch;
         let (us, ue) = unit_span[qu.uid as usize];
         let q_text = &unit_text[us as usize..ue as usize];
-        let cs: &str = match t1 {
-            None => &self.texts[t0 as usize],
+        let (cs, cg): (&str, u32) = match t1 {
+            None => (&self.texts[t0 as usize], self.text_group[t0 as usize]),
             Some(t1) => {
                 joined.clear();
                 joined.push_str(&self.texts[t0 as usize]);
                 joined.push_str(&self.texts[t1 as usize]);
-                joined
+                (joined, self.group_of(joined))
             }
         };
-        let v = string_similarity(q_text, cs, &self.variants, &mut || -> PyResult<bool> {
+        let (qg, cg) = (group(qu.group), group(cg));
+        let v = string_similarity_grouped(q_text, cs, qg, cg, &mut || -> PyResult<bool> {
             let slot = &mut unit_metas[qu.uid as usize];
             if slot.is_none() {
                 *slot = Some(self.metaphone(py, q_text, metas)?);
@@ -916,11 +945,19 @@ impl CandidateCore {
             })
             .collect();
         let form_lens: Vec<usize> = forms.iter().map(|f| char_len(f)).collect();
+        let form_groups: Vec<Option<u32>> = forms.iter().map(|f| group(self.group_of(f))).collect();
         let mut out_t = Vec::new();
         let mut out_s = Vec::new();
         for tid in tids {
-            let sim =
-                self.upper_similarity(py, (forms, metas), &form_metas, &form_lens, tid, memo)?;
+            let sim = self.upper_similarity(
+                py,
+                (forms, metas),
+                &form_metas,
+                &form_lens,
+                &form_groups,
+                tid,
+                memo,
+            )?;
             if sim >= min_similarity {
                 out_t.push(tid);
                 out_s.push(sim);
@@ -1072,13 +1109,16 @@ impl CandidateCore {
     /// `NameIndex._upper_similarity(forms, tid)`; `form_metas` and `form_lens` are the
     /// forms' Metaphone keys and lengths in characters.
     /// `given` is the forms with the Metaphone keys given for them; `memo` keeps those
-    /// asked of `phonetic` for other strings outside the vocabulary.
+    /// asked of `phonetic` for other strings outside the vocabulary; `form_groups` the
+    /// forms' known-variant groups.
+    #[allow(clippy::too_many_arguments)]
     fn upper_similarity(
         &self,
         py: Python<'_>,
         given: (&[String], &[String]),
         form_metas: &[&str],
         form_lens: &[usize],
+        form_groups: &[Option<u32>],
         tid: u32,
         memo: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
@@ -1086,9 +1126,12 @@ impl CandidateCore {
         let t = tid as usize;
         let text = &self.texts[t];
         let text_meta = self.metas[t].as_str();
-        let (mut best, rule) = string_similarity(&forms[0], text, &self.variants, &mut || {
-            Ok::<bool, PyErr>(!form_metas[0].is_empty() && form_metas[0] == text_meta)
-        })?;
+        let text_group = group(self.text_group[t]);
+        let g0 = form_groups[0];
+        let (mut best, rule) =
+            string_similarity_grouped(&forms[0], text, g0, text_group, &mut || {
+                Ok::<bool, PyErr>(!form_metas[0].is_empty() && form_metas[0] == text_meta)
+            })?;
         if rule == Rule::Initial {
             best = 0.0;
         }
@@ -1100,20 +1143,22 @@ impl CandidateCore {
         for (i, qf) in forms.iter().enumerate() {
             let lq = form_lens[i];
             let pa = form_metas[i];
+            let qg = form_groups[i];
             for j in 0..=(c1 - c0) {
-                let (cf, lc): (&str, usize) = if j == 0 {
-                    (text, self.text_len[t] as usize)
+                let (cf, lc, cg): (&str, usize, Option<u32>) = if j == 0 {
+                    (text, self.text_len[t] as usize, text_group)
                 } else {
                     (
                         &self.core_texts[c0 + j - 1],
                         self.core_len[c0 + j - 1] as usize,
+                        group(self.core_group[c0 + j - 1]),
                     )
                 };
                 if (i == 0 && j == 0) || lq.min(lc) < 3 {
                     continue;
                 }
                 let (s, r) =
-                    string_similarity(qf, cf, &self.variants, &mut || -> PyResult<bool> {
+                    string_similarity_grouped(qf, cf, qg, cg, &mut || -> PyResult<bool> {
                         if pa.is_empty() {
                             return Ok(false);
                         }
@@ -1577,7 +1622,7 @@ impl CandidateCore {
                 persons.mark_list.clear();
             }
         }
-        query_units(v.texts, scratch, q_units);
+        query_units(self, v.texts, scratch, q_units);
         let mut q_lens = [0usize; MAX_QUERY_TOKENS];
         for (l, t) in q_lens.iter_mut().zip(v.texts.iter()) {
             *l = char_len(t);
@@ -1676,6 +1721,9 @@ impl CandidateCore {
             vocab,
             metas,
             variants,
+            variant_group: HashMap::default(),
+            text_group: Vec::new(),
+            core_group: Vec::new(),
             phonetic,
             id: NEXT_CORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             bufs: std::sync::Mutex::new(Bufs::default()),
@@ -1733,6 +1781,14 @@ impl CandidateCore {
         core.keys_dir = PackedDir::new(&core.keys);
         core.joins_dir = PackedDir::new(&core.joins);
         core.core_len = core.core_texts.iter().map(|t| char_len(t) as u32).collect();
+        let mut group_ids: HashMap<&str, u32> = HashMap::default();
+        for (form, group) in &core.variants {
+            let n = group_ids.len() as u32;
+            let id = *group_ids.entry(group.as_str()).or_insert(n);
+            core.variant_group.insert(form.clone(), id);
+        }
+        core.text_group = core.texts.iter().map(|t| core.group_of(t)).collect();
+        core.core_group = core.core_texts.iter().map(|t| core.group_of(t)).collect();
         core.n_persons = core
             .rec_person
             .iter()
