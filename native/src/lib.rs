@@ -275,6 +275,45 @@ struct Ranking<'a> {
     refine_margin: f64,
     max_boost: f64,
     boost: Option<(&'a Evidence, &'a QueryEvidence)>,
+    /// `prune` when it drops persons before the final ranking, with the alignment's
+    /// penalty bound: records whose person it surely drops need no exact alignment
+    cut: Option<Cut>,
+}
+
+/// The prune rule `(factor ≥ 0, margin, floor)` of a call and `alpha`, the least penalty
+/// per unit of weight of a token left over (`AlignBound`).
+#[derive(Clone, Copy)]
+struct Cut {
+    factor: f64,
+    margin: f64,
+    floor: f64,
+    alpha: f64,
+}
+
+impl Cut {
+    /// Whether a record whose alignment estimate is at most `bound` surely fails the
+    /// prune rule: its final estimate is at most `bound` × the boost factor `f` (or the
+    /// first-stage `est` for a record met through joined tokens, which keeps the larger),
+    /// and `x × factor + margin` is monotonic. `bound` is widened by a relative 1e-9,
+    /// far above the rounding of the estimate's few dozen operations.
+    fn hopeless(&self, bound: f64, f: f64, via_joins: bool, est: f64) -> bool {
+        let mut u = bound * (1.0 + 1e-9) * f;
+        if via_joins && est > u {
+            u = est;
+        }
+        (u * self.factor + self.margin).partial_cmp(&self.floor) == Some(Ordering::Less)
+    }
+}
+
+/// A record whose alignment `variant_rank` left out (its person surely pruned, `Cut`):
+/// the variant, the record, its first-stage estimate and whether it met the query
+/// through joined tokens. Aligned at the end if its person is kept after all.
+#[derive(Clone, Copy)]
+struct Deferred {
+    variant: u32,
+    rid: u32,
+    est: f64,
+    via_joins: bool,
 }
 
 /// One query variant as the index sees it.
@@ -399,6 +438,8 @@ struct CandidateCore {
     max_idf: f64,
     /// length in characters of each of `core_texts`
     core_len: Vec<u32>,
+    /// every `tid_w` is at least 0 (the alignment bound of `Cut` holds)
+    weights_nonnegative: bool,
 }
 
 static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -495,6 +536,30 @@ fn query_units(
 /// in characters and first character.
 type CUnit = (usize, Option<usize>, usize, Option<char>);
 
+/// Whether the rescue skips query unit `qu` against a record unit (`joined`: two tokens
+/// joined) of `lc` characters starting with `cfirst`, before any similarity: singles of
+/// whom one is a letter alone must start alike; otherwise lengths differ by at most 2,
+/// and singles have 6 letters or more.
+fn rescue_filtered(qu: &QUnit, joined: bool, lc: usize, cfirst: Option<char>) -> bool {
+    let single = qu.b.is_none() && !joined;
+    let lq = qu.len;
+    if single && (lq == 1 || lc == 1) {
+        qu.first != cfirst
+    } else {
+        lq.abs_diff(lc) > 2 || (single && lq.min(lc) < 6)
+    }
+}
+
+/// `align`'s state after its greedy pass: the pairs' similarity-weighted sum and weight,
+/// how many, and the query tokens used (bits).
+#[derive(Clone, Copy)]
+struct Greedy {
+    total: f64,
+    weight: f64,
+    pairs: usize,
+    used_q: u32,
+}
+
 /// The alignment's buffers, reused across the records of a call.
 #[derive(Default)]
 struct AlignBufs {
@@ -506,6 +571,8 @@ struct AlignBufs {
     left_q: Vec<(f64, usize)>,
     left_c: Vec<(f64, usize)>,
     joined: String,
+    /// record tokens a rescue unit may pair (`rescue_bound`)
+    elig_c: Vec<bool>,
 }
 
 /// The neighbours of a variant's query tokens by listed token id: `slot[tid]` is
@@ -608,6 +675,7 @@ struct RankBufs {
     q_units: Vec<QUnit>,
     found: Vec<(u32, f64)>,
     ranked: Vec<(u32, f64)>,
+    deferred: Vec<Deferred>,
 }
 
 /// Each record's best estimate over the variants of a call, dense by record id
@@ -708,6 +776,7 @@ impl Bufs {
         self.persons.reset(n_persons);
         self.best.reset(n_records);
         self.rank.found.clear();
+        self.rank.deferred.clear();
         for &r in &self.touched {
             self.meets[r as usize] = Meet::default();
         }
@@ -1192,8 +1261,35 @@ impl CandidateCore {
         scratch: &mut Scratch,
         metas: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
+        match self.align_greedy(rid, nb, q_weights, b) {
+            None => Ok(0.0),
+            Some(g) => self.align_finish(
+                rid,
+                g,
+                q_lens,
+                q_units,
+                q_weights,
+                min_similarity,
+                shape,
+                py,
+                b,
+                scratch,
+                metas,
+            ),
+        }
+    }
+
+    /// `align`'s greedy pass over the neighbour pairs (`None`: no pair, the estimate is
+    /// 0.0); the record tokens it used are left in `b.used_c`, its weights in
+    /// `b.c_weights`.
+    fn align_greedy(
+        &self,
+        rid: u32,
+        nb: &NeighbourTable,
+        q_weights: &[f64],
+        b: &mut AlignBufs,
+    ) -> Option<Greedy> {
         let tids = self.rec_tids(rid);
-        let nq = q_lens.len();
         let nc = tids.len();
         b.options.clear();
         for (j, &t) in tids.iter().enumerate() {
@@ -1202,7 +1298,7 @@ impl CandidateCore {
             }
         }
         if b.options.is_empty() {
-            return Ok(0.0);
+            return None;
         }
         // Python: options.sort(reverse=True) over (sim, i, j) tuples ((i, j) unique)
         b.options.sort_unstable_by(|a, b| {
@@ -1234,43 +1330,159 @@ impl CandidateCore {
             weight += w;
             pairs += 1;
         }
+        Some(Greedy {
+            total,
+            weight,
+            pairs,
+            used_q,
+        })
+    }
+
+    /// Whether `align_finish` tries the rescue after greedy pass `g` (tokens left over on
+    /// both sides).
+    fn rescues(&self, rid: u32, g: &Greedy, nq: usize) -> bool {
+        g.pairs < nq && g.pairs < self.rec_len(rid)
+    }
+
+    /// An upper bound of `align_finish(g)` when it tries the rescue (`rescues`): each
+    /// similarity the rescue adds is at most 1, it pairs only leftover tokens of units
+    /// passing its length and initial filters (`eligible`), and each token left over at
+    /// the end adds at least `alpha` × its weight to the penalty (`alpha`: the least
+    /// of `absent` and `contradicted` halved, `absent` and `extra`; weights at least 0).
+    /// With `X` the rescued pairs' weight, the estimate is at most `(total + X) /
+    /// (weight + X + alpha × (left - 2X))`, monotonic in `X` from 0 to half the eligible
+    /// weight: the larger end is the bound (the single-token cap only lowers it).
+    fn rescue_bound(
+        &self,
+        rid: u32,
+        g: &Greedy,
+        q_units: &[QUnit],
+        q_weights: &[f64],
+        alpha: f64,
+        b: &mut AlignBufs,
+    ) -> f64 {
+        let tids = self.rec_tids(rid);
+        let nc = tids.len();
+        let used_c = &b.used_c;
+        let q_is_used = |i: usize| g.used_q & (1u32 << i) != 0;
+        self.fill_c_units(tids, used_c, &mut b.c_units);
+        let mut elig_q = 0u32;
+        let elig_c = &mut b.elig_c;
+        elig_c.clear();
+        elig_c.resize(nc, false);
+        for qu in q_units {
+            if q_is_used(qu.a) || qu.b.is_some_and(q_is_used) {
+                continue;
+            }
+            for &(cj0, cj1, lc, cfirst) in b.c_units.iter() {
+                if rescue_filtered(qu, cj1.is_some(), lc, cfirst) {
+                    continue;
+                }
+                elig_q |= 1u32 << qu.a;
+                if let Some(i) = qu.b {
+                    elig_q |= 1u32 << i;
+                }
+                elig_c[cj0] = true;
+                if let Some(j) = cj1 {
+                    elig_c[j] = true;
+                }
+            }
+        }
+        let (mut l_e, mut l_n) = (0.0f64, 0.0f64);
+        for (i, &w) in q_weights.iter().enumerate() {
+            if !q_is_used(i) {
+                if elig_q & (1u32 << i) != 0 {
+                    l_e += w;
+                } else {
+                    l_n += w;
+                }
+            }
+        }
+        for j in 0..nc {
+            if !used_c[j] {
+                if elig_c[j] {
+                    l_e += b.c_weights[j];
+                } else {
+                    l_n += b.c_weights[j];
+                }
+            }
+        }
+        let none = g.total / (g.weight + alpha * (l_e + l_n));
+        let all = (g.total + l_e / 2.0) / (g.weight + l_e / 2.0 + alpha * l_n);
+        if none > all {
+            none
+        } else {
+            all
+        }
+    }
+
+    /// The rescue's record units of a record (tokens `tids`, `used_c` those paired):
+    /// each unused token, then each two adjacent unused tokens joined.
+    fn fill_c_units(&self, tids: &[u32], used_c: &[bool], c_units: &mut Vec<CUnit>) {
+        let nc = tids.len();
+        c_units.clear();
+        for j in 0..nc {
+            if !used_c[j] {
+                let t = tids[j] as usize;
+                c_units.push((j, None, self.text_len[t] as usize, self.first[t]));
+            }
+        }
+        for j in 0..nc.saturating_sub(1) {
+            if !used_c[j] && !used_c[j + 1] {
+                let (t0, t1) = (tids[j] as usize, tids[j + 1] as usize);
+                c_units.push((
+                    j,
+                    Some(j + 1),
+                    (self.text_len[t0] + self.text_len[t1]) as usize,
+                    self.first[t0],
+                ));
+            }
+        }
+    }
+
+    /// `align` once its greedy pass gave `g`: the rescue of leftover units, the
+    /// leftovers' penalty and the single-token cap.
+    #[allow(clippy::too_many_arguments)]
+    fn align_finish(
+        &self,
+        rid: u32,
+        g: Greedy,
+        q_lens: &[usize],
+        q_units: &[QUnit],
+        q_weights: &[f64],
+        min_similarity: f64,
+        shape: Shape,
+        py: Python<'_>,
+        b: &mut AlignBufs,
+        scratch: &mut Scratch,
+        metas: &mut HashMap<String, String>,
+    ) -> PyResult<f64> {
+        let tids = self.rec_tids(rid);
+        let nq = q_lens.len();
+        let nc = tids.len();
+        let Greedy {
+            mut total,
+            mut weight,
+            mut pairs,
+            mut used_q,
+        } = g;
+        let c_weights = &b.c_weights;
+        let used_c = &mut b.used_c;
         let q_is_used = |used_q: u32, i: usize| used_q & (1u32 << i) != 0;
         if pairs < nq && pairs < nc {
             // leftovers on both sides: units are single tokens, then adjacent pairs joined
             // (in `_align_estimate`'s order; strings of record units built only when tried)
             let c_units = &mut b.c_units;
-            c_units.clear();
-            for j in 0..nc {
-                if !used_c[j] {
-                    let t = tids[j] as usize;
-                    c_units.push((j, None, self.text_len[t] as usize, self.first[t]));
-                }
-            }
-            for j in 0..nc.saturating_sub(1) {
-                if !used_c[j] && !used_c[j + 1] {
-                    let (t0, t1) = (tids[j] as usize, tids[j + 1] as usize);
-                    c_units.push((
-                        j,
-                        Some(j + 1),
-                        (self.text_len[t0] + self.text_len[t1]) as usize,
-                        self.first[t0],
-                    ));
-                }
-            }
+            self.fill_c_units(tids, used_c, c_units);
             let rescue = &mut b.rescue;
             rescue.clear();
             for qu in q_units {
                 if q_is_used(used_q, qu.a) || qu.b.is_some_and(|i| q_is_used(used_q, i)) {
                     continue;
                 }
-                let lq = qu.len;
                 for &(cj0, cj1, lc, cfirst) in c_units.iter() {
                     let single = qu.b.is_none() && cj1.is_none();
-                    if single && (lq == 1 || lc == 1) {
-                        if qu.first != cfirst {
-                            continue;
-                        }
-                    } else if lq.abs_diff(lc) > 2 || (single && lq.min(lc) < 6) {
+                    if rescue_filtered(qu, cj1.is_some(), lc, cfirst) {
                         continue;
                     }
                     let (sim, rule) = self.unit_sim(
@@ -1396,6 +1608,7 @@ impl CandidateCore {
     /// `bufs.rank.found` in no particular order.
     fn variant_candidates(
         &self,
+        vi: usize,
         v: &Variant<'_>,
         rank: &Ranking<'_>,
         py: Python<'_>,
@@ -1443,7 +1656,7 @@ impl CandidateCore {
             }
         }
         let result = self.variant_rank(
-            v, rank, py, meets, touched, nb, abufs, scratch, metas, persons, rbufs,
+            vi, v, rank, py, meets, touched, nb, abufs, scratch, metas, persons, rbufs,
         );
         for &r in touched.iter() {
             meets[r as usize] = Meet::default();
@@ -1456,6 +1669,7 @@ impl CandidateCore {
     #[allow(clippy::too_many_arguments)]
     fn variant_rank(
         &self,
+        vi: usize,
         v: &Variant<'_>,
         rank: &Ranking<'_>,
         py: Python<'_>,
@@ -1477,6 +1691,7 @@ impl CandidateCore {
             refine_margin,
             max_boost,
             boost,
+            cut,
         } = *rank;
         let n = v.sets.len();
         let weights = v.weights;
@@ -1550,6 +1765,7 @@ impl CandidateCore {
             head,
             q_units,
             found,
+            deferred,
             ..
         } = rbufs;
         // (rid, estimate)
@@ -1634,23 +1850,54 @@ impl CandidateCore {
                 found.push((rid, est));
                 continue;
             }
-            let mut est2 = self.align(
+            let joins = via_joins(rid);
+            let f = match boost {
+                Some(_) => persons.factor[self.rec_person[rid as usize] as usize],
+                None => 1.0,
+            };
+            let defer = Deferred {
+                variant: vi as u32,
                 rid,
-                nb,
-                q_lens,
-                q_units,
-                weights,
-                min_similarity,
-                shape,
-                py,
-                abufs,
-                scratch,
-                metas,
-            )?;
-            if boost.is_some() {
-                est2 *= persons.factor[self.rec_person[rid as usize] as usize];
+                est,
+                via_joins: joins,
+            };
+            // an alignment estimate is at most 1
+            if cut.is_some_and(|c| c.hopeless(1.0, f, joins, est)) {
+                deferred.push(defer);
+                continue;
             }
-            if via_joins(rid) && est > est2 {
+            let mut est2 = match self.align_greedy(rid, nb, weights, abufs) {
+                None => 0.0,
+                Some(g) => {
+                    if let Some(c) = cut {
+                        if self.rescues(rid, &g, n) {
+                            let bound =
+                                self.rescue_bound(rid, &g, q_units, weights, c.alpha, abufs);
+                            if c.hopeless(bound, f, joins, est) {
+                                deferred.push(defer);
+                                continue;
+                            }
+                        }
+                    }
+                    self.align_finish(
+                        rid,
+                        g,
+                        q_lens,
+                        q_units,
+                        weights,
+                        min_similarity,
+                        shape,
+                        py,
+                        abufs,
+                        scratch,
+                        metas,
+                    )?
+                }
+            };
+            if boost.is_some() {
+                est2 *= f;
+            }
+            if joins && est > est2 {
                 est2 = est; // joined units are outside the token alignment
             }
             found.push((rid, est2));
@@ -1724,6 +1971,7 @@ impl CandidateCore {
             variant_group: HashMap::default(),
             text_group: Vec::new(),
             core_group: Vec::new(),
+            weights_nonnegative: false,
             phonetic,
             id: NEXT_CORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             bufs: std::sync::Mutex::new(Bufs::default()),
@@ -1781,6 +2029,7 @@ impl CandidateCore {
         core.keys_dir = PackedDir::new(&core.keys);
         core.joins_dir = PackedDir::new(&core.joins);
         core.core_len = core.core_texts.iter().map(|t| char_len(t) as u32).collect();
+        core.weights_nonnegative = core.tid_w.iter().all(|&w| w >= 0.0);
         let mut group_ids: HashMap<&str, u32> = HashMap::default();
         for (form, group) in &core.variants {
             let n = group_ids.len() as u32;
@@ -2016,6 +2265,117 @@ impl CandidateCore {
         w
     }
 
+    /// The `Cut` of a call: `prune` when its factor is at least 0 (the final ranking drops
+    /// its failing persons before the sort), with the penalty shape's least penalty per
+    /// unit of weight; `None` when a shape penalty or a listed token's weight is below 0
+    /// (or NaN), where the bound would not hold.
+    fn cut(&self, prune: Option<(f64, f64, f64)>, shape: Shape) -> Option<Cut> {
+        let (factor, margin, floor) = prune?;
+        let alpha = (shape.absent.min(shape.contradicted) / 2.0)
+            .min(shape.absent)
+            .min(shape.extra);
+        let ok = factor >= 0.0
+            && shape.absent >= 0.0
+            && shape.contradicted >= 0.0
+            && shape.extra >= 0.0
+            && self.weights_nonnegative;
+        ok.then_some(Cut {
+            factor,
+            margin,
+            floor,
+            alpha,
+        })
+    }
+
+    /// Each person's best estimate over `bufs.best` (into `bufs.persons.best`).
+    fn person_bests(&self, bufs: &mut Bufs) {
+        let Bufs { best, persons, .. } = bufs;
+        for &rid in &best.list {
+            let est = best.est[rid as usize];
+            let p = self.rec_person[rid as usize] as usize;
+            if persons.state[p] & BEST_SET == 0 {
+                persons.best[p] = est;
+                persons.set(p, BEST_SET);
+            }
+            if est > persons.best[p] {
+                persons.best[p] = est;
+            }
+        }
+    }
+
+    /// Align the records `variant_rank` left out (`bufs.rank.deferred`) whose person the
+    /// cut keeps after all (its best so far passes: `person_bests`), as `variant_rank`
+    /// would have, and offer them to `bufs.best`. The others stay out: their person
+    /// fails the rule whatever their estimates (each is below it), so the final ranking
+    /// drops all its records. A record aligned here is below the rule too, so below its
+    /// person's best: the bests stay as they are.
+    fn align_deferred(
+        &self,
+        variants: &[Variant<'_>],
+        rank: &Ranking<'_>,
+        py: Python<'_>,
+        bufs: &mut Bufs,
+        metas: &mut HashMap<String, String>,
+    ) -> PyResult<()> {
+        let Some(cut) = rank.cut else {
+            return Ok(());
+        };
+        let Bufs {
+            nb,
+            align: abufs,
+            scratch,
+            persons,
+            rank: rbufs,
+            best,
+            ..
+        } = bufs;
+        let kept = |rid: u32| {
+            let b = persons.best[self.rec_person[rid as usize] as usize];
+            persons.state[self.rec_person[rid as usize] as usize] & BEST_SET != 0
+                && (b * cut.factor + cut.margin).partial_cmp(&cut.floor) != Some(Ordering::Less)
+        };
+        rbufs.deferred.retain(|d| kept(d.rid));
+        rbufs.deferred.sort_by_key(|d| d.variant);
+        let mut k = 0;
+        while k < rbufs.deferred.len() {
+            let vi = rbufs.deferred[k].variant;
+            let v = &variants[vi as usize];
+            let n = v.sets.len();
+            query_units(self, v.texts, scratch, &mut rbufs.q_units);
+            let mut q_lens = [0usize; MAX_QUERY_TOKENS];
+            for (l, t) in q_lens.iter_mut().zip(v.texts.iter()) {
+                *l = char_len(t);
+            }
+            nb.fill(&v.sets, self.texts.len());
+            while k < rbufs.deferred.len() && rbufs.deferred[k].variant == vi {
+                let d = rbufs.deferred[k];
+                k += 1;
+                let mut est2 = self.align(
+                    d.rid,
+                    nb,
+                    &q_lens[..n],
+                    &rbufs.q_units,
+                    v.weights,
+                    rank.min_similarity,
+                    rank.shape,
+                    py,
+                    abufs,
+                    scratch,
+                    metas,
+                )?;
+                if rank.boost.is_some() {
+                    est2 *= persons.factor[self.rec_person[d.rid as usize] as usize];
+                }
+                if d.via_joins && d.est > est2 {
+                    est2 = d.est;
+                }
+                best.offer(d.rid, est2);
+            }
+        }
+        rbufs.deferred.clear();
+        Ok(())
+    }
+
     /// `text_candidates` once the variants are made: `settings` is `(pool,
     /// min_similarity, shape, need, refine_margin, max_boost)`; `metas` the batch's
     /// Metaphone keys.
@@ -2063,16 +2423,24 @@ impl CandidateCore {
             refine_margin,
             max_boost,
             boost: boost_ref,
+            cut: self.cut(prune, shape),
         };
         let mut out: Vec<(u32, f64)> = Vec::new();
         self.with_bufs(|bufs| -> PyResult<()> {
-            for v in variants {
-                self.variant_candidates(v, &rank, py, bufs, metas)?;
+            for (vi, v) in variants.iter().enumerate() {
+                self.variant_candidates(vi, v, &rank, py, bufs, metas)?;
                 for &(rid, est) in &bufs.rank.found {
                     bufs.best.offer(rid, est);
                 }
                 bufs.rank.found.clear();
             }
+            let pruning = matches!(prune, Some((factor, _, _)) if factor >= 0.0);
+            if pruning {
+                self.person_bests(bufs);
+            }
+            // a record left unaligned whose person is kept after all (by another record)
+            // is aligned now; it cannot change its person's best
+            self.align_deferred(variants, &rank, py, bufs, metas)?;
             let Bufs {
                 best,
                 persons,
@@ -2085,17 +2453,6 @@ impl CandidateCore {
                 // margin is monotonic for factor >= 0), so they fill the `limit` first: the
                 // records of dropped persons can go before the sort, whatever the limit
                 Some((factor, margin, floor)) if factor >= 0.0 => {
-                    for &rid in &best.list {
-                        let est = best.est[rid as usize];
-                        let p = self.rec_person[rid as usize] as usize;
-                        if persons.state[p] & BEST_SET == 0 {
-                            persons.best[p] = est;
-                            persons.set(p, BEST_SET);
-                        }
-                        if est > persons.best[p] {
-                            persons.best[p] = est;
-                        }
-                    }
                     for &rid in &best.list {
                         let b = persons.best[self.rec_person[rid as usize] as usize];
                         if (b * factor + margin).partial_cmp(&floor) != Some(Ordering::Less) {
