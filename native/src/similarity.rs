@@ -358,13 +358,25 @@ pub fn query_token_key_hashes(
 ) {
     let mut hash = |key: &String| out.push(key_hash(key));
     for (form, meta) in forms.iter().zip(metas.iter()) {
-        chars.clear();
-        chars.extend(form.chars());
-        if chars.len() >= 3 {
+        // letters: an ASCII form's bytes, else its characters
+        let n_letters = if form.is_ascii() {
+            form.len()
+        } else {
+            chars.clear();
+            chars.extend(form.chars());
+            chars.len()
+        };
+        if n_letters >= 3 {
             key.clear();
             // query=True: an unvowelled query token asks the vowelled listed tokens' key
-            key.push_str(if is_unvowelled(chars) { "KV:" } else { "KU:" });
-            let skel_len = push_consonant_skeleton(chars, key);
+            let skel_len = if form.is_ascii() {
+                let b = form.as_bytes();
+                key.push_str(if is_unvowelled(b) { "KV:" } else { "KU:" });
+                push_consonant_skeleton(b, key)
+            } else {
+                key.push_str(if is_unvowelled(chars) { "KV:" } else { "KU:" });
+                push_consonant_skeleton(chars, key)
+            };
             if skel_len >= 2 {
                 hash(key);
             }
@@ -385,16 +397,17 @@ pub fn query_token_key_hashes(
             key.push_str(meta);
             hash(key);
         }
-        if chars.len() >= 3 {
+        if n_letters >= 3 {
             key.clear();
             key.push_str("D:");
             key.push_str(form);
             hash(key);
-            for i in 0..chars.len() {
+            // the form without its letter at byte `at`
+            for (at, c) in form.char_indices() {
                 key.clear();
                 key.push_str("D:");
-                key.extend(chars[..i].iter());
-                key.extend(chars[i + 1..].iter());
+                key.push_str(&form[..at]);
+                key.push_str(&form[at + c.len_utf8()..]);
                 hash(key);
             }
         }
