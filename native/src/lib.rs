@@ -105,15 +105,12 @@ impl TokenSets {
 /// Per-person evidence for the ranking boost (see `Screener._evidence_boost`): birth-year
 /// span (`dob_lo`/`dob_hi`, 0 = unknown), exact birth dates and nationalities as interned
 /// ids (CSR: `*_off[p]..*_off[p + 1]`), gender code (0 unknown, 1 M, 2 F), and the
-/// `MatchConfig` constants of the factor.
+/// `MatchConfig` constants of the factor. A person's fields are kept together
+/// (`PersonEvidence`): a factor reads one place.
 #[pyclass(frozen, module = "matchers._core")]
 struct Evidence {
-    dob_lo: Vec<u16>,
-    dob_hi: Vec<u16>,
-    gender: Vec<u8>,
-    nat_off: Vec<u32>,
+    persons: Vec<PersonEvidence>,
     nat_ids: Vec<u32>,
-    day_off: Vec<u32>,
     day_ids: Vec<u32>,
     base: f64,
     day_bonus: f64,
@@ -122,6 +119,17 @@ struct Evidence {
     nat_bonus: f64,
     nat_malus: f64,
     gender_malus: f64,
+}
+
+/// One person's evidence: birth-year span, gender code, and the bounds of its birth-date
+/// and nationality ids (`day_off[p]`, `day_off[p + 1]`; `nat_off` likewise).
+#[derive(Clone, Copy)]
+struct PersonEvidence {
+    dob_lo: u16,
+    dob_hi: u16,
+    gender: u8,
+    day: [u32; 2],
+    nat: [u32; 2],
 }
 
 /// A query variant made by `text_candidates`: token sets and joined-pair sets (handles
@@ -139,28 +147,24 @@ type HeldVariant = (
 type QueryEvidenceArgs = (Vec<u32>, Vec<u32>, Vec<u32>, u8);
 
 /// A query's side of the boost: exact birth-date ids, birth years, nationality ids, gender.
-struct QueryEvidence {
-    days: Vec<u32>,
-    years: Vec<u32>,
-    nats: Vec<u32>,
+struct QueryEvidence<'a> {
+    days: &'a [u32],
+    years: &'a [u32],
+    nats: &'a [u32],
     gender: u8,
 }
 
 impl Evidence {
-    fn person_factor(&self, pos: usize, q: &QueryEvidence) -> f64 {
+    fn person_factor(&self, pos: usize, q: &QueryEvidence<'_>) -> f64 {
+        let pe = &self.persons[pos];
         let mut factor = self.base;
         if !q.years.is_empty() {
-            let lo = self.dob_lo[pos] as u32;
+            let lo = pe.dob_lo as u32;
             if lo != 0 {
-                let days =
-                    &self.day_ids[self.day_off[pos] as usize..self.day_off[pos + 1] as usize];
+                let days = &self.day_ids[pe.day[0] as usize..pe.day[1] as usize];
                 if !q.days.is_empty() && q.days.iter().any(|d| days.contains(d)) {
                     factor += self.day_bonus;
-                } else if q
-                    .years
-                    .iter()
-                    .any(|&y| lo <= y && y <= self.dob_hi[pos] as u32)
-                {
+                } else if q.years.iter().any(|&y| lo <= y && y <= pe.dob_hi as u32) {
                     factor += self.year_bonus;
                 } else {
                     factor -= self.mismatch_malus;
@@ -168,7 +172,7 @@ impl Evidence {
             }
         }
         if !q.nats.is_empty() {
-            let nats = &self.nat_ids[self.nat_off[pos] as usize..self.nat_off[pos + 1] as usize];
+            let nats = &self.nat_ids[pe.nat[0] as usize..pe.nat[1] as usize];
             if !nats.is_empty() {
                 if q.nats.iter().any(|n| nats.contains(n)) {
                     factor += self.nat_bonus;
@@ -178,7 +182,7 @@ impl Evidence {
             }
         }
         if q.gender != 0 {
-            let g = self.gender[pos];
+            let g = pe.gender;
             if g != 0 && g != q.gender {
                 factor -= self.gender_malus;
             }
@@ -206,13 +210,14 @@ impl Evidence {
         day_ids: &Bound<'_, PyAny>,
         constants: (f64, f64, f64, f64, f64, f64, f64),
     ) -> PyResult<Self> {
-        let ev = Evidence {
-            dob_lo: buffer_vec(py, dob_lo, "dob_lo")?,
-            dob_hi: buffer_vec(py, dob_hi, "dob_hi")?,
-            gender: buffer_vec(py, gender, "gender")?,
-            nat_off: buffer_vec(py, nat_off, "nat_off")?,
+        let dob_lo: Vec<u16> = buffer_vec(py, dob_lo, "dob_lo")?;
+        let dob_hi: Vec<u16> = buffer_vec(py, dob_hi, "dob_hi")?;
+        let gender: Vec<u8> = buffer_vec(py, gender, "gender")?;
+        let nat_off: Vec<u32> = buffer_vec(py, nat_off, "nat_off")?;
+        let day_off: Vec<u32> = buffer_vec(py, day_off, "day_off")?;
+        let mut ev = Evidence {
+            persons: Vec::new(),
             nat_ids: buffer_vec(py, nat_ids, "nat_ids")?,
-            day_off: buffer_vec(py, day_off, "day_off")?,
             day_ids: buffer_vec(py, day_ids, "day_ids")?,
             base: constants.0,
             day_bonus: constants.1,
@@ -222,16 +227,25 @@ impl Evidence {
             nat_malus: constants.5,
             gender_malus: constants.6,
         };
-        let n = ev.dob_lo.len();
-        if ev.dob_hi.len() != n
-            || ev.gender.len() != n
-            || ev.nat_off.len() != n + 1
-            || ev.day_off.len() != n + 1
-            || *ev.nat_off.last().unwrap() as usize != ev.nat_ids.len()
-            || *ev.day_off.last().unwrap() as usize != ev.day_ids.len()
+        let n = dob_lo.len();
+        if dob_hi.len() != n
+            || gender.len() != n
+            || nat_off.len() != n + 1
+            || day_off.len() != n + 1
+            || *nat_off.last().unwrap() as usize != ev.nat_ids.len()
+            || *day_off.last().unwrap() as usize != ev.day_ids.len()
         {
             return Err(PyValueError::new_err("evidence arrays disagree in length"));
         }
+        ev.persons = (0..n)
+            .map(|p| PersonEvidence {
+                dob_lo: dob_lo[p],
+                dob_hi: dob_hi[p],
+                gender: gender[p],
+                day: [day_off[p], day_off[p + 1]],
+                nat: [nat_off[p], nat_off[p + 1]],
+            })
+            .collect();
         if ev.base <= 0.0 {
             return Err(PyValueError::new_err("name_only_factor must be > 0"));
         }
@@ -241,13 +255,13 @@ impl Evidence {
     /// The boost factor of person `pos` for a query `(day ids, years, nationality ids,
     /// gender code)`: the same value as `Screener._evidence_boost(query)(pos)`.
     fn factor(&self, pos: usize, query: (Vec<u32>, Vec<u32>, Vec<u32>, u8)) -> PyResult<f64> {
-        if pos >= self.dob_lo.len() {
+        if pos >= self.persons.len() {
             return Err(PyValueError::new_err("person position out of range"));
         }
         let q = QueryEvidence {
-            days: query.0,
-            years: query.1,
-            nats: query.2,
+            days: &query.0,
+            years: &query.1,
+            nats: &query.2,
             gender: query.3,
         };
         Ok(self.person_factor(pos, &q))
@@ -274,14 +288,14 @@ struct Ranking<'a> {
     need: Option<f64>,
     refine_margin: f64,
     max_boost: f64,
-    boost: Option<(&'a Evidence, &'a QueryEvidence)>,
+    boost: Option<(&'a Evidence, &'a QueryEvidence<'a>)>,
     /// `prune` when it drops persons before the final ranking, with the alignment's
     /// penalty bound: records whose person it surely drops need no exact alignment
     cut: Option<Cut>,
 }
 
 /// The prune rule `(factor ≥ 0, margin, floor)` of a call and `alpha`, the least penalty
-/// per unit of weight of a token left over (`AlignBound`).
+/// per unit of weight of a token left over (`CandidateCore::rescue_bound`).
 #[derive(Clone, Copy)]
 struct Cut {
     factor: f64,
@@ -2398,9 +2412,9 @@ impl CandidateCore {
             single_cap: shape.3,
         };
         let q_ev = boost.as_ref().map(|(_, q)| QueryEvidence {
-            days: q.0.clone(),
-            years: q.1.clone(),
-            nats: q.2.clone(),
+            days: &q.0,
+            years: &q.1,
+            nats: &q.2,
             gender: q.3,
         });
         let boost_ref: Option<(&Evidence, &QueryEvidence)> = match (&boost, &q_ev) {
@@ -2408,7 +2422,7 @@ impl CandidateCore {
             _ => None,
         };
         if let Some((ev, _)) = boost_ref {
-            if ev.dob_lo.len() < self.n_persons {
+            if ev.persons.len() < self.n_persons {
                 return Err(PyValueError::new_err(
                     "evidence covers fewer persons than the index",
                 ));
