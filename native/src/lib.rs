@@ -24,7 +24,10 @@ use pyo3::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
 
-use similarity::{is_unvowelled, key_hash, query_token_keys, string_similarity, Rule};
+use similarity::{
+    is_unvowelled, key_hash, query_token_key_hashes, string_similarity, string_similarity_grouped,
+    Rule,
+};
 
 const ID_BITS: u32 = 24;
 const ID_MASK: u64 = (1 << ID_BITS) - 1;
@@ -104,15 +107,12 @@ impl TokenSets {
 /// Per-person evidence for the ranking boost (see `Screener._evidence_boost`): birth-year
 /// span (`dob_lo`/`dob_hi`, 0 = unknown), exact birth dates and nationalities as interned
 /// ids (CSR: `*_off[p]..*_off[p + 1]`), gender code (0 unknown, 1 M, 2 F), and the
-/// `MatchConfig` constants of the factor.
+/// `MatchConfig` constants of the factor. A person's fields are kept together
+/// (`PersonEvidence`): a factor reads one place.
 #[pyclass(frozen, module = "matchers._core")]
 struct Evidence {
-    dob_lo: Vec<u16>,
-    dob_hi: Vec<u16>,
-    gender: Vec<u8>,
-    nat_off: Vec<u32>,
+    persons: Vec<PersonEvidence>,
     nat_ids: Vec<u32>,
-    day_off: Vec<u32>,
     day_ids: Vec<u32>,
     base: f64,
     day_bonus: f64,
@@ -121,6 +121,17 @@ struct Evidence {
     nat_bonus: f64,
     nat_malus: f64,
     gender_malus: f64,
+}
+
+/// One person's evidence: birth-year span, gender code, and the bounds of its birth-date
+/// and nationality ids (`day_off[p]`, `day_off[p + 1]`; `nat_off` likewise).
+#[derive(Clone, Copy)]
+struct PersonEvidence {
+    dob_lo: u16,
+    dob_hi: u16,
+    gender: u8,
+    day: [u32; 2],
+    nat: [u32; 2],
 }
 
 /// A query variant made by `text_candidates`: token sets and joined-pair sets (handles
@@ -138,28 +149,24 @@ type HeldVariant = (
 type QueryEvidenceArgs = (Vec<u32>, Vec<u32>, Vec<u32>, u8);
 
 /// A query's side of the boost: exact birth-date ids, birth years, nationality ids, gender.
-struct QueryEvidence {
-    days: Vec<u32>,
-    years: Vec<u32>,
-    nats: Vec<u32>,
+struct QueryEvidence<'a> {
+    days: &'a [u32],
+    years: &'a [u32],
+    nats: &'a [u32],
     gender: u8,
 }
 
 impl Evidence {
-    fn person_factor(&self, pos: usize, q: &QueryEvidence) -> f64 {
+    fn person_factor(&self, pos: usize, q: &QueryEvidence<'_>) -> f64 {
+        let pe = &self.persons[pos];
         let mut factor = self.base;
         if !q.years.is_empty() {
-            let lo = self.dob_lo[pos] as u32;
+            let lo = pe.dob_lo as u32;
             if lo != 0 {
-                let days =
-                    &self.day_ids[self.day_off[pos] as usize..self.day_off[pos + 1] as usize];
+                let days = &self.day_ids[pe.day[0] as usize..pe.day[1] as usize];
                 if !q.days.is_empty() && q.days.iter().any(|d| days.contains(d)) {
                     factor += self.day_bonus;
-                } else if q
-                    .years
-                    .iter()
-                    .any(|&y| lo <= y && y <= self.dob_hi[pos] as u32)
-                {
+                } else if q.years.iter().any(|&y| lo <= y && y <= pe.dob_hi as u32) {
                     factor += self.year_bonus;
                 } else {
                     factor -= self.mismatch_malus;
@@ -167,7 +174,7 @@ impl Evidence {
             }
         }
         if !q.nats.is_empty() {
-            let nats = &self.nat_ids[self.nat_off[pos] as usize..self.nat_off[pos + 1] as usize];
+            let nats = &self.nat_ids[pe.nat[0] as usize..pe.nat[1] as usize];
             if !nats.is_empty() {
                 if q.nats.iter().any(|n| nats.contains(n)) {
                     factor += self.nat_bonus;
@@ -177,7 +184,7 @@ impl Evidence {
             }
         }
         if q.gender != 0 {
-            let g = self.gender[pos];
+            let g = pe.gender;
             if g != 0 && g != q.gender {
                 factor -= self.gender_malus;
             }
@@ -205,13 +212,14 @@ impl Evidence {
         day_ids: &Bound<'_, PyAny>,
         constants: (f64, f64, f64, f64, f64, f64, f64),
     ) -> PyResult<Self> {
-        let ev = Evidence {
-            dob_lo: buffer_vec(py, dob_lo, "dob_lo")?,
-            dob_hi: buffer_vec(py, dob_hi, "dob_hi")?,
-            gender: buffer_vec(py, gender, "gender")?,
-            nat_off: buffer_vec(py, nat_off, "nat_off")?,
+        let dob_lo: Vec<u16> = buffer_vec(py, dob_lo, "dob_lo")?;
+        let dob_hi: Vec<u16> = buffer_vec(py, dob_hi, "dob_hi")?;
+        let gender: Vec<u8> = buffer_vec(py, gender, "gender")?;
+        let nat_off: Vec<u32> = buffer_vec(py, nat_off, "nat_off")?;
+        let day_off: Vec<u32> = buffer_vec(py, day_off, "day_off")?;
+        let mut ev = Evidence {
+            persons: Vec::new(),
             nat_ids: buffer_vec(py, nat_ids, "nat_ids")?,
-            day_off: buffer_vec(py, day_off, "day_off")?,
             day_ids: buffer_vec(py, day_ids, "day_ids")?,
             base: constants.0,
             day_bonus: constants.1,
@@ -221,16 +229,25 @@ impl Evidence {
             nat_malus: constants.5,
             gender_malus: constants.6,
         };
-        let n = ev.dob_lo.len();
-        if ev.dob_hi.len() != n
-            || ev.gender.len() != n
-            || ev.nat_off.len() != n + 1
-            || ev.day_off.len() != n + 1
-            || *ev.nat_off.last().unwrap() as usize != ev.nat_ids.len()
-            || *ev.day_off.last().unwrap() as usize != ev.day_ids.len()
+        let n = dob_lo.len();
+        if dob_hi.len() != n
+            || gender.len() != n
+            || nat_off.len() != n + 1
+            || day_off.len() != n + 1
+            || *nat_off.last().unwrap() as usize != ev.nat_ids.len()
+            || *day_off.last().unwrap() as usize != ev.day_ids.len()
         {
             return Err(PyValueError::new_err("evidence arrays disagree in length"));
         }
+        ev.persons = (0..n)
+            .map(|p| PersonEvidence {
+                dob_lo: dob_lo[p],
+                dob_hi: dob_hi[p],
+                gender: gender[p],
+                day: [day_off[p], day_off[p + 1]],
+                nat: [nat_off[p], nat_off[p + 1]],
+            })
+            .collect();
         if ev.base <= 0.0 {
             return Err(PyValueError::new_err("name_only_factor must be > 0"));
         }
@@ -240,13 +257,13 @@ impl Evidence {
     /// The boost factor of person `pos` for a query `(day ids, years, nationality ids,
     /// gender code)`: the same value as `Screener._evidence_boost(query)(pos)`.
     fn factor(&self, pos: usize, query: (Vec<u32>, Vec<u32>, Vec<u32>, u8)) -> PyResult<f64> {
-        if pos >= self.dob_lo.len() {
+        if pos >= self.persons.len() {
             return Err(PyValueError::new_err("person position out of range"));
         }
         let q = QueryEvidence {
-            days: query.0,
-            years: query.1,
-            nats: query.2,
+            days: &query.0,
+            years: &query.1,
+            nats: &query.2,
             gender: query.3,
         };
         Ok(self.person_factor(pos, &q))
@@ -273,7 +290,46 @@ struct Ranking<'a> {
     need: Option<f64>,
     refine_margin: f64,
     max_boost: f64,
-    boost: Option<(&'a Evidence, &'a QueryEvidence)>,
+    boost: Option<(&'a Evidence, &'a QueryEvidence<'a>)>,
+    /// `prune` when it drops persons before the final ranking, with the alignment's
+    /// penalty bound: records whose person it surely drops need no exact alignment
+    cut: Option<Cut>,
+}
+
+/// The prune rule `(factor ≥ 0, margin, floor)` of a call and `alpha`, the least penalty
+/// per unit of weight of a token left over (`CandidateCore::rescue_bound`).
+#[derive(Clone, Copy)]
+struct Cut {
+    factor: f64,
+    margin: f64,
+    floor: f64,
+    alpha: f64,
+}
+
+impl Cut {
+    /// Whether a record whose alignment estimate is at most `bound` surely fails the
+    /// prune rule: its final estimate is at most `bound` × the boost factor `f` (or the
+    /// first-stage `est` for a record met through joined tokens, which keeps the larger),
+    /// and `x × factor + margin` is monotonic. `bound` is widened by a relative 1e-9,
+    /// far above the rounding of the estimate's few dozen operations.
+    fn hopeless(&self, bound: f64, f: f64, via_joins: bool, est: f64) -> bool {
+        let mut u = bound * (1.0 + 1e-9) * f;
+        if via_joins && est > u {
+            u = est;
+        }
+        (u * self.factor + self.margin).partial_cmp(&self.floor) == Some(Ordering::Less)
+    }
+}
+
+/// A record whose alignment `variant_rank` left out (its person surely pruned, `Cut`):
+/// the variant, the record, its first-stage estimate and whether it met the query
+/// through joined tokens. Aligned at the end if its person is kept after all.
+#[derive(Clone, Copy)]
+struct Deferred {
+    variant: u32,
+    rid: u32,
+    est: f64,
+    via_joins: bool,
 }
 
 /// One query variant as the index sees it.
@@ -322,16 +378,21 @@ fn char_len(s: &str) -> usize {
 }
 
 /// A batch's query-side memo for one `CandidateCore` (`text_candidates`): each query
-/// token's `TokenSets` by (text, core) and each token text's rarity weight. Bound to the
-/// first core that uses it; `matchers.index.QueryMemo` keeps one per batch.
+/// token's `TokenSets` by (text, core), each token text's rarity weight and the Metaphone
+/// keys asked of `phonetic`. Bound to the first core that uses it;
+/// `matchers.index.QueryMemo` keeps one per batch.
 #[pyclass(module = "matchers._core")]
 #[derive(Default)]
 struct QueryCache {
     /// the core it serves (0: none yet) and the `min_similarity` of its token sets
     core_id: u64,
     min_similarity: f64,
-    sets: HashMap<(String, String), Py<TokenSets>>,
+    /// by text for a token without particles (its core is its text), else by (text, core)
+    sets: HashMap<String, Py<TokenSets>>,
+    cored: HashMap<(String, String), Py<TokenSets>>,
     weights: HashMap<String, f64>,
+    /// the Metaphone keys asked of `phonetic` (strings outside the vocabulary)
+    metas: HashMap<String, String>,
 }
 
 #[pymethods]
@@ -343,7 +404,7 @@ impl QueryCache {
 
     /// `(token sets, weights)` held (for tests and diagnostics).
     fn __len__(&self) -> usize {
-        self.sets.len() + self.weights.len()
+        self.sets.len() + self.cored.len() + self.weights.len()
     }
 }
 
@@ -371,8 +432,12 @@ struct CandidateCore {
     /// token text -> id, and each text's Metaphone key ("" for none)
     vocab: HashMap<String, u32>,
     metas: Vec<String>,
-    /// `KNOWN_VARIANTS`
+    /// `KNOWN_VARIANTS`, and its forms by group id (one id per group), and the group of
+    /// each token text and each core text (`NO_GROUP` for none)
     variants: HashMap<String, String>,
+    variant_group: HashMap<String, u32>,
+    text_group: Vec<u32>,
+    core_group: Vec<u32>,
     /// `matchers.index.phonetic_key`, for strings outside the vocabulary
     phonetic: Py<PyAny>,
     /// this core's id, unique in the process (`QueryCache.core_id`)
@@ -389,30 +454,35 @@ struct CandidateCore {
     max_idf: f64,
     /// length in characters of each of `core_texts`
     core_len: Vec<u32>,
+    /// every `tid_w` is at least 0 (the alignment bound of `Cut` holds)
+    weights_nonnegative: bool,
 }
 
 static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-/// Per-call cache of similarities and Metaphone keys of strings outside the vocabulary.
+/// A call's cache of the alignment's rescue similarities and its query units' texts.
 #[derive(Default)]
 struct Scratch {
-    sims: HashMap<(String, String), (f64, Rule)>,
-    metas: HashMap<String, String>,
     /// the alignment's rescue similarities: (query unit id, record unit)
     unit_sims: HashMap<(u32, u64), (f64, Rule)>,
     /// query unit text -> query unit id (over all the variants of one call)
     unit_ids: HashMap<String, u32>,
     /// each query unit's Metaphone key, once asked
     unit_metas: Vec<Option<String>>,
+    /// each query unit's text: `unit_text[unit_span[id]]`
+    unit_text: String,
+    unit_span: Vec<(u32, u32)>,
+    /// a joined unit's text while it is made
+    joined: String,
 }
 
 impl Scratch {
     fn clear(&mut self) {
-        self.sims.clear();
-        self.metas.clear();
         self.unit_sims.clear();
         self.unit_ids.clear();
         self.unit_metas.clear();
+        self.unit_text.clear();
+        self.unit_span.clear();
     }
 
     /// The call-wide id of a query unit text.
@@ -423,6 +493,9 @@ impl Scratch {
         let id = self.unit_metas.len() as u32;
         self.unit_ids.insert(text.to_owned(), id);
         self.unit_metas.push(None);
+        let start = self.unit_text.len() as u32;
+        self.unit_text.push_str(text);
+        self.unit_span.push((start, self.unit_text.len() as u32));
         id
     }
 }
@@ -431,45 +504,77 @@ impl Scratch {
 struct QUnit {
     a: usize,
     b: Option<usize>,
-    /// call-wide id of `text` (`Scratch::unit_id`)
+    /// call-wide id of its text (`Scratch::unit_id`, `Scratch::unit_text`)
     uid: u32,
-    text: String,
     len: usize,
     first: Option<char>,
+    /// known-variant group of its text (`NO_GROUP` for none)
+    group: u32,
 }
 
-/// The rescue units of a query variant in `_align_estimate`'s order: each token, then
-/// each adjacent pair joined.
-fn query_units(texts: &[String], scratch: &mut Scratch) -> Vec<QUnit> {
-    let mut out: Vec<QUnit> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| QUnit {
+/// The rescue units of a query variant in `_align_estimate`'s order, into `out`: each
+/// token, then each adjacent pair joined (`core`: the index, for known-variant groups).
+fn query_units(
+    core: &CandidateCore,
+    texts: &[String],
+    scratch: &mut Scratch,
+    out: &mut Vec<QUnit>,
+) {
+    out.clear();
+    for (i, t) in texts.iter().enumerate() {
+        out.push(QUnit {
             a: i,
             b: None,
             uid: scratch.unit_id(t),
-            text: t.clone(),
             len: char_len(t),
             first: t.chars().next(),
-        })
-        .collect();
+            group: core.group_of(t),
+        });
+    }
     for i in 0..texts.len().saturating_sub(1) {
-        let t = format!("{}{}", texts[i], texts[i + 1]);
+        let mut t = std::mem::take(&mut scratch.joined);
+        t.clear();
+        t.push_str(&texts[i]);
+        t.push_str(&texts[i + 1]);
         out.push(QUnit {
             a: i,
             b: Some(i + 1),
             uid: scratch.unit_id(&t),
             len: char_len(&t),
             first: t.chars().next(),
-            text: t,
+            group: core.group_of(&t),
         });
+        scratch.joined = t;
     }
-    out
 }
 
 /// A record unit of the rescue: token `j`, or tokens `j` and `j + 1` joined, its length
 /// in characters and first character.
 type CUnit = (usize, Option<usize>, usize, Option<char>);
+
+/// Whether the rescue skips query unit `qu` against a record unit (`joined`: two tokens
+/// joined) of `lc` characters starting with `cfirst`, before any similarity: singles of
+/// whom one is a letter alone must start alike; otherwise lengths differ by at most 2,
+/// and singles have 6 letters or more.
+fn rescue_filtered(qu: &QUnit, joined: bool, lc: usize, cfirst: Option<char>) -> bool {
+    let single = qu.b.is_none() && !joined;
+    let lq = qu.len;
+    if single && (lq == 1 || lc == 1) {
+        qu.first != cfirst
+    } else {
+        lq.abs_diff(lc) > 2 || (single && lq.min(lc) < 6)
+    }
+}
+
+/// `align`'s state after its greedy pass: the pairs' similarity-weighted sum and weight,
+/// how many, and the query tokens used (bits).
+#[derive(Clone, Copy)]
+struct Greedy {
+    total: f64,
+    weight: f64,
+    pairs: usize,
+    used_q: u32,
+}
 
 /// The alignment's buffers, reused across the records of a call.
 #[derive(Default)]
@@ -482,6 +587,8 @@ struct AlignBufs {
     left_q: Vec<(f64, usize)>,
     left_c: Vec<(f64, usize)>,
     joined: String,
+    /// record tokens a rescue unit may pair (`rescue_bound`)
+    elig_c: Vec<bool>,
 }
 
 /// The neighbours of a variant's query tokens by listed token id: `slot[tid]` is
@@ -497,6 +604,13 @@ struct NeighbourTable {
 }
 
 const NO_SLOT: u32 = u32::MAX;
+
+/// No known-variant group (`CandidateCore::variant_group`).
+const NO_GROUP: u32 = u32::MAX;
+
+fn group(g: u32) -> Option<u32> {
+    (g != NO_GROUP).then_some(g)
+}
 
 impl NeighbourTable {
     fn clear(&mut self) {
@@ -552,8 +666,8 @@ impl NeighbourTable {
 }
 
 /// A call's reusable state: which token sets hold each record met (`meets` by record id,
-/// all-zero outside `touched`), the neighbour table, the alignment's buffers and the
-/// similarity caches. Kept in the core between calls (`CandidateCore::bufs`).
+/// all-zero outside `touched`), the neighbour table, the alignment's buffers and its
+/// similarity cache. Kept in the core between calls (`CandidateCore::bufs`).
 #[derive(Default)]
 struct Bufs {
     meets: Vec<Meet>,
@@ -562,44 +676,111 @@ struct Bufs {
     align: AlignBufs,
     scratch: Scratch,
     persons: PersonBufs,
+    rank: RankBufs,
+    best: BestBufs,
+}
+
+/// A variant's ranking lists, reused: the records with their first-stage estimates
+/// (`scored`, `singles`), the head kept for the alignment (record, estimate, barred),
+/// the query's rescue units, and the variant's candidates (`found`).
+#[derive(Default)]
+struct RankBufs {
+    scored: Vec<(u32, f64)>,
+    singles: Vec<(u32, f64)>,
+    head: Vec<(u32, f64, bool)>,
+    q_units: Vec<QUnit>,
+    found: Vec<(u32, f64)>,
+    ranked: Vec<(u32, f64)>,
+    deferred: Vec<Deferred>,
+}
+
+/// Each record's best estimate over the variants of a call, dense by record id
+/// (`set` marks the records in `list`, for clearing).
+#[derive(Default)]
+struct BestBufs {
+    est: Vec<f64>,
+    set: Vec<bool>,
+    list: Vec<u32>,
+}
+
+impl BestBufs {
+    fn reset(&mut self, n_records: usize) {
+        for &r in &self.list {
+            self.set[r as usize] = false;
+        }
+        self.list.clear();
+        if self.est.len() < n_records {
+            self.est.resize(n_records, 0.0);
+            self.set.resize(n_records, false);
+        }
+    }
+
+    /// `best[rid] = max(best.get(rid, -1.0), est)` (as the dict of `NameIndex.candidates`).
+    fn offer(&mut self, rid: u32, est: f64) {
+        let r = rid as usize;
+        if !self.set[r] {
+            self.set[r] = true;
+            self.est[r] = -1.0;
+            self.list.push(rid);
+        }
+        if self.est[r] < est {
+            self.est[r] = est;
+        }
+    }
 }
 
 /// Per-person state of a call, dense by person position: the boost factor once computed
-/// (the query's evidence is the same for every variant) and a mark for the persons kept
-/// past the bar; `*_list` the positions set, for clearing.
+/// (the query's evidence is the same for every variant), the best estimate and whether
+/// the person is kept (the final ranking), and a mark for the persons kept past the
+/// bar; `*_list` the positions set, for clearing.
 #[derive(Default)]
 struct PersonBufs {
     factor: Vec<f64>,
-    factor_set: Vec<bool>,
-    factor_list: Vec<u32>,
+    best: Vec<f64>,
+    /// bit 0: factor set, bit 1: best set, bit 2: kept, bit 3: dropped
+    state: Vec<u8>,
+    state_list: Vec<u32>,
     mark: Vec<bool>,
     mark_list: Vec<u32>,
 }
 
+const FACTOR_SET: u8 = 1;
+const BEST_SET: u8 = 2;
+const KEPT: u8 = 4;
+const DROPPED: u8 = 8;
+
 impl PersonBufs {
     fn reset(&mut self, n_persons: usize) {
-        for &p in &self.factor_list {
-            self.factor_set[p as usize] = false;
+        for &p in &self.state_list {
+            self.state[p as usize] = 0;
         }
-        self.factor_list.clear();
+        self.state_list.clear();
         for &p in &self.mark_list {
             self.mark[p as usize] = false;
         }
         self.mark_list.clear();
         if self.factor.len() < n_persons {
             self.factor.resize(n_persons, 0.0);
-            self.factor_set.resize(n_persons, false);
+            self.best.resize(n_persons, 0.0);
+            self.state.resize(n_persons, 0);
             self.mark.resize(n_persons, false);
         }
+    }
+
+    /// Set `flag` of person `p`.
+    fn set(&mut self, p: usize, flag: u8) {
+        if self.state[p] == 0 {
+            self.state_list.push(p as u32);
+        }
+        self.state[p] |= flag;
     }
 
     /// The boost factor of person `pos` (computed once per call).
     fn factor_of(&mut self, pos: u32, ev: &Evidence, q: &QueryEvidence) -> f64 {
         let p = pos as usize;
-        if !self.factor_set[p] {
+        if self.state[p] & FACTOR_SET == 0 {
             self.factor[p] = ev.person_factor(p, q);
-            self.factor_set[p] = true;
-            self.factor_list.push(pos);
+            self.set(p, FACTOR_SET);
         }
         self.factor[p]
     }
@@ -609,6 +790,9 @@ impl Bufs {
     /// Back to the all-clear state (also after a call that failed half way).
     fn reset(&mut self, n_records: usize, n_persons: usize) {
         self.persons.reset(n_persons);
+        self.best.reset(n_records);
+        self.rank.found.clear();
+        self.rank.deferred.clear();
         for &r in &self.touched {
             self.meets[r as usize] = Meet::default();
         }
@@ -636,6 +820,11 @@ fn keep_head(v: &mut Vec<(u32, f64)>, k: usize) {
 }
 
 impl CandidateCore {
+    /// The known-variant group id of `text` (`NO_GROUP` for none).
+    fn group_of(&self, text: &str) -> u32 {
+        self.variant_group.get(text).copied().unwrap_or(NO_GROUP)
+    }
+
     fn rec_tids(&self, rid: u32) -> &[u32] {
         &self.rec_tids
             [self.rec_start[rid as usize] as usize..self.rec_start[rid as usize + 1] as usize]
@@ -680,15 +869,49 @@ impl CandidateCore {
         text: &str,
         scratch: &mut HashMap<String, String>,
     ) -> PyResult<String> {
+        Ok(self.metaphone_ref(py, text, scratch)?.to_owned())
+    }
+
+    /// The Metaphone key of `text`: the vocabulary's, else the one given with it in
+    /// `given` (forms, keys; the last one for a repeated form), else `metaphone_ref`.
+    fn given_metaphone<'a>(
+        &'a self,
+        py: Python<'_>,
+        text: &str,
+        given: (&'a [String], &'a [String]),
+        memo: &'a mut HashMap<String, String>,
+    ) -> PyResult<&'a str> {
         if let Some(&tid) = self.vocab.get(text) {
-            return Ok(self.metas[tid as usize].clone());
+            return Ok(&self.metas[tid as usize]);
         }
-        if let Some(m) = scratch.get(text) {
-            return Ok(m.clone());
+        if let Some((_, m)) = given
+            .0
+            .iter()
+            .zip(given.1.iter())
+            .rev()
+            .find(|(f, _)| *f == text)
+        {
+            return Ok(m);
         }
-        let m: String = self.phonetic.bind(py).call1((text,))?.extract()?;
-        scratch.insert(text.to_owned(), m.clone());
-        Ok(m)
+        self.metaphone_ref(py, text, memo)
+    }
+
+    /// The Metaphone key of `text`: the vocabulary's, else from `scratch` or asked of
+    /// `phonetic` and kept there.
+    fn metaphone_ref<'a>(
+        &'a self,
+        py: Python<'_>,
+        text: &str,
+        scratch: &'a mut HashMap<String, String>,
+    ) -> PyResult<&'a str> {
+        if let Some(&tid) = self.vocab.get(text) {
+            return Ok(&self.metas[tid as usize]);
+        }
+        if !scratch.contains_key(text) {
+            let m: String = self.phonetic.bind(py).call1((text,))?.extract()?;
+            scratch.insert(text.to_owned(), m);
+        }
+        Ok(&scratch[text])
     }
 
     fn sim_raw(
@@ -703,25 +926,9 @@ impl CandidateCore {
         })
     }
 
-    /// `string_similarity(a, b)`, memoised in `scratch`.
-    fn sim(
-        &self,
-        py: Python<'_>,
-        a: &str,
-        b: &str,
-        scratch: &mut Scratch,
-    ) -> PyResult<(f64, Rule)> {
-        let key = (a.to_owned(), b.to_owned());
-        if let Some(&v) = scratch.sims.get(&key) {
-            return Ok(v);
-        }
-        let v = self.sim_raw(py, a, b, &mut scratch.metas)?;
-        scratch.sims.insert(key, v);
-        Ok(v)
-    }
-
     /// The rescue's similarity of query unit `qu` and record unit `t0` (`t1`: joined
-    /// with the token `t1`), memoised over the call.
+    /// with the token `t1`), memoised over the call (`metas`: the batch's Metaphone keys).
+    #[allow(clippy::too_many_arguments)]
     fn unit_sim(
         &self,
         py: Python<'_>,
@@ -730,6 +937,7 @@ impl CandidateCore {
         t1: Option<u32>,
         joined: &mut String,
         scratch: &mut Scratch,
+        metas: &mut HashMap<String, String>,
     ) -> PyResult<(f64, Rule)> {
         let ckey = match t1 {
             None => u64::from(t0),
@@ -740,21 +948,27 @@ impl CandidateCore {
             return Ok(v);
         }
         let Scratch {
-            metas, unit_metas, ..
+            unit_metas,
+            unit_text,
+            unit_span,
+            ..
         } = scratch;
-        let cs: &str = match t1 {
-            None => &self.texts[t0 as usize],
+        let (us, ue) = unit_span[qu.uid as usize];
+        let q_text = &unit_text[us as usize..ue as usize];
+        let (cs, cg): (&str, u32) = match t1 {
+            None => (&self.texts[t0 as usize], self.text_group[t0 as usize]),
             Some(t1) => {
                 joined.clear();
                 joined.push_str(&self.texts[t0 as usize]);
                 joined.push_str(&self.texts[t1 as usize]);
-                joined
+                (joined, self.group_of(joined))
             }
         };
-        let v = string_similarity(&qu.text, cs, &self.variants, &mut || -> PyResult<bool> {
+        let (qg, cg) = (group(qu.group), group(cg));
+        let v = string_similarity_grouped(q_text, cs, qg, cg, &mut || -> PyResult<bool> {
             let slot = &mut unit_metas[qu.uid as usize];
             if slot.is_none() {
-                *slot = Some(self.metaphone(py, &qu.text, metas)?);
+                *slot = Some(self.metaphone(py, q_text, metas)?);
             }
             let pa = slot.as_deref().unwrap_or("");
             if pa.is_empty() {
@@ -762,34 +976,43 @@ impl CandidateCore {
             }
             Ok(match t1 {
                 None => pa == self.metas[t0 as usize],
-                Some(_) => pa == self.metaphone(py, cs, metas)?,
+                Some(_) => pa == self.metaphone_ref(py, cs, metas)?,
             })
         })?;
         scratch.unit_sims.insert(key, v);
         Ok(v)
     }
 
-    fn lookup_key(&self, h: u64, out: &mut Vec<u32>) {
-        self.keys_dir.lookup(&self.keys, h, out);
-    }
-
     /// `NameIndex.neighbours`, see the Python method `neighbours`.
+    /// `memo` keeps the Metaphone keys asked of `phonetic` for listed tokens' cores outside
+    /// the vocabulary (a form's is the one given).
     fn find_neighbours(
         &self,
         py: Python<'_>,
         forms: &[String],
         metas: &[String],
         min_similarity: f64,
+        memo: &mut HashMap<String, String>,
     ) -> PyResult<(Vec<u32>, Vec<f64>)> {
         if forms.is_empty() || forms.len() != metas.len() {
             return Err(PyValueError::new_err(
                 "forms: one or more, with as many metaphone keys",
             ));
         }
+        let mut hashes: Vec<u64> = Vec::new();
+        let (mut chars, mut key) = (Vec::new(), String::new());
+        query_token_key_hashes(
+            forms,
+            metas,
+            &self.variants,
+            &mut chars,
+            &mut key,
+            &mut hashes,
+        );
+        hashes.sort_unstable();
+        hashes.dedup();
         let mut tids: Vec<u32> = Vec::new();
-        for key in query_token_keys(forms, metas, &self.variants) {
-            self.lookup_key(key_hash(&key), &mut tids);
-        }
+        self.keys_dir.lookup_many(&self.keys, &hashes, &mut tids);
         tids.sort_unstable();
         tids.dedup();
         // each form's Metaphone key: the vocabulary's, else the one given (the last one
@@ -807,15 +1030,19 @@ impl CandidateCore {
             })
             .collect();
         let form_lens: Vec<usize> = forms.iter().map(|f| char_len(f)).collect();
-        let mut scratch: HashMap<String, String> = HashMap::default();
-        for (f, m) in forms.iter().zip(metas.iter()) {
-            scratch.insert(f.clone(), m.clone());
-        }
+        let form_groups: Vec<Option<u32>> = forms.iter().map(|f| group(self.group_of(f))).collect();
         let mut out_t = Vec::new();
         let mut out_s = Vec::new();
         for tid in tids {
-            let sim =
-                self.upper_similarity(py, forms, &form_metas, &form_lens, tid, &mut scratch)?;
+            let sim = self.upper_similarity(
+                py,
+                (forms, metas),
+                &form_metas,
+                &form_lens,
+                &form_groups,
+                tid,
+                memo,
+            )?;
             if sim >= min_similarity {
                 out_t.push(tid);
                 out_s.push(sim);
@@ -831,8 +1058,9 @@ impl CandidateCore {
         forms: &[String],
         metas: &[String],
         min_similarity: f64,
+        memo: &mut HashMap<String, String>,
     ) -> PyResult<TokenSets> {
-        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity)?;
+        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, memo)?;
         let mut joined = Vec::new();
         self.joins_dir
             .lookup(&self.joins, key_hash(&forms[0]), &mut joined);
@@ -908,6 +1136,33 @@ impl PackedDir {
     }
 }
 
+impl PackedDir {
+    /// How many ids `lookup` finds for `h`.
+    fn count(&self, packed: &[u64], h: u64) -> usize {
+        let lo = h << ID_BITS;
+        let b = (lo >> self.shift) as usize;
+        let (s, e) = (self.dir[b] as usize, self.dir[b + 1] as usize);
+        let start = s + packed[s..e].partition_point(|&v| v < lo);
+        packed[start..].partition_point(|&v| v <= lo | ID_MASK)
+    }
+
+    /// `lookup` of each of `hs` in turn (the same ids in the same order). The bucket
+    /// bounds of all the hashes are read first, then the buckets searched: the reads
+    /// of one pass do not wait for each other.
+    fn lookup_many(&self, packed: &[u64], hs: &[u64], out: &mut Vec<u32>) {
+        let mut bounds: Vec<(u64, u32, u32)> = Vec::with_capacity(hs.len());
+        for &h in hs {
+            let b = ((h << ID_BITS) >> self.shift) as usize;
+            bounds.push((h, self.dir[b], self.dir[b + 1]));
+        }
+        for &(h, s, e) in &bounds {
+            let (s, e) = (s as usize, e as usize);
+            let start = s + packed[s..e].partition_point(|&v| v < h << ID_BITS);
+            lookup_from(packed, start, h, out);
+        }
+    }
+}
+
 /// The ids of hash `h` from position `start` on (the first value `>= h << 24`).
 fn lookup_from(packed: &[u64], start: usize, h: u64, out: &mut Vec<u32>) {
     let hi = (h << ID_BITS) | ID_MASK;
@@ -938,21 +1193,30 @@ fn lookup_packed(packed: &[u64], h: u64, out: &mut Vec<u32>) {
 impl CandidateCore {
     /// `NameIndex._upper_similarity(forms, tid)`; `form_metas` and `form_lens` are the
     /// forms' Metaphone keys and lengths in characters.
+    /// `given` is the forms with the Metaphone keys given for them; `memo` keeps those
+    /// asked of `phonetic` for other strings outside the vocabulary; `form_groups` the
+    /// forms' known-variant groups.
+    #[allow(clippy::too_many_arguments)]
     fn upper_similarity(
         &self,
         py: Python<'_>,
-        forms: &[String],
+        given: (&[String], &[String]),
         form_metas: &[&str],
         form_lens: &[usize],
+        form_groups: &[Option<u32>],
         tid: u32,
-        metas: &mut HashMap<String, String>,
+        memo: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
+        let forms = given.0;
         let t = tid as usize;
         let text = &self.texts[t];
         let text_meta = self.metas[t].as_str();
-        let (mut best, rule) = string_similarity(&forms[0], text, &self.variants, &mut || {
-            Ok::<bool, PyErr>(!form_metas[0].is_empty() && form_metas[0] == text_meta)
-        })?;
+        let text_group = group(self.text_group[t]);
+        let g0 = form_groups[0];
+        let (mut best, rule) =
+            string_similarity_grouped(&forms[0], text, g0, text_group, &mut || {
+                Ok::<bool, PyErr>(!form_metas[0].is_empty() && form_metas[0] == text_meta)
+            })?;
         if rule == Rule::Initial {
             best = 0.0;
         }
@@ -964,27 +1228,29 @@ impl CandidateCore {
         for (i, qf) in forms.iter().enumerate() {
             let lq = form_lens[i];
             let pa = form_metas[i];
+            let qg = form_groups[i];
             for j in 0..=(c1 - c0) {
-                let (cf, lc): (&str, usize) = if j == 0 {
-                    (text, self.text_len[t] as usize)
+                let (cf, lc, cg): (&str, usize, Option<u32>) = if j == 0 {
+                    (text, self.text_len[t] as usize, text_group)
                 } else {
                     (
                         &self.core_texts[c0 + j - 1],
                         self.core_len[c0 + j - 1] as usize,
+                        group(self.core_group[c0 + j - 1]),
                     )
                 };
                 if (i == 0 && j == 0) || lq.min(lc) < 3 {
                     continue;
                 }
                 let (s, r) =
-                    string_similarity(qf, cf, &self.variants, &mut || -> PyResult<bool> {
+                    string_similarity_grouped(qf, cf, qg, cg, &mut || -> PyResult<bool> {
                         if pa.is_empty() {
                             return Ok(false);
                         }
                         if j == 0 {
                             return Ok(pa == text_meta);
                         }
-                        Ok(pa == self.metaphone(py, cf, metas)?)
+                        Ok(pa == self.given_metaphone(py, cf, given, memo)?)
                     })?;
                 if r != Rule::Initial && s * 0.95 > best {
                     best = s * 0.95;
@@ -1009,9 +1275,37 @@ impl CandidateCore {
         py: Python<'_>,
         b: &mut AlignBufs,
         scratch: &mut Scratch,
+        metas: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
+        match self.align_greedy(rid, nb, q_weights, b) {
+            None => Ok(0.0),
+            Some(g) => self.align_finish(
+                rid,
+                g,
+                q_lens,
+                q_units,
+                q_weights,
+                min_similarity,
+                shape,
+                py,
+                b,
+                scratch,
+                metas,
+            ),
+        }
+    }
+
+    /// `align`'s greedy pass over the neighbour pairs (`None`: no pair, the estimate is
+    /// 0.0); the record tokens it used are left in `b.used_c`, its weights in
+    /// `b.c_weights`.
+    fn align_greedy(
+        &self,
+        rid: u32,
+        nb: &NeighbourTable,
+        q_weights: &[f64],
+        b: &mut AlignBufs,
+    ) -> Option<Greedy> {
         let tids = self.rec_tids(rid);
-        let nq = q_lens.len();
         let nc = tids.len();
         b.options.clear();
         for (j, &t) in tids.iter().enumerate() {
@@ -1020,7 +1314,7 @@ impl CandidateCore {
             }
         }
         if b.options.is_empty() {
-            return Ok(0.0);
+            return None;
         }
         // Python: options.sort(reverse=True) over (sim, i, j) tuples ((i, j) unique)
         b.options.sort_unstable_by(|a, b| {
@@ -1052,43 +1346,159 @@ impl CandidateCore {
             weight += w;
             pairs += 1;
         }
+        Some(Greedy {
+            total,
+            weight,
+            pairs,
+            used_q,
+        })
+    }
+
+    /// Whether `align_finish` tries the rescue after greedy pass `g` (tokens left over on
+    /// both sides).
+    fn rescues(&self, rid: u32, g: &Greedy, nq: usize) -> bool {
+        g.pairs < nq && g.pairs < self.rec_len(rid)
+    }
+
+    /// An upper bound of `align_finish(g)` when it tries the rescue (`rescues`): each
+    /// similarity the rescue adds is at most 1, it pairs only leftover tokens of units
+    /// passing its length and initial filters (`eligible`), and each token left over at
+    /// the end adds at least `alpha` × its weight to the penalty (`alpha`: the least
+    /// of `absent` and `contradicted` halved, `absent` and `extra`; weights at least 0).
+    /// With `X` the rescued pairs' weight, the estimate is at most `(total + X) /
+    /// (weight + X + alpha × (left - 2X))`, monotonic in `X` from 0 to half the eligible
+    /// weight: the larger end is the bound (the single-token cap only lowers it).
+    fn rescue_bound(
+        &self,
+        rid: u32,
+        g: &Greedy,
+        q_units: &[QUnit],
+        q_weights: &[f64],
+        alpha: f64,
+        b: &mut AlignBufs,
+    ) -> f64 {
+        let tids = self.rec_tids(rid);
+        let nc = tids.len();
+        let used_c = &b.used_c;
+        let q_is_used = |i: usize| g.used_q & (1u32 << i) != 0;
+        self.fill_c_units(tids, used_c, &mut b.c_units);
+        let mut elig_q = 0u32;
+        let elig_c = &mut b.elig_c;
+        elig_c.clear();
+        elig_c.resize(nc, false);
+        for qu in q_units {
+            if q_is_used(qu.a) || qu.b.is_some_and(q_is_used) {
+                continue;
+            }
+            for &(cj0, cj1, lc, cfirst) in b.c_units.iter() {
+                if rescue_filtered(qu, cj1.is_some(), lc, cfirst) {
+                    continue;
+                }
+                elig_q |= 1u32 << qu.a;
+                if let Some(i) = qu.b {
+                    elig_q |= 1u32 << i;
+                }
+                elig_c[cj0] = true;
+                if let Some(j) = cj1 {
+                    elig_c[j] = true;
+                }
+            }
+        }
+        let (mut l_e, mut l_n) = (0.0f64, 0.0f64);
+        for (i, &w) in q_weights.iter().enumerate() {
+            if !q_is_used(i) {
+                if elig_q & (1u32 << i) != 0 {
+                    l_e += w;
+                } else {
+                    l_n += w;
+                }
+            }
+        }
+        for j in 0..nc {
+            if !used_c[j] {
+                if elig_c[j] {
+                    l_e += b.c_weights[j];
+                } else {
+                    l_n += b.c_weights[j];
+                }
+            }
+        }
+        let none = g.total / (g.weight + alpha * (l_e + l_n));
+        let all = (g.total + l_e / 2.0) / (g.weight + l_e / 2.0 + alpha * l_n);
+        if none > all {
+            none
+        } else {
+            all
+        }
+    }
+
+    /// The rescue's record units of a record (tokens `tids`, `used_c` those paired):
+    /// each unused token, then each two adjacent unused tokens joined.
+    fn fill_c_units(&self, tids: &[u32], used_c: &[bool], c_units: &mut Vec<CUnit>) {
+        let nc = tids.len();
+        c_units.clear();
+        for j in 0..nc {
+            if !used_c[j] {
+                let t = tids[j] as usize;
+                c_units.push((j, None, self.text_len[t] as usize, self.first[t]));
+            }
+        }
+        for j in 0..nc.saturating_sub(1) {
+            if !used_c[j] && !used_c[j + 1] {
+                let (t0, t1) = (tids[j] as usize, tids[j + 1] as usize);
+                c_units.push((
+                    j,
+                    Some(j + 1),
+                    (self.text_len[t0] + self.text_len[t1]) as usize,
+                    self.first[t0],
+                ));
+            }
+        }
+    }
+
+    /// `align` once its greedy pass gave `g`: the rescue of leftover units, the
+    /// leftovers' penalty and the single-token cap.
+    #[allow(clippy::too_many_arguments)]
+    fn align_finish(
+        &self,
+        rid: u32,
+        g: Greedy,
+        q_lens: &[usize],
+        q_units: &[QUnit],
+        q_weights: &[f64],
+        min_similarity: f64,
+        shape: Shape,
+        py: Python<'_>,
+        b: &mut AlignBufs,
+        scratch: &mut Scratch,
+        metas: &mut HashMap<String, String>,
+    ) -> PyResult<f64> {
+        let tids = self.rec_tids(rid);
+        let nq = q_lens.len();
+        let nc = tids.len();
+        let Greedy {
+            mut total,
+            mut weight,
+            mut pairs,
+            mut used_q,
+        } = g;
+        let c_weights = &b.c_weights;
+        let used_c = &mut b.used_c;
         let q_is_used = |used_q: u32, i: usize| used_q & (1u32 << i) != 0;
         if pairs < nq && pairs < nc {
             // leftovers on both sides: units are single tokens, then adjacent pairs joined
             // (in `_align_estimate`'s order; strings of record units built only when tried)
             let c_units = &mut b.c_units;
-            c_units.clear();
-            for j in 0..nc {
-                if !used_c[j] {
-                    let t = tids[j] as usize;
-                    c_units.push((j, None, self.text_len[t] as usize, self.first[t]));
-                }
-            }
-            for j in 0..nc.saturating_sub(1) {
-                if !used_c[j] && !used_c[j + 1] {
-                    let (t0, t1) = (tids[j] as usize, tids[j + 1] as usize);
-                    c_units.push((
-                        j,
-                        Some(j + 1),
-                        (self.text_len[t0] + self.text_len[t1]) as usize,
-                        self.first[t0],
-                    ));
-                }
-            }
+            self.fill_c_units(tids, used_c, c_units);
             let rescue = &mut b.rescue;
             rescue.clear();
             for qu in q_units {
                 if q_is_used(used_q, qu.a) || qu.b.is_some_and(|i| q_is_used(used_q, i)) {
                     continue;
                 }
-                let lq = qu.len;
                 for &(cj0, cj1, lc, cfirst) in c_units.iter() {
                     let single = qu.b.is_none() && cj1.is_none();
-                    if single && (lq == 1 || lc == 1) {
-                        if qu.first != cfirst {
-                            continue;
-                        }
-                    } else if lq.abs_diff(lc) > 2 || (single && lq.min(lc) < 6) {
+                    if rescue_filtered(qu, cj1.is_some(), lc, cfirst) {
                         continue;
                     }
                     let (sim, rule) = self.unit_sim(
@@ -1098,6 +1508,7 @@ impl CandidateCore {
                         cj1.map(|j1| tids[j1]),
                         &mut b.joined,
                         scratch,
+                        metas,
                     )?;
                     if sim < min_similarity
                         || (!single && (rule == Rule::Initial || rule == Rule::None))
@@ -1209,17 +1620,20 @@ impl CandidateCore {
         Ok(est)
     }
 
-    /// Candidates of one query variant (port of `NameIndex._variant_candidates`).
+    /// Candidates of one query variant (port of `NameIndex._variant_candidates`), into
+    /// `bufs.rank.found` in no particular order.
     fn variant_candidates(
         &self,
+        vi: usize,
         v: &Variant<'_>,
         rank: &Ranking<'_>,
         py: Python<'_>,
         bufs: &mut Bufs,
-    ) -> PyResult<Vec<(u32, f64)>> {
+        metas: &mut HashMap<String, String>,
+    ) -> PyResult<()> {
         let n = v.sets.len();
         if n == 0 {
-            return Ok(Vec::new());
+            return Ok(());
         }
         // which token sets hold each record met (dense by record id, cleared at the end)
         let Bufs {
@@ -1229,6 +1643,8 @@ impl CandidateCore {
             align: abufs,
             scratch,
             persons,
+            rank: rbufs,
+            ..
         } = bufs;
         fn touch<'m>(meets: &'m mut [Meet], touched: &mut Vec<u32>, r: u32) -> &'m mut Meet {
             let e = &mut meets[r as usize];
@@ -1255,7 +1671,9 @@ impl CandidateCore {
                 touch(meets, touched, r).pair |= bit;
             }
         }
-        let result = self.variant_rank(v, rank, py, meets, touched, nb, abufs, scratch, persons);
+        let result = self.variant_rank(
+            vi, v, rank, py, meets, touched, nb, abufs, scratch, metas, persons, rbufs,
+        );
         for &r in touched.iter() {
             meets[r as usize] = Meet::default();
         }
@@ -1267,6 +1685,7 @@ impl CandidateCore {
     #[allow(clippy::too_many_arguments)]
     fn variant_rank(
         &self,
+        vi: usize,
         v: &Variant<'_>,
         rank: &Ranking<'_>,
         py: Python<'_>,
@@ -1275,8 +1694,10 @@ impl CandidateCore {
         nb: &mut NeighbourTable,
         abufs: &mut AlignBufs,
         scratch: &mut Scratch,
+        metas: &mut HashMap<String, String>,
         persons: &mut PersonBufs,
-    ) -> PyResult<Vec<(u32, f64)>> {
+        rbufs: &mut RankBufs,
+    ) -> PyResult<()> {
         let Ranking {
             pool,
             fill,
@@ -1286,21 +1707,19 @@ impl CandidateCore {
             refine_margin,
             max_boost,
             boost,
+            cut,
         } = *rank;
         let n = v.sets.len();
         let weights = v.weights;
         let total_w: f64 = weights.iter().fold(0.0, |a, &w| a + w);
         // query token position -> 1 + how many earlier tokens have the same text (0: none)
-        let repeats: Vec<usize> = (0..n)
-            .map(|i| {
-                let earlier = v.texts[..i].iter().filter(|t| **t == v.texts[i]).count();
-                if earlier > 0 {
-                    earlier + 1
-                } else {
-                    0
-                }
-            })
-            .collect();
+        let mut repeats = [0usize; MAX_QUERY_TOKENS];
+        for (i, r) in repeats.iter_mut().enumerate().take(n) {
+            let earlier = v.texts[..i].iter().filter(|t| **t == v.texts[i]).count();
+            if earlier > 0 {
+                *r = earlier + 1;
+            }
+        }
         let estimate = |rid: u32, m_: &Meet| -> f64 {
             let mut m = 0.0f64;
             let mut mw = 0.0f64;
@@ -1356,8 +1775,17 @@ impl CandidateCore {
             m_.joined != 0 || m_.pair != 0
         };
         let loose_q = need.is_none() || v.loose;
+        let RankBufs {
+            scored,
+            singles,
+            head,
+            q_units,
+            found,
+            deferred,
+            ..
+        } = rbufs;
         // (rid, estimate)
-        let mut scored: Vec<(u32, f64)> = Vec::with_capacity(touched.len());
+        scored.clear();
         let mut union_size = 0usize;
         for &rid in touched {
             let m_ = &meets[rid as usize];
@@ -1375,7 +1803,7 @@ impl CandidateCore {
                     None => -1.0,
                     Some(nd) => (nd - refine_margin) / max_boost,
                 };
-                let mut singles: Vec<(u32, f64)> = Vec::new();
+                singles.clear();
                 for &rid in touched {
                     let m_ = &meets[rid as usize];
                     if m_.every == 0 || is_covered(rid) {
@@ -1386,8 +1814,8 @@ impl CandidateCore {
                         singles.push((rid, 0.5 * coarse));
                     }
                 }
-                keep_head(&mut singles, room);
-                scored.extend(singles);
+                keep_head(singles, room);
+                scored.extend_from_slice(singles);
             }
         }
         if let Some((ev, q)) = boost {
@@ -1396,9 +1824,10 @@ impl CandidateCore {
                 item.1 *= persons.factor_of(pos, ev, q);
             }
         }
-        keep_head(&mut scored, pool);
+        keep_head(scored, pool);
         // (rid, estimate, barred)
-        let mut head: Vec<(u32, f64, bool)> = scored.iter().map(|&(r, e)| (r, e, false)).collect();
+        head.clear();
+        head.extend(scored.iter().map(|&(r, e)| (r, e, false)));
         if !loose_q {
             let bar = need.unwrap() - refine_margin;
             let mut any = false;
@@ -1411,7 +1840,7 @@ impl CandidateCore {
             }
             if any {
                 // persons keeping a record that is not barred
-                for h in &head {
+                for h in head.iter() {
                     let p = self.rec_person[h.0 as usize];
                     if !h.2 && !persons.mark[p as usize] {
                         persons.mark[p as usize] = true;
@@ -1425,36 +1854,71 @@ impl CandidateCore {
                 persons.mark_list.clear();
             }
         }
-        let q_units = query_units(v.texts, scratch);
-        let q_lens: Vec<usize> = v.texts.iter().map(|t| char_len(t)).collect();
+        query_units(self, v.texts, scratch, q_units);
+        let mut q_lens = [0usize; MAX_QUERY_TOKENS];
+        for (l, t) in q_lens.iter_mut().zip(v.texts.iter()) {
+            *l = char_len(t);
+        }
+        let q_lens = &q_lens[..n];
         nb.fill(&v.sets, self.texts.len());
-        let mut refined: Vec<(u32, f64)> = Vec::with_capacity(head.len());
-        for &(rid, est, barred) in &head {
+        for &(rid, est, barred) in head.iter() {
             if barred {
-                refined.push((rid, est));
+                found.push((rid, est));
                 continue;
             }
-            let mut est2 = self.align(
+            let joins = via_joins(rid);
+            let f = match boost {
+                Some(_) => persons.factor[self.rec_person[rid as usize] as usize],
+                None => 1.0,
+            };
+            let defer = Deferred {
+                variant: vi as u32,
                 rid,
-                nb,
-                &q_lens,
-                &q_units,
-                weights,
-                min_similarity,
-                shape,
-                py,
-                abufs,
-                scratch,
-            )?;
-            if boost.is_some() {
-                est2 *= persons.factor[self.rec_person[rid as usize] as usize];
+                est,
+                via_joins: joins,
+            };
+            // an alignment estimate is at most 1
+            if cut.is_some_and(|c| c.hopeless(1.0, f, joins, est)) {
+                deferred.push(defer);
+                continue;
             }
-            if via_joins(rid) && est > est2 {
+            let mut est2 = match self.align_greedy(rid, nb, weights, abufs) {
+                None => 0.0,
+                Some(g) => {
+                    if let Some(c) = cut {
+                        if self.rescues(rid, &g, n) {
+                            let bound =
+                                self.rescue_bound(rid, &g, q_units, weights, c.alpha, abufs);
+                            if c.hopeless(bound, f, joins, est) {
+                                deferred.push(defer);
+                                continue;
+                            }
+                        }
+                    }
+                    self.align_finish(
+                        rid,
+                        g,
+                        q_lens,
+                        q_units,
+                        weights,
+                        min_similarity,
+                        shape,
+                        py,
+                        abufs,
+                        scratch,
+                        metas,
+                    )?
+                }
+            };
+            if boost.is_some() {
+                est2 *= f;
+            }
+            if joins && est > est2 {
                 est2 = est; // joined units are outside the token alignment
             }
-            refined.push((rid, est2));
+            found.push((rid, est2));
         }
-        Ok(refined) // in no particular order: `rank_variants` ranks the union once
+        Ok(()) // in no particular order: `rank_variants` ranks the union once
     }
 }
 
@@ -1520,6 +1984,10 @@ impl CandidateCore {
             vocab,
             metas,
             variants,
+            variant_group: HashMap::default(),
+            text_group: Vec::new(),
+            core_group: Vec::new(),
+            weights_nonnegative: false,
             phonetic,
             id: NEXT_CORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             bufs: std::sync::Mutex::new(Bufs::default()),
@@ -1577,6 +2045,15 @@ impl CandidateCore {
         core.keys_dir = PackedDir::new(&core.keys);
         core.joins_dir = PackedDir::new(&core.joins);
         core.core_len = core.core_texts.iter().map(|t| char_len(t) as u32).collect();
+        core.weights_nonnegative = core.tid_w.iter().all(|&w| w >= 0.0);
+        let mut group_ids: HashMap<&str, u32> = HashMap::default();
+        for (form, group) in &core.variants {
+            let n = group_ids.len() as u32;
+            let id = *group_ids.entry(group.as_str()).or_insert(n);
+            core.variant_group.insert(form.clone(), id);
+        }
+        core.text_group = core.texts.iter().map(|t| core.group_of(t)).collect();
+        core.core_group = core.core_texts.iter().map(|t| core.group_of(t)).collect();
         core.n_persons = core
             .rec_person
             .iter()
@@ -1598,13 +2075,12 @@ impl CandidateCore {
         metas: Vec<String>,
         min_similarity: f64,
     ) -> PyResult<TokenSets> {
-        self.query_token_sets(py, &forms, &metas, min_similarity)
+        self.query_token_sets(py, &forms, &metas, min_similarity, &mut HashMap::default())
     }
 
     /// `matchers.scoring.string_similarity(a, b)` as ported: `(0.0–1.0, rule)`.
     fn string_similarity(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<(f64, &'static str)> {
-        let mut scratch = Scratch::default();
-        let (s, r) = self.sim(py, a, b, &mut scratch)?;
+        let (s, r) = self.sim_raw(py, a, b, &mut HashMap::default())?;
         Ok((s, r.name()))
     }
 
@@ -1686,13 +2162,20 @@ impl CandidateCore {
                 weights.push(self.cached_weight(&mut cache, text));
             }
             let mut pairs = Vec::with_capacity(n - 1);
+            let mut joined = String::new();
             for w in texts.windows(2) {
-                let joined = format!("{}{}", w[0], w[1]);
+                joined.clear();
+                joined.push_str(&w[0]);
+                joined.push_str(&w[1]);
                 pairs.push(self.cached_sets(py, &mut cache, &joined, &joined, min_similarity)?);
             }
             let loose = texts.iter().any(|t| {
-                let chars: Vec<char> = t.chars().collect();
-                chars.len() == 1 || is_unvowelled(&chars)
+                if t.is_ascii() {
+                    t.len() == 1 || is_unvowelled(t.as_bytes())
+                } else {
+                    let chars: Vec<char> = t.chars().collect();
+                    chars.len() == 1 || is_unvowelled(&chars)
+                }
             });
             held.push((sets, pairs, weights, texts, loose));
         }
@@ -1707,7 +2190,15 @@ impl CandidateCore {
             })
             .collect();
         let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
-        self.rank_variants(py, &checked, limit, settings, boost.as_ref(), prune)
+        self.rank_variants(
+            py,
+            &mut cache.metas,
+            &checked,
+            limit,
+            settings,
+            boost.as_ref(),
+            prune,
+        )
     }
 }
 
@@ -1740,8 +2231,12 @@ impl CandidateCore {
         core: &str,
         min_similarity: f64,
     ) -> PyResult<Py<TokenSets>> {
-        let key = (text.to_owned(), core.to_owned());
-        if let Some(h) = cache.sets.get(&key) {
+        let held = if core == text {
+            cache.sets.get(text)
+        } else {
+            cache.cored.get(&(text.to_owned(), core.to_owned()))
+        };
+        if let Some(h) = held {
             return Ok(h.clone_ref(py));
         }
         let forms: Vec<String> = if core == text {
@@ -1749,14 +2244,19 @@ impl CandidateCore {
         } else {
             vec![text.to_owned(), core.to_owned()]
         };
-        let mut scratch: HashMap<String, String> = HashMap::default();
         let mut metas = Vec::with_capacity(forms.len());
         for f in &forms {
-            metas.push(self.metaphone(py, f, &mut scratch)?);
+            metas.push(self.metaphone(py, f, &mut cache.metas)?);
         }
-        let sets = self.query_token_sets(py, &forms, &metas, min_similarity)?;
+        let sets = self.query_token_sets(py, &forms, &metas, min_similarity, &mut cache.metas)?;
         let h = Py::new(py, sets)?;
-        cache.sets.insert(key, h.clone_ref(py));
+        if core == text {
+            cache.sets.insert(text.to_owned(), h.clone_ref(py));
+        } else {
+            cache
+                .cored
+                .insert((text.to_owned(), core.to_owned()), h.clone_ref(py));
+        }
         Ok(h)
     }
 
@@ -1771,10 +2271,7 @@ impl CandidateCore {
             .vocab
             .get(text)
             .map_or(0, |&t| self.df[t as usize] as usize);
-        let mut joined = Vec::new();
-        self.joins_dir
-            .lookup(&self.joins, key_hash(text), &mut joined);
-        df += joined.len();
+        df += self.joins_dir.count(&self.joins, key_hash(text));
         let w = if df > 0 && self.n_weight > 1 {
             0.3 + 0.7 * (1.0 + self.n_weight as f64 / df as f64).ln() / self.max_idf
         } else {
@@ -1784,12 +2281,125 @@ impl CandidateCore {
         w
     }
 
+    /// The `Cut` of a call: `prune` when its factor is at least 0 (the final ranking drops
+    /// its failing persons before the sort), with the penalty shape's least penalty per
+    /// unit of weight; `None` when a shape penalty or a listed token's weight is below 0
+    /// (or NaN), where the bound would not hold.
+    fn cut(&self, prune: Option<(f64, f64, f64)>, shape: Shape) -> Option<Cut> {
+        let (factor, margin, floor) = prune?;
+        let alpha = (shape.absent.min(shape.contradicted) / 2.0)
+            .min(shape.absent)
+            .min(shape.extra);
+        let ok = factor >= 0.0
+            && shape.absent >= 0.0
+            && shape.contradicted >= 0.0
+            && shape.extra >= 0.0
+            && self.weights_nonnegative;
+        ok.then_some(Cut {
+            factor,
+            margin,
+            floor,
+            alpha,
+        })
+    }
+
+    /// Each person's best estimate over `bufs.best` (into `bufs.persons.best`).
+    fn person_bests(&self, bufs: &mut Bufs) {
+        let Bufs { best, persons, .. } = bufs;
+        for &rid in &best.list {
+            let est = best.est[rid as usize];
+            let p = self.rec_person[rid as usize] as usize;
+            if persons.state[p] & BEST_SET == 0 {
+                persons.best[p] = est;
+                persons.set(p, BEST_SET);
+            }
+            if est > persons.best[p] {
+                persons.best[p] = est;
+            }
+        }
+    }
+
+    /// Align the records `variant_rank` left out (`bufs.rank.deferred`) whose person the
+    /// cut keeps after all (its best so far passes: `person_bests`), as `variant_rank`
+    /// would have, and offer them to `bufs.best`. The others stay out: their person
+    /// fails the rule whatever their estimates (each is below it), so the final ranking
+    /// drops all its records. A record aligned here is below the rule too, so below its
+    /// person's best: the bests stay as they are.
+    fn align_deferred(
+        &self,
+        variants: &[Variant<'_>],
+        rank: &Ranking<'_>,
+        py: Python<'_>,
+        bufs: &mut Bufs,
+        metas: &mut HashMap<String, String>,
+    ) -> PyResult<()> {
+        let Some(cut) = rank.cut else {
+            return Ok(());
+        };
+        let Bufs {
+            nb,
+            align: abufs,
+            scratch,
+            persons,
+            rank: rbufs,
+            best,
+            ..
+        } = bufs;
+        let kept = |rid: u32| {
+            let b = persons.best[self.rec_person[rid as usize] as usize];
+            persons.state[self.rec_person[rid as usize] as usize] & BEST_SET != 0
+                && (b * cut.factor + cut.margin).partial_cmp(&cut.floor) != Some(Ordering::Less)
+        };
+        rbufs.deferred.retain(|d| kept(d.rid));
+        rbufs.deferred.sort_by_key(|d| d.variant);
+        let mut k = 0;
+        while k < rbufs.deferred.len() {
+            let vi = rbufs.deferred[k].variant;
+            let v = &variants[vi as usize];
+            let n = v.sets.len();
+            query_units(self, v.texts, scratch, &mut rbufs.q_units);
+            let mut q_lens = [0usize; MAX_QUERY_TOKENS];
+            for (l, t) in q_lens.iter_mut().zip(v.texts.iter()) {
+                *l = char_len(t);
+            }
+            nb.fill(&v.sets, self.texts.len());
+            while k < rbufs.deferred.len() && rbufs.deferred[k].variant == vi {
+                let d = rbufs.deferred[k];
+                k += 1;
+                let mut est2 = self.align(
+                    d.rid,
+                    nb,
+                    &q_lens[..n],
+                    &rbufs.q_units,
+                    v.weights,
+                    rank.min_similarity,
+                    rank.shape,
+                    py,
+                    abufs,
+                    scratch,
+                    metas,
+                )?;
+                if rank.boost.is_some() {
+                    est2 *= persons.factor[self.rec_person[d.rid as usize] as usize];
+                }
+                if d.via_joins && d.est > est2 {
+                    est2 = d.est;
+                }
+                best.offer(d.rid, est2);
+            }
+        }
+        rbufs.deferred.clear();
+        Ok(())
+    }
+
     /// `text_candidates` once the variants are made: `settings` is `(pool,
-    /// min_similarity, shape, need, refine_margin, max_boost)`.
-    #[allow(clippy::type_complexity)]
+    /// min_similarity, shape, need, refine_margin, max_boost)`; `metas` the batch's
+    /// Metaphone keys.
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     fn rank_variants(
         &self,
         py: Python<'_>,
+        metas: &mut HashMap<String, String>,
         variants: &[Variant<'_>],
         limit: usize,
         settings: (usize, f64, (f64, f64, f64, f64), Option<f64>, f64, f64),
@@ -1804,9 +2414,9 @@ impl CandidateCore {
             single_cap: shape.3,
         };
         let q_ev = boost.as_ref().map(|(_, q)| QueryEvidence {
-            days: q.0.clone(),
-            years: q.1.clone(),
-            nats: q.2.clone(),
+            days: &q.0,
+            years: &q.1,
+            nats: &q.2,
             gender: q.3,
         });
         let boost_ref: Option<(&Evidence, &QueryEvidence)> = match (&boost, &q_ev) {
@@ -1814,7 +2424,7 @@ impl CandidateCore {
             _ => None,
         };
         if let Some((ev, _)) = boost_ref {
-            if ev.dob_lo.len() < self.n_persons {
+            if ev.persons.len() < self.n_persons {
                 return Err(PyValueError::new_err(
                     "evidence covers fewer persons than the index",
                 ));
@@ -1829,67 +2439,72 @@ impl CandidateCore {
             refine_margin,
             max_boost,
             boost: boost_ref,
+            cut: self.cut(prune, shape),
         };
-        let mut best: HashMap<u32, f64> = HashMap::default();
-        self.with_bufs(|bufs| -> PyResult<()> {
-            for v in variants {
-                let found = self.variant_candidates(v, &rank, py, bufs)?;
-                for (rid, est) in found {
-                    let e = best.entry(rid).or_insert(-1.0);
-                    if *e < est {
-                        *e = est;
-                    }
-                }
-            }
-            Ok(())
-        })?;
-        let mut ranked: Vec<(u32, f64)> = match prune {
-            // the persons `prune` keeps rank before those it drops (x -> x * factor +
-            // margin is monotonic for factor >= 0), so they fill the `limit` first: the
-            // records of dropped persons can go before the sort, whatever the limit
-            Some((factor, margin, floor)) if factor >= 0.0 => {
-                let mut person_best: HashMap<u32, f64> = HashMap::default();
-                for (&rid, &est) in &best {
-                    let b = person_best
-                        .entry(self.rec_person[rid as usize])
-                        .or_insert(est);
-                    if est > *b {
-                        *b = est;
-                    }
-                }
-                best.into_iter()
-                    .filter(|&(rid, _)| {
-                        let b = person_best[&self.rec_person[rid as usize]];
-                        (b * factor + margin).partial_cmp(&floor) != Some(Ordering::Less)
-                    })
-                    .collect()
-            }
-            _ => best.into_iter().collect(),
-        };
-        ranked.sort_by(by_estimate);
-        // person -> kept; a person's first record is its best (ranked best first)
-        let mut persons: HashMap<u32, bool> = HashMap::default();
         let mut out: Vec<(u32, f64)> = Vec::new();
-        for (rid, est) in ranked {
-            let person = self.rec_person[rid as usize];
-            let keep = match persons.get(&person) {
-                Some(&keep) => keep,
-                None => {
-                    if persons.len() >= limit {
+        self.with_bufs(|bufs| -> PyResult<()> {
+            for (vi, v) in variants.iter().enumerate() {
+                self.variant_candidates(vi, v, &rank, py, bufs, metas)?;
+                for &(rid, est) in &bufs.rank.found {
+                    bufs.best.offer(rid, est);
+                }
+                bufs.rank.found.clear();
+            }
+            let pruning = matches!(prune, Some((factor, _, _)) if factor >= 0.0);
+            if pruning {
+                self.person_bests(bufs);
+            }
+            // a record left unaligned whose person is kept after all (by another record)
+            // is aligned now; it cannot change its person's best
+            self.align_deferred(variants, &rank, py, bufs, metas)?;
+            let Bufs {
+                best,
+                persons,
+                rank: RankBufs { ranked, .. },
+                ..
+            } = bufs;
+            ranked.clear();
+            match prune {
+                // the persons `prune` keeps rank before those it drops (x -> x * factor +
+                // margin is monotonic for factor >= 0), so they fill the `limit` first: the
+                // records of dropped persons can go before the sort, whatever the limit
+                Some((factor, margin, floor)) if factor >= 0.0 => {
+                    for &rid in &best.list {
+                        let b = persons.best[self.rec_person[rid as usize] as usize];
+                        if (b * factor + margin).partial_cmp(&floor) != Some(Ordering::Less) {
+                            ranked.push((rid, best.est[rid as usize]));
+                        }
+                    }
+                }
+                _ => ranked.extend(best.list.iter().map(|&r| (r, best.est[r as usize]))),
+            }
+            ranked.sort_by(by_estimate);
+            // person -> kept; a person's first record is its best (ranked best first)
+            let mut n_met = 0usize;
+            for &(rid, est) in ranked.iter() {
+                let p = self.rec_person[rid as usize] as usize;
+                let keep = if persons.state[p] & KEPT != 0 {
+                    true
+                } else if persons.state[p] & DROPPED != 0 {
+                    false
+                } else {
+                    if n_met >= limit {
                         continue;
                     }
                     // the same operations, in the same order, as the screener's rule
                     let keep = prune.map_or(true, |(factor, margin, floor)| {
                         (est * factor + margin).partial_cmp(&floor) != Some(Ordering::Less)
                     });
-                    persons.insert(person, keep);
+                    persons.set(p, if keep { KEPT } else { DROPPED });
+                    n_met += 1;
                     keep
+                };
+                if keep {
+                    out.push((rid, est));
                 }
-            };
-            if keep {
-                out.push((rid, est));
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

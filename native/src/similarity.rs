@@ -62,20 +62,42 @@ pub fn is_unvowelled<T: Letter>(s: &[T]) -> bool {
 
 /// `matchers.normalise.consonant_skeleton`: Q read as K, vowels, W, Y and wildcards
 /// dropped, doubled letters once.
+#[cfg(test)]
 pub fn consonant_skeleton<T: Letter>(s: &[T]) -> String {
-    let mut out = String::new();
-    let mut last: Option<char> = None;
-    for &c0 in s {
-        let c = if c0.ch() == 'Q' { 'K' } else { c0.ch() };
-        if matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'W' | 'Y' | WILDCARD) {
-            continue;
-        }
-        if last != Some(c) {
-            out.push(c);
-            last = Some(c);
+    Skeleton::of(s).collect()
+}
+
+/// The letters of `consonant_skeleton(s)`, one by one (no string made).
+struct Skeleton<'a, T> {
+    rest: std::slice::Iter<'a, T>,
+    last: Option<char>,
+}
+
+impl<'a, T: Letter> Skeleton<'a, T> {
+    fn of(s: &'a [T]) -> Self {
+        Skeleton {
+            rest: s.iter(),
+            last: None,
         }
     }
-    out
+}
+
+impl<T: Letter> Iterator for Skeleton<'_, T> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        for &c0 in self.rest.by_ref() {
+            let c = if c0.ch() == 'Q' { 'K' } else { c0.ch() };
+            if matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'W' | 'Y' | WILDCARD) {
+                continue;
+            }
+            if self.last != Some(c) {
+                self.last = Some(c);
+                return Some(c);
+            }
+        }
+        None
+    }
 }
 
 fn wildcard_similarity<T: Letter>(a: &[T], b: &[T]) -> f64 {
@@ -115,6 +137,15 @@ pub fn osa_distance<T: Letter>(a: &[T], b: &[T], cutoff: usize) -> usize {
     if la.abs_diff(lb) > cutoff {
         return cutoff + 1;
     }
+    // each letter of `a` missing from `b` takes an edit of its own (a deletion or a
+    // substitution; a transposition keeps the letters), and each of `b` missing from `a`
+    // one too: the distance is at least either count. Letters are counted as bits
+    // (code point mod 64): two letters sharing a bit count once, so the counts can only
+    // be lower, and stay bounds.
+    let (ma, mb) = (letter_bits(a), letter_bits(b));
+    if (ma & !mb).count_ones() as usize > cutoff || (mb & !ma).count_ones() as usize > cutoff {
+        return cutoff + 1;
+    }
     if (1..=64).contains(&la) {
         return osa_bits(a, b).min(cutoff + 1);
     }
@@ -128,6 +159,12 @@ pub fn osa_distance<T: Letter>(a: &[T], b: &[T], cutoff: usize) -> usize {
         let mut rows = vec![0usize; 3 * w];
         osa_rows(a, b, cutoff, &mut rows)
     }
+}
+
+/// The letters of `s` as bits: bit `c mod 64` for each letter `c`.
+fn letter_bits<T: Letter>(s: &[T]) -> u64 {
+    s.iter()
+        .fold(0u64, |m, &c| m | 1u64 << (c.ch() as u32 & 63))
 }
 
 /// The exact OSA distance of `a` (1 to 64 letters) and `b`, bit-parallel (Hyyrö 2003, as
@@ -216,6 +253,34 @@ pub fn string_similarity<E>(
             return Ok((0.95, Rule::KnownVariant));
         }
     }
+    similarity_rest(a, b, same_sound)
+}
+
+/// `string_similarity(a, b)` with the known-variant groups of `a` and `b` given (`ga`,
+/// `gb`: an id per group of `KNOWN_VARIANTS`, `None` for a string in none), for callers
+/// that know them without looking the strings up.
+pub fn string_similarity_grouped<E>(
+    a: &str,
+    b: &str,
+    ga: Option<u32>,
+    gb: Option<u32>,
+    same_sound: &mut dyn FnMut() -> Result<bool, E>,
+) -> Result<(f64, Rule), E> {
+    if a == b {
+        return Ok((1.0, Rule::Exact));
+    }
+    if ga.is_some() && ga == gb {
+        return Ok((0.95, Rule::KnownVariant));
+    }
+    similarity_rest(a, b, same_sound)
+}
+
+/// `string_similarity` once `a` and `b` are known to differ and not to be known variants.
+fn similarity_rest<E>(
+    a: &str,
+    b: &str,
+    same_sound: &mut dyn FnMut() -> Result<bool, E>,
+) -> Result<(f64, Rule), E> {
     if a.is_ascii() && b.is_ascii() {
         similarity_tail(a, b, a.as_bytes(), b.as_bytes(), same_sound)
     } else {
@@ -246,8 +311,8 @@ fn similarity_tail<T: Letter, E>(
         return Ok((0.0, Rule::None));
     }
     if is_unvowelled(ac) != is_unvowelled(bc) && la.min(lb) >= 3 {
-        let skel = consonant_skeleton(ac);
-        if skel.chars().count() >= 2 && skel == consonant_skeleton(bc) {
+        // consonant_skeleton(a) of 2+ letters equal to consonant_skeleton(b)
+        if Skeleton::of(ac).nth(1).is_some() && Skeleton::of(ac).eq(Skeleton::of(bc)) {
             return Ok((0.9, Rule::Skeleton));
         }
     }
@@ -278,8 +343,91 @@ pub fn key_hash(key: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(key.as_bytes()) >> 24
 }
 
+/// The hashes (`key_hash`) of `matchers.index.token_keys(forms, query=True)`, pushed to
+/// `out` in no particular order, duplicates possible (a lookup of a hash twice finds
+/// the same ids). `metas[i]` is the Metaphone key of `forms[i]` ("" for none); `chars`
+/// and `key` are scratch buffers. Each key is built in `key` and hashed there: the same
+/// bytes as `query_token_keys`' strings, without a string per key.
+pub fn query_token_key_hashes(
+    forms: &[String],
+    metas: &[String],
+    variants: &HashMap<String, String>,
+    chars: &mut Vec<char>,
+    key: &mut String,
+    out: &mut Vec<u64>,
+) {
+    let mut hash = |key: &String| out.push(key_hash(key));
+    for (form, meta) in forms.iter().zip(metas.iter()) {
+        // letters: an ASCII form's bytes, else its characters
+        let n_letters = if form.is_ascii() {
+            form.len()
+        } else {
+            chars.clear();
+            chars.extend(form.chars());
+            chars.len()
+        };
+        if n_letters >= 3 {
+            key.clear();
+            // query=True: an unvowelled query token asks the vowelled listed tokens' key
+            let skel_len = if form.is_ascii() {
+                let b = form.as_bytes();
+                key.push_str(if is_unvowelled(b) { "KV:" } else { "KU:" });
+                push_consonant_skeleton(b, key)
+            } else {
+                key.push_str(if is_unvowelled(chars) { "KV:" } else { "KU:" });
+                push_consonant_skeleton(chars, key)
+            };
+            if skel_len >= 2 {
+                hash(key);
+            }
+        }
+        key.clear();
+        key.push_str("C:");
+        key.push_str(form);
+        hash(key);
+        if let Some(known) = variants.get(form.as_str()) {
+            key.clear();
+            key.push_str("V:");
+            key.push_str(known);
+            hash(key);
+        }
+        if !meta.is_empty() {
+            key.clear();
+            key.push_str("P:");
+            key.push_str(meta);
+            hash(key);
+        }
+        if n_letters >= 3 {
+            key.clear();
+            key.push_str("D:");
+            key.push_str(form);
+            hash(key);
+            // the form without its letter at byte `at`
+            for (at, c) in form.char_indices() {
+                key.clear();
+                key.push_str("D:");
+                key.push_str(&form[..at]);
+                key.push_str(&form[at + c.len_utf8()..]);
+                hash(key);
+            }
+        }
+    }
+}
+
+/// `consonant_skeleton(s)` appended to `out`; returns its length in characters.
+fn push_consonant_skeleton<T: Letter>(s: &[T], out: &mut String) -> usize {
+    let mut n = 0;
+    for c in Skeleton::of(s) {
+        out.push(c);
+        n += 1;
+    }
+    n
+}
+
 /// `matchers.index.token_keys(forms, query=True)` (as a list; duplicates are harmless).
-/// `metas[i]` is the Metaphone key of `forms[i]` ("" for none).
+/// `metas[i]` is the Metaphone key of `forms[i]` ("" for none). The reference for
+/// `query_token_key_hashes` in the tests.
+#[cfg(test)]
 pub fn query_token_keys(
     forms: &[String],
     metas: &[String],
@@ -391,6 +539,31 @@ mod tests {
                 }
             }
         }
+        // five letters, two of them sharing a bit of `letter_bits` (A and Á): the
+        // missing-letter bound against the full table
+        let mut words: Vec<Vec<char>> = vec![Vec::new()];
+        let mut last: Vec<Vec<char>> = vec![Vec::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for w in &last {
+                for c in ['A', 'B', 'C', 'D', 'Á'] {
+                    let mut v = w.clone();
+                    v.push(c);
+                    next.push(v);
+                }
+            }
+            words.extend(next.iter().cloned());
+            last = next;
+        }
+        assert_eq!(letter_bits(&['A']), letter_bits(&['Á']));
+        for x in &words {
+            for y in &words {
+                let full = full_osa(x, y);
+                for cutoff in 0..4 {
+                    assert_eq!(osa_distance(x, y, cutoff), full.min(cutoff + 1));
+                }
+            }
+        }
         // 64 letters (the word's width) and 65 (the table)
         for n in [63usize, 64, 65] {
             let a: Vec<char> = "ABCD".repeat(17).chars().take(n).collect();
@@ -432,6 +605,23 @@ mod tests {
         assert_eq!(consonant_skeleton(&c("MOHAMED")), "MHMD");
         assert_eq!(consonant_skeleton(&c("HASSAN")), "HSN");
         assert_eq!(consonant_skeleton(&c("QASIM")), "KSM");
+        // the letter-by-letter comparison string_similarity makes
+        let words = [
+            "MHMD", "MOHAMED", "MUHAMMAD", "MAHMOUD", "HSN", "HASSAN", "HUSSEIN", "KSM", "QASIM",
+            "KASSEM", "AA", "BB", "B", "BAB", "WY", "Q?S", "ÇLK", "ÇELIK", "",
+        ];
+        for a in words {
+            for b in words {
+                let (ac, bc) = (c(a), c(b));
+                let want = {
+                    let skel = consonant_skeleton(&ac);
+                    skel.chars().count() >= 2 && skel == consonant_skeleton(&bc)
+                };
+                let got =
+                    Skeleton::of(&ac).nth(1).is_some() && Skeleton::of(&ac).eq(Skeleton::of(&bc));
+                assert_eq!(got, want, "{a} {b}");
+            }
+        }
     }
 
     #[test]
@@ -440,5 +630,39 @@ mod tests {
         assert_eq!(key_hash("C:JOHN"), 716275803112);
         assert_eq!(key_hash(""), 0x2d06800538d394c2 >> 24);
         assert_ne!(key_hash("C:JOHN"), key_hash("C:JON"));
+    }
+
+    #[test]
+    fn key_hashes_are_the_keys_hashed() {
+        let mut variants: HashMap<String, String> = HashMap::default();
+        variants.insert("MOHAMED".into(), "MUHAMMAD".into());
+        variants.insert("ÇELİK".into(), "CELIK".into());
+        let cases: &[(&[&str], &[&str])] = &[
+            (&["MOHAMED"], &["MHMT"]),
+            (&["JOHN"], &[""]),
+            (&["AL", "BIN"], &["AL", ""]),
+            (&["BRG"], &["BRK"]),
+            (&["QWYQ"], &["KK"]),
+            (&["ÇELİK", "ÇELİK"], &["XLK", "SLK"]),
+            (&["A"], &[""]),
+            (&["ABDELRAHMAN", "RAHMAN"], &["ABTLRMN", "RMN"]),
+            (&["ΑΛΕΞ"], &[""]),
+        ];
+        let (mut chars, mut key, mut got) = (Vec::new(), String::new(), Vec::new());
+        for &(forms, metas) in cases {
+            let forms: Vec<String> = forms.iter().map(|s| s.to_string()).collect();
+            let metas: Vec<String> = metas.iter().map(|s| s.to_string()).collect();
+            got.clear();
+            query_token_key_hashes(&forms, &metas, &variants, &mut chars, &mut key, &mut got);
+            got.sort_unstable();
+            got.dedup();
+            let mut want: Vec<u64> = query_token_keys(&forms, &metas, &variants)
+                .iter()
+                .map(|k| key_hash(k))
+                .collect();
+            want.sort_unstable();
+            want.dedup();
+            assert_eq!(got, want, "{forms:?}");
+        }
     }
 }
