@@ -30,23 +30,30 @@ from schemas.watchlists import read_watchlist
 
 
 def _screen(screener: Screener, queries: Sequence[Person]) -> tuple[list[Any], list[Any], float]:
-    """``(candidate lists, hits, CPU seconds)`` of one pass (one batch, as a manifest)."""
+    """``(candidate lists, hits, CPU seconds)`` of one pass (one batch, as a manifest):
+    the candidates of either entry point (``text_candidates`` is the compiled stage's for
+    a name in Latin letters), in query order."""
     index = screener.index
     seen: list[list[tuple[int, float]]] = []
-    candidates = index.candidates
 
-    def spy(*args: Any, **kwargs: Any) -> list[tuple[int, float]]:
-        out = candidates(*args, **kwargs)
-        seen.append(out)
-        return out
+    def spy(name: str) -> None:
+        real = getattr(index, name)
 
-    index.candidates = spy  # type: ignore[method-assign]
+        def call(*args: Any, **kwargs: Any) -> list[tuple[int, float]]:
+            out: list[tuple[int, float]] = real(*args, **kwargs)
+            seen.append(out)
+            return out
+
+        setattr(index, name, call)
+
+    spy("candidates")
+    spy("text_candidates")
     try:
         t0 = time.process_time()
         results = screener.screen(queries)
         cpu = time.process_time() - t0
     finally:
-        del index.candidates
+        del index.candidates, index.text_candidates
     hits = [[(r.list_id, r.entry_id, r.score) for r in hs] for hs in results]
     return seen, hits, cpu
 
