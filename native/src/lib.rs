@@ -564,6 +564,30 @@ fn rescue_filtered(qu: &QUnit, joined: bool, lc: usize, cfirst: Option<char>) ->
     }
 }
 
+/// `CandidateCore::rescue_bound` as if every token left over after greedy pass `g` could
+/// be rescued (the larger end of the same interval, so at least that bound; cheaper:
+/// no unit is looked at). `b` holds the pass's record token weights and uses.
+fn rescue_bound_all(g: &Greedy, q_weights: &[f64], b: &AlignBufs, alpha: f64) -> f64 {
+    let mut left = 0.0f64;
+    for (i, &w) in q_weights.iter().enumerate() {
+        if g.used_q & (1u32 << i) == 0 {
+            left += w;
+        }
+    }
+    for (&w, &used) in b.c_weights.iter().zip(b.used_c.iter()) {
+        if !used {
+            left += w;
+        }
+    }
+    let none = g.total / (g.weight + alpha * left);
+    let all = (g.total + left / 2.0) / (g.weight + left / 2.0);
+    if none > all {
+        none
+    } else {
+        all
+    }
+}
+
 /// `align`'s state after its greedy pass: the pairs' similarity-weighted sum and weight,
 /// how many, and the query tokens used (bits).
 #[derive(Clone, Copy)]
@@ -1885,9 +1909,18 @@ impl CandidateCore {
                 Some(g) => {
                     if let Some(c) = cut {
                         if self.rescues(rid, &g, n) {
-                            let bound =
-                                self.rescue_bound(rid, &g, q_units, weights, c.alpha, abufs);
-                            if c.hopeless(bound, f, joins, est) {
+                            // the coarser bound first (no filters looked at)
+                            let hopeless = c.hopeless(
+                                rescue_bound_all(&g, weights, abufs, c.alpha),
+                                f,
+                                joins,
+                                est,
+                            ) || {
+                                let bound =
+                                    self.rescue_bound(rid, &g, q_units, weights, c.alpha, abufs);
+                                c.hopeless(bound, f, joins, est)
+                            };
+                            if hopeless {
                                 deferred.push(defer);
                                 continue;
                             }
