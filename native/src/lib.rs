@@ -121,15 +121,37 @@ struct Evidence {
     gender_malus: f64,
 }
 
-/// One person's evidence: birth-year span, gender code, and the bounds of its birth-date
-/// and nationality ids (`day_off[p]`, `day_off[p + 1]`; `nat_off` likewise).
+/// One person's evidence: birth-year span, gender code, and its birth-date and
+/// nationality ids: the ids themselves when there are at most two (`n_day`, `n_nat`),
+/// else the bounds of their run (`day_off[p]`, `day_off[p + 1]`; `nat_off` likewise;
+/// `n_* = IN_RUN`).
 #[derive(Clone, Copy)]
 struct PersonEvidence {
     dob_lo: u16,
     dob_hi: u16,
     gender: u8,
+    n_day: u8,
+    n_nat: u8,
     day: [u32; 2],
     nat: [u32; 2],
+}
+
+/// `PersonEvidence`: the ids are a run of the shared arrays.
+const IN_RUN: u8 = u8::MAX;
+
+impl PersonEvidence {
+    /// Ids `off[p]..off[p + 1]` of `ids`: inline when at most two (and the bounds are in
+    /// order), else the bounds (sliced when asked, as before).
+    fn ids(off: &[u32], ids: &[u32], p: usize) -> (u8, [u32; 2]) {
+        let (s, e) = (off[p] as usize, off[p + 1] as usize);
+        if s <= e && e <= ids.len() && e - s <= 2 {
+            let mut v = [0u32; 2];
+            v[..e - s].copy_from_slice(&ids[s..e]);
+            ((e - s) as u8, v)
+        } else {
+            (IN_RUN, [off[p], off[p + 1]])
+        }
+    }
 }
 
 /// A query variant made by `text_candidates`: token sets and joined-pair sets (handles
@@ -155,13 +177,22 @@ struct QueryEvidence<'a> {
 }
 
 impl Evidence {
+    /// A person's ids: inline, or its run of `all`.
+    fn ids<'a>(n: u8, v: &'a [u32; 2], all: &'a [u32]) -> &'a [u32] {
+        if n == IN_RUN {
+            &all[v[0] as usize..v[1] as usize]
+        } else {
+            &v[..n as usize]
+        }
+    }
+
     fn person_factor(&self, pos: usize, q: &QueryEvidence<'_>) -> f64 {
         let pe = &self.persons[pos];
         let mut factor = self.base;
         if !q.years.is_empty() {
             let lo = pe.dob_lo as u32;
             if lo != 0 {
-                let days = &self.day_ids[pe.day[0] as usize..pe.day[1] as usize];
+                let days = Evidence::ids(pe.n_day, &pe.day, &self.day_ids);
                 if !q.days.is_empty() && q.days.iter().any(|d| days.contains(d)) {
                     factor += self.day_bonus;
                 } else if q.years.iter().any(|&y| lo <= y && y <= pe.dob_hi as u32) {
@@ -172,7 +203,7 @@ impl Evidence {
             }
         }
         if !q.nats.is_empty() {
-            let nats = &self.nat_ids[pe.nat[0] as usize..pe.nat[1] as usize];
+            let nats = Evidence::ids(pe.n_nat, &pe.nat, &self.nat_ids);
             if !nats.is_empty() {
                 if q.nats.iter().any(|n| nats.contains(n)) {
                     factor += self.nat_bonus;
@@ -238,12 +269,18 @@ impl Evidence {
             return Err(PyValueError::new_err("evidence arrays disagree in length"));
         }
         ev.persons = (0..n)
-            .map(|p| PersonEvidence {
-                dob_lo: dob_lo[p],
-                dob_hi: dob_hi[p],
-                gender: gender[p],
-                day: [day_off[p], day_off[p + 1]],
-                nat: [nat_off[p], nat_off[p + 1]],
+            .map(|p| {
+                let (n_day, day) = PersonEvidence::ids(&day_off, &ev.day_ids, p);
+                let (n_nat, nat) = PersonEvidence::ids(&nat_off, &ev.nat_ids, p);
+                PersonEvidence {
+                    dob_lo: dob_lo[p],
+                    dob_hi: dob_hi[p],
+                    gender: gender[p],
+                    n_day,
+                    n_nat,
+                    day,
+                    nat,
+                }
             })
             .collect();
         if ev.base <= 0.0 {
@@ -757,13 +794,19 @@ impl BestBufs {
 /// bar; `*_list` the positions set, for clearing.
 #[derive(Default)]
 struct PersonBufs {
-    factor: Vec<f64>,
-    best: Vec<f64>,
-    /// bit 0: factor set, bit 1: best set, bit 2: kept, bit 3: dropped
-    state: Vec<u8>,
+    slots: Vec<PersonSlot>,
     state_list: Vec<u32>,
-    mark: Vec<bool>,
     mark_list: Vec<u32>,
+}
+
+/// One person's state in `PersonBufs` (kept together: one place read per person).
+#[derive(Clone, Copy, Default)]
+struct PersonSlot {
+    factor: f64,
+    best: f64,
+    /// bit 0: factor set, bit 1: best set, bit 2: kept, bit 3: dropped
+    state: u8,
+    mark: bool,
 }
 
 const FACTOR_SET: u8 = 1;
@@ -774,37 +817,35 @@ const DROPPED: u8 = 8;
 impl PersonBufs {
     fn reset(&mut self, n_persons: usize) {
         for &p in &self.state_list {
-            self.state[p as usize] = 0;
+            self.slots[p as usize].state = 0;
         }
         self.state_list.clear();
         for &p in &self.mark_list {
-            self.mark[p as usize] = false;
+            self.slots[p as usize].mark = false;
         }
         self.mark_list.clear();
-        if self.factor.len() < n_persons {
-            self.factor.resize(n_persons, 0.0);
-            self.best.resize(n_persons, 0.0);
-            self.state.resize(n_persons, 0);
-            self.mark.resize(n_persons, false);
+        if self.slots.len() < n_persons {
+            self.slots.resize(n_persons, PersonSlot::default());
         }
     }
 
     /// Set `flag` of person `p`.
     fn set(&mut self, p: usize, flag: u8) {
-        if self.state[p] == 0 {
+        let slot = &mut self.slots[p];
+        if slot.state == 0 {
             self.state_list.push(p as u32);
         }
-        self.state[p] |= flag;
+        slot.state |= flag;
     }
 
     /// The boost factor of person `pos` (computed once per call).
     fn factor_of(&mut self, pos: u32, ev: &Evidence, q: &QueryEvidence) -> f64 {
         let p = pos as usize;
-        if self.state[p] & FACTOR_SET == 0 {
-            self.factor[p] = ev.person_factor(p, q);
+        if self.slots[p].state & FACTOR_SET == 0 {
+            self.slots[p].factor = ev.person_factor(p, q);
             self.set(p, FACTOR_SET);
         }
-        self.factor[p]
+        self.slots[p].factor
     }
 }
 
@@ -1864,14 +1905,14 @@ impl CandidateCore {
                 // persons keeping a record that is not barred
                 for h in head.iter() {
                     let p = self.rec_person[h.0 as usize];
-                    if !h.2 && !persons.mark[p as usize] {
-                        persons.mark[p as usize] = true;
+                    if !h.2 && !persons.slots[p as usize].mark {
+                        persons.slots[p as usize].mark = true;
                         persons.mark_list.push(p);
                     }
                 }
-                head.retain(|h| persons.mark[self.rec_person[h.0 as usize] as usize]);
+                head.retain(|h| persons.slots[self.rec_person[h.0 as usize] as usize].mark);
                 for &p in &persons.mark_list {
-                    persons.mark[p as usize] = false;
+                    persons.slots[p as usize].mark = false;
                 }
                 persons.mark_list.clear();
             }
@@ -1890,7 +1931,7 @@ impl CandidateCore {
             }
             let joins = via_joins(rid);
             let f = match boost {
-                Some(_) => persons.factor[self.rec_person[rid as usize] as usize],
+                Some(_) => persons.slots[self.rec_person[rid as usize] as usize].factor,
                 None => 1.0,
             };
             let defer = Deferred {
@@ -2340,12 +2381,12 @@ impl CandidateCore {
         for &rid in &best.list {
             let est = best.est[rid as usize];
             let p = self.rec_person[rid as usize] as usize;
-            if persons.state[p] & BEST_SET == 0 {
-                persons.best[p] = est;
+            if persons.slots[p].state & BEST_SET == 0 {
+                persons.slots[p].best = est;
                 persons.set(p, BEST_SET);
             }
-            if est > persons.best[p] {
-                persons.best[p] = est;
+            if est > persons.slots[p].best {
+                persons.slots[p].best = est;
             }
         }
     }
@@ -2377,8 +2418,8 @@ impl CandidateCore {
             ..
         } = bufs;
         let kept = |rid: u32| {
-            let b = persons.best[self.rec_person[rid as usize] as usize];
-            persons.state[self.rec_person[rid as usize] as usize] & BEST_SET != 0
+            let b = persons.slots[self.rec_person[rid as usize] as usize].best;
+            persons.slots[self.rec_person[rid as usize] as usize].state & BEST_SET != 0
                 && (b * cut.factor + cut.margin).partial_cmp(&cut.floor) != Some(Ordering::Less)
         };
         rbufs.deferred.retain(|d| kept(d.rid));
@@ -2411,7 +2452,7 @@ impl CandidateCore {
                     metas,
                 )?;
                 if rank.boost.is_some() {
-                    est2 *= persons.factor[self.rec_person[d.rid as usize] as usize];
+                    est2 *= persons.slots[self.rec_person[d.rid as usize] as usize].factor;
                 }
                 if d.via_joins && d.est > est2 {
                     est2 = d.est;
@@ -2501,7 +2542,7 @@ impl CandidateCore {
                 // records of dropped persons can go before the sort, whatever the limit
                 Some((factor, margin, floor)) if factor >= 0.0 => {
                     for &rid in &best.list {
-                        let b = persons.best[self.rec_person[rid as usize] as usize];
+                        let b = persons.slots[self.rec_person[rid as usize] as usize].best;
                         if (b * factor + margin).partial_cmp(&floor) != Some(Ordering::Less) {
                             ranked.push((rid, best.est[rid as usize]));
                         }
@@ -2514,9 +2555,9 @@ impl CandidateCore {
             let mut n_met = 0usize;
             for &(rid, est) in ranked.iter() {
                 let p = self.rec_person[rid as usize] as usize;
-                let keep = if persons.state[p] & KEPT != 0 {
+                let keep = if persons.slots[p].state & KEPT != 0 {
                     true
-                } else if persons.state[p] & DROPPED != 0 {
+                } else if persons.slots[p].state & DROPPED != 0 {
                     false
                 } else {
                     if n_met >= limit {
