@@ -97,6 +97,9 @@ struct TokenSets {
     every: Vec<u32>,
     joined: Vec<u32>,
     all: Vec<u32>,
+    /// how many (record, joined pair) entries hold the text, repeats included (`joined`
+    /// before it is deduplicated: the text's share of `NameIndex._df`)
+    joined_entries: usize,
 }
 
 impl TokenSets {
@@ -431,6 +434,15 @@ fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
+/// The neighbour lookup's buffers (`CandidateCore::find_neighbours`), reused.
+#[derive(Default)]
+struct KeyBufs {
+    hashes: Vec<u64>,
+    chars: Vec<char>,
+    key: String,
+    tids: Vec<u32>,
+}
+
 /// A batch's query-side memo for one `CandidateCore` (`text_candidates`): each query
 /// token's `TokenSets` by (text, core), each token text's rarity weight and the Metaphone
 /// keys asked of `phonetic`. Bound to the first core that uses it;
@@ -447,6 +459,7 @@ struct QueryCache {
     weights: HashMap<String, f64>,
     /// the Metaphone keys asked of `phonetic` (strings outside the vocabulary)
     metas: HashMap<String, String>,
+    keys: KeyBufs,
 }
 
 #[pymethods]
@@ -1075,29 +1088,28 @@ impl CandidateCore {
         metas: &[String],
         min_similarity: f64,
         memo: &mut HashMap<String, String>,
+        kb: &mut KeyBufs,
     ) -> PyResult<(Vec<u32>, Vec<f64>)> {
         if forms.is_empty() || forms.len() != metas.len() {
             return Err(PyValueError::new_err(
                 "forms: one or more, with as many metaphone keys",
             ));
         }
-        let mut hashes: Vec<u64> = Vec::new();
-        let (mut chars, mut key) = (Vec::new(), String::new());
-        query_token_key_hashes(
-            forms,
-            metas,
-            &self.variants,
-            &mut chars,
-            &mut key,
-            &mut hashes,
-        );
+        let KeyBufs {
+            hashes,
+            chars,
+            key,
+            tids,
+        } = kb;
+        hashes.clear();
+        query_token_key_hashes(forms, metas, &self.variants, chars, key, hashes);
         hashes.sort_unstable();
         hashes.dedup();
-        let mut tids: Vec<u32> = Vec::new();
-        self.keys_dir.lookup_many(&self.keys, &hashes, &mut tids);
+        tids.clear();
+        self.keys_dir.lookup_many(&self.keys, hashes, tids);
         tids.sort_unstable();
         tids.dedup();
-        for &t in &tids {
+        for &t in tids.iter() {
             let t = t as usize;
             prefetch(&self.texts[t]);
             prefetch(&self.metas[t]);
@@ -1153,8 +1165,9 @@ impl CandidateCore {
         metas: &[String],
         min_similarity: f64,
         memo: &mut HashMap<String, String>,
+        kb: &mut KeyBufs,
     ) -> PyResult<TokenSets> {
-        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, memo)?;
+        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, memo, kb)?;
         let mut joined = Vec::new();
         self.joins_dir
             .lookup(&self.joins, key_hash(&forms[0]), &mut joined);
@@ -1186,6 +1199,7 @@ impl CandidateCore {
         let strong = union_sorted(&strong_lists);
         let every = union_sorted(&every_lists);
         let mut joined = joined;
+        let joined_entries = joined.len();
         joined.sort_unstable();
         joined.dedup();
         let all = union_sorted(&[&every, &joined]);
@@ -1195,6 +1209,7 @@ impl CandidateCore {
             every,
             joined,
             all,
+            joined_entries,
         })
     }
 }
@@ -1236,15 +1251,6 @@ impl PackedDir {
 }
 
 impl PackedDir {
-    /// How many ids `lookup` finds for `h`.
-    fn count(&self, packed: &[u64], h: u64) -> usize {
-        let lo = h << ID_BITS;
-        let b = (lo >> self.shift) as usize;
-        let (s, e) = (self.dir[b] as usize, self.dir[b + 1] as usize);
-        let start = s + packed[s..e].partition_point(|&v| v < lo);
-        packed[start..].partition_point(|&v| v <= lo | ID_MASK)
-    }
-
     /// `lookup` of each of `hs` in turn (the same ids in the same order). The bucket
     /// bounds of all the hashes are read first, then the buckets searched: the reads
     /// of one pass do not wait for each other.
@@ -2202,7 +2208,14 @@ impl CandidateCore {
         metas: Vec<String>,
         min_similarity: f64,
     ) -> PyResult<TokenSets> {
-        self.query_token_sets(py, &forms, &metas, min_similarity, &mut HashMap::default())
+        self.query_token_sets(
+            py,
+            &forms,
+            &metas,
+            min_similarity,
+            &mut HashMap::default(),
+            &mut KeyBufs::default(),
+        )
     }
 
     /// `matchers.scoring.string_similarity(a, b)` as ported: `(0.0–1.0, rule)`.
@@ -2285,8 +2298,10 @@ impl CandidateCore {
             let mut sets = Vec::with_capacity(n);
             let mut weights = Vec::with_capacity(n);
             for (text, core) in texts.iter().zip(cores.iter()) {
-                sets.push(self.cached_sets(py, &mut cache, text, core, min_similarity)?);
-                weights.push(self.cached_weight(&mut cache, text));
+                let ts = self.cached_sets(py, &mut cache, text, core, min_similarity)?;
+                // the sets of `text` found its joined-pair entries already
+                weights.push(self.cached_weight(&mut cache, text, ts.get()));
+                sets.push(ts);
             }
             let mut pairs = Vec::with_capacity(n - 1);
             let mut joined = String::new();
@@ -2375,7 +2390,14 @@ impl CandidateCore {
         for f in &forms {
             metas.push(self.metaphone(py, f, &mut cache.metas)?);
         }
-        let sets = self.query_token_sets(py, &forms, &metas, min_similarity, &mut cache.metas)?;
+        let sets = self.query_token_sets(
+            py,
+            &forms,
+            &metas,
+            min_similarity,
+            &mut cache.metas,
+            &mut cache.keys,
+        )?;
         let h = Py::new(py, sets)?;
         if core == text {
             cache.sets.insert(text.to_owned(), h.clone_ref(py));
@@ -2390,7 +2412,9 @@ impl CandidateCore {
     /// `NameIndex.token_weight(text)`: 0.3 + 0.7 × ln(1 + n / df) / ln(1 + n) for a
     /// text held by `df` > 0 records (as a token, a core or two tokens joined), else 1.0;
     /// from `cache` or computed and kept there.
-    fn cached_weight(&self, cache: &mut QueryCache, text: &str) -> f64 {
+    /// `sets`: token sets of `text` (as their first form), whose joined-pair entries are
+    /// the text's.
+    fn cached_weight(&self, cache: &mut QueryCache, text: &str, sets: &TokenSets) -> f64 {
         if let Some(&w) = cache.weights.get(text) {
             return w;
         }
@@ -2398,7 +2422,7 @@ impl CandidateCore {
             .vocab
             .get(text)
             .map_or(0, |&t| self.df[t as usize] as usize);
-        df += self.joins_dir.count(&self.joins, key_hash(text));
+        df += sets.joined_entries;
         let w = if df > 0 && self.n_weight > 1 {
             0.3 + 0.7 * (1.0 + self.n_weight as f64 / df as f64).ln() / self.max_idf
         } else {
