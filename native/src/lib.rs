@@ -17,8 +17,9 @@
 mod similarity;
 
 use pyo3::buffer::PyBuffer;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString, PyTuple};
 use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
 
@@ -178,17 +179,152 @@ impl PersonEvidence {
 
 /// A query variant made by `text_candidates`: token sets and joined-pair sets (handles
 /// held for the call), token weights, token texts, loose.
-type HeldVariant = (
+type HeldVariant<'a> = (
     Vec<Py<TokenSets>>,
     Vec<Py<TokenSets>>,
     Vec<f64>,
-    Vec<String>,
+    Vec<&'a str>,
     bool,
 );
+
+/// `text_candidates`' `variants` argument, `[(texts, cores)]`: the strings borrowed from
+/// the Python objects when it is a list of 2-tuples of lists of `str` (what
+/// `NameIndex` passes), else extracted as `Vec<(Vec<String>, Vec<String>)>` (any
+/// sequences; the same errors as such an argument).
+enum VariantArgs<'py> {
+    /// every string, and each variant's first string and token count (texts, then cores)
+    Borrowed(Vec<Bound<'py, PyString>>, Vec<(usize, usize)>),
+    Owned(Vec<(Vec<String>, Vec<String>)>),
+}
+
+impl<'py> VariantArgs<'py> {
+    fn new(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        if let Some(v) = Self::borrowed(obj) {
+            return Ok(v);
+        }
+        obj.extract()
+            .map(VariantArgs::Owned)
+            .map_err(|e| argument_error("variants", obj.py(), e))
+    }
+
+    fn borrowed(obj: &Bound<'py, PyAny>) -> Option<Self> {
+        let list = obj.downcast::<PyList>().ok()?;
+        let mut strs = Vec::new();
+        let mut spans = Vec::with_capacity(list.len());
+        for item in list.iter() {
+            let pair = item.downcast::<PyTuple>().ok()?;
+            if pair.len() != 2 {
+                return None;
+            }
+            let start = strs.len();
+            let mut lens = [0usize; 2];
+            for (side, len) in lens.iter_mut().enumerate() {
+                let part = pair.get_item(side).ok()?;
+                let part = part.downcast::<PyList>().ok()?;
+                *len = part.len();
+                for s in part.iter() {
+                    let s = s.downcast_into::<PyString>().ok()?;
+                    s.to_str().ok()?; // refused below as an owned `String` would be
+                    strs.push(s);
+                }
+            }
+            if lens[0] != lens[1] {
+                // let the checks below refuse it as before: one side's strings only
+                spans.push((start, usize::MAX));
+                continue;
+            }
+            spans.push((start, lens[0]));
+        }
+        Some(VariantArgs::Borrowed(strs, spans))
+    }
+
+    /// Each variant's texts and cores (`None` for texts and cores of unequal lengths).
+    fn variants(&self) -> Vec<Option<(Vec<&str>, Vec<&str>)>> {
+        match self {
+            VariantArgs::Borrowed(strs, spans) => spans
+                .iter()
+                .map(|&(start, n)| {
+                    if n == usize::MAX {
+                        return None;
+                    }
+                    let s = |k: usize| strs[k].to_str().unwrap_or("");
+                    Some((
+                        (start..start + n).map(s).collect(),
+                        (start + n..start + 2 * n).map(s).collect(),
+                    ))
+                })
+                .collect(),
+            VariantArgs::Owned(v) => v
+                .iter()
+                .map(|(t, c)| {
+                    (t.len() == c.len()).then(|| {
+                        (
+                            t.iter().map(String::as_str).collect(),
+                            c.iter().map(String::as_str).collect(),
+                        )
+                    })
+                })
+                .collect(),
+        }
+    }
+}
 
 /// A query's side of the boost as Python passes it: birth-date ids, birth years,
 /// nationality ids, gender code.
 type QueryEvidenceArgs = (Vec<u32>, Vec<u32>, Vec<u32>, u8);
+
+/// `text_candidates`' `boost` argument, `(evidence, (day ids, years, nationality ids,
+/// gender))`: read item by item when the id collections are lists (what the screener
+/// passes), else extracted as `(Evidence, (Vec<u32>, Vec<u32>, Vec<u32>, u8))` (the same
+/// values, and the same errors as such an argument).
+fn boost_args<'py>(obj: &Bound<'py, PyAny>) -> PyResult<(PyRef<'py, Evidence>, QueryEvidenceArgs)> {
+    fn ids(obj: &Bound<'_, PyAny>) -> Option<Vec<u32>> {
+        let list = obj.downcast::<PyList>().ok()?;
+        list.iter().map(|x| x.extract::<u32>().ok()).collect()
+    }
+    let fast = || -> Option<(PyRef<'py, Evidence>, QueryEvidenceArgs)> {
+        let pair = obj.downcast::<PyTuple>().ok()?;
+        if pair.len() != 2 {
+            return None;
+        }
+        let ev = pair
+            .get_item(0)
+            .ok()?
+            .extract::<PyRef<'py, Evidence>>()
+            .ok()?;
+        let q = pair.get_item(1).ok()?;
+        let q = q.downcast::<PyTuple>().ok()?;
+        if q.len() != 4 {
+            return None;
+        }
+        let gender = q.get_item(3).ok()?.extract::<u8>().ok()?;
+        Some((
+            ev,
+            (
+                ids(&q.get_item(0).ok()?)?,
+                ids(&q.get_item(1).ok()?)?,
+                ids(&q.get_item(2).ok()?)?,
+                gender,
+            ),
+        ))
+    };
+    if let Some(v) = fast() {
+        return Ok(v);
+    }
+    obj.extract()
+        .map_err(|e| argument_error("boost", obj.py(), e))
+}
+
+/// `e`, as pyo3 reports an argument `name` it cannot extract (a `TypeError` names it).
+fn argument_error(name: &str, py: Python<'_>, e: PyErr) -> PyErr {
+    if e.get_type(py).is(py.get_type::<PyTypeError>()) {
+        let err = PyTypeError::new_err(format!("argument '{name}': {}", e.value(py)));
+        err.set_cause(py, e.cause(py));
+        err
+    } else {
+        e
+    }
+}
 
 /// A query's side of the boost: exact birth-date ids, birth years, nationality ids, gender.
 struct QueryEvidence<'a> {
@@ -394,7 +530,7 @@ struct Variant<'a> {
     sets: Vec<&'a TokenSets>,
     pairs: Vec<&'a TokenSets>,
     weights: &'a [f64],
-    texts: &'a [String],
+    texts: &'a [&'a str],
     loose: bool,
 }
 
@@ -581,12 +717,7 @@ struct QUnit {
 
 /// The rescue units of a query variant in `_align_estimate`'s order, into `out`: each
 /// token, then each adjacent pair joined (`core`: the index, for known-variant groups).
-fn query_units(
-    core: &CandidateCore,
-    texts: &[String],
-    scratch: &mut Scratch,
-    out: &mut Vec<QUnit>,
-) {
+fn query_units(core: &CandidateCore, texts: &[&str], scratch: &mut Scratch, out: &mut Vec<QUnit>) {
     out.clear();
     for (i, t) in texts.iter().enumerate() {
         out.push(QUnit {
@@ -601,8 +732,8 @@ fn query_units(
     for i in 0..texts.len().saturating_sub(1) {
         let mut t = std::mem::take(&mut scratch.joined);
         t.clear();
-        t.push_str(&texts[i]);
-        t.push_str(&texts[i + 1]);
+        t.push_str(texts[i]);
+        t.push_str(texts[i + 1]);
         out.push(QUnit {
             a: i,
             b: Some(i + 1),
@@ -2272,7 +2403,7 @@ impl CandidateCore {
         &self,
         py: Python<'py>,
         mut cache: PyRefMut<'py, QueryCache>,
-        variants: Vec<(Vec<String>, Vec<String>)>,
+        variants: &Bound<'py, PyAny>,
         limit: usize,
         pool: usize,
         min_similarity: f64,
@@ -2280,24 +2411,27 @@ impl CandidateCore {
         need: Option<f64>,
         refine_margin: f64,
         max_boost: f64,
-        boost: Option<(PyRef<'py, Evidence>, QueryEvidenceArgs)>,
+        boost: Option<&Bound<'py, PyAny>>,
         prune: Option<(f64, f64, f64)>,
     ) -> PyResult<Vec<(u32, f64)>> {
+        let args = VariantArgs::new(variants)?;
+        let boost = boost.map(boost_args).transpose()?;
         self.bind_cache(&mut cache, min_similarity)?;
+        let variants = args.variants();
         let mut held: Vec<HeldVariant> = Vec::with_capacity(variants.len());
-        for (texts, cores) in variants {
-            let n = texts.len();
-            if cores.len() != n || n > MAX_QUERY_TOKENS {
+        for variant in variants {
+            let Some((texts, cores)) = variant.filter(|(t, _)| t.len() <= MAX_QUERY_TOKENS) else {
                 return Err(PyValueError::new_err(
                     "variant: more than 32 tokens or texts and cores of unequal lengths",
                 ));
-            }
+            };
+            let n = texts.len();
             if n == 0 {
                 continue;
             }
             let mut sets = Vec::with_capacity(n);
             let mut weights = Vec::with_capacity(n);
-            for (text, core) in texts.iter().zip(cores.iter()) {
+            for (&text, &core) in texts.iter().zip(cores.iter()) {
                 let ts = self.cached_sets(py, &mut cache, text, core, min_similarity)?;
                 // the sets of `text` found its joined-pair entries already
                 weights.push(self.cached_weight(&mut cache, text, ts.get()));
@@ -2307,8 +2441,8 @@ impl CandidateCore {
             let mut joined = String::new();
             for w in texts.windows(2) {
                 joined.clear();
-                joined.push_str(&w[0]);
-                joined.push_str(&w[1]);
+                joined.push_str(w[0]);
+                joined.push_str(w[1]);
                 pairs.push(self.cached_sets(py, &mut cache, &joined, &joined, min_similarity)?);
             }
             let loose = texts.iter().any(|t| {
