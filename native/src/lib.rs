@@ -614,14 +614,13 @@ impl QueryCache {
 /// The candidate core over one `NameIndex`'s flat arrays (immutable once built).
 #[pyclass(frozen, module = "matchers._core")]
 struct CandidateCore {
-    rec_start: Vec<u32>,
+    /// each record's token run in `rec_tids`, person position and loose flag, together
+    recs: Vec<Rec>,
     rec_tids: Vec<u32>,
-    rec_person: Vec<u32>,
-    rec_loose: Vec<u8>,
-    tid_w: Vec<f64>,
     texts: Vec<String>,
-    text_len: Vec<u32>,
-    first: Vec<Option<char>>,
+    /// each token text's rarity weight, length in characters, first character and
+    /// known-variant group, together (`Tok`)
+    toks: Vec<Tok>,
     post_off: Vec<u64>,
     post_ids: Vec<u32>,
     n_persons: usize,
@@ -636,10 +635,9 @@ struct CandidateCore {
     vocab: HashMap<String, u32>,
     metas: Vec<String>,
     /// `KNOWN_VARIANTS`, and its forms by group id (one id per group), and the group of
-    /// each token text and each core text (`NO_GROUP` for none)
+    /// each core text (`NO_GROUP` for none; a token text's is in `toks`)
     variants: HashMap<String, String>,
     variant_group: HashMap<String, u32>,
-    text_group: Vec<u32>,
     core_group: Vec<u32>,
     /// `matchers.index.phonetic_key`, for strings outside the vocabulary
     phonetic: Py<PyAny>,
@@ -659,6 +657,26 @@ struct CandidateCore {
     core_len: Vec<u32>,
     /// every `tid_w` is at least 0 (the alignment bound of `Cut` holds)
     weights_nonnegative: bool,
+}
+
+/// A token text's facts the alignment reads together: rarity weight (`tid_w`), length
+/// in characters, first character, known-variant group (`NO_GROUP` for none).
+#[derive(Clone, Copy)]
+struct Tok {
+    w: f64,
+    len: u32,
+    group: u32,
+    first: Option<char>,
+}
+
+/// A record: its token ids `rec_tids[start..end]`, its person's position, and whether
+/// it is loose (`NameIndex._rec_loose`).
+#[derive(Clone, Copy)]
+struct Rec {
+    start: u32,
+    end: u32,
+    person: u32,
+    loose: bool,
 }
 
 static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -1052,12 +1070,13 @@ impl CandidateCore {
     }
 
     fn rec_tids(&self, rid: u32) -> &[u32] {
-        &self.rec_tids
-            [self.rec_start[rid as usize] as usize..self.rec_start[rid as usize + 1] as usize]
+        let r = &self.recs[rid as usize];
+        &self.rec_tids[r.start as usize..r.end as usize]
     }
 
     fn rec_len(&self, rid: u32) -> usize {
-        (self.rec_start[rid as usize + 1] - self.rec_start[rid as usize]) as usize
+        let r = &self.recs[rid as usize];
+        (r.end - r.start) as usize
     }
 
     fn postings(&self, tid: u32) -> &[u32] {
@@ -1070,7 +1089,7 @@ impl CandidateCore {
 
     /// Run `f` with the core's reusable buffers (fresh ones when another call holds them).
     fn with_bufs<R>(&self, f: impl FnOnce(&mut Bufs) -> R) -> R {
-        let (n, np) = (self.rec_person.len(), self.n_persons);
+        let (n, np) = (self.recs.len(), self.n_persons);
         match self.bufs.try_lock() {
             Ok(mut g) => {
                 g.reset(n, np);
@@ -1182,7 +1201,7 @@ impl CandidateCore {
         let (us, ue) = unit_span[qu.uid as usize];
         let q_text = &unit_text[us as usize..ue as usize];
         let (cs, cg): (&str, u32) = match t1 {
-            None => (&self.texts[t0 as usize], self.text_group[t0 as usize]),
+            None => (&self.texts[t0 as usize], self.toks[t0 as usize].group),
             Some(t1) => {
                 joined.clear();
                 joined.push_str(&self.texts[t0 as usize]);
@@ -1244,7 +1263,7 @@ impl CandidateCore {
             let t = t as usize;
             prefetch(&self.texts[t]);
             prefetch(&self.metas[t]);
-            prefetch(&self.text_group[t]);
+            prefetch(&self.toks[t].group);
             prefetch(&self.core_off[t]);
         }
         // each form's Metaphone key: the vocabulary's, else the one given (the last one
@@ -1447,7 +1466,7 @@ impl CandidateCore {
         let t = tid as usize;
         let text = &self.texts[t];
         let text_meta = self.metas[t].as_str();
-        let text_group = group(self.text_group[t]);
+        let text_group = group(self.toks[t].group);
         let g0 = form_groups[0];
         let (mut best, rule) =
             string_similarity_grouped(&forms[0], text, g0, text_group, &mut || {
@@ -1467,7 +1486,7 @@ impl CandidateCore {
             let qg = form_groups[i];
             for j in 0..=(c1 - c0) {
                 let (cf, lc, cg): (&str, usize, Option<u32>) = if j == 0 {
-                    (text, self.text_len[t] as usize, text_group)
+                    (text, self.toks[t].len as usize, text_group)
                 } else {
                     (
                         &self.core_texts[c0 + j - 1],
@@ -1561,7 +1580,7 @@ impl CandidateCore {
         });
         b.c_weights.clear();
         b.c_weights
-            .extend(tids.iter().map(|&t| self.tid_w[t as usize]));
+            .extend(tids.iter().map(|&t| self.toks[t as usize].w));
         let c_weights = &b.c_weights;
         let mut used_q = 0u32; // nq <= MAX_QUERY_TOKENS
         let used_c = &mut b.used_c;
@@ -1676,7 +1695,7 @@ impl CandidateCore {
         for j in 0..nc {
             if !used_c[j] {
                 let t = tids[j] as usize;
-                c_units.push((j, None, self.text_len[t] as usize, self.first[t]));
+                c_units.push((j, None, self.toks[t].len as usize, self.toks[t].first));
             }
         }
         for j in 0..nc.saturating_sub(1) {
@@ -1685,8 +1704,8 @@ impl CandidateCore {
                 c_units.push((
                     j,
                     Some(j + 1),
-                    (self.text_len[t0] + self.text_len[t1]) as usize,
-                    self.first[t0],
+                    (self.toks[t0].len + self.toks[t1].len) as usize,
+                    self.toks[t0].first,
                 ));
             }
         }
@@ -1824,7 +1843,7 @@ impl CandidateCore {
         left_c.extend(
             (0..nc)
                 .filter(|&j| !used_c[j])
-                .map(|j| (c_weights[j], self.text_len[tids[j] as usize] as usize)),
+                .map(|j| (c_weights[j], self.toks[tids[j] as usize].len as usize)),
         );
         left_c.sort_by(desc);
         let k = left_q.len().min(left_c.len());
@@ -2032,7 +2051,7 @@ impl CandidateCore {
         for (k, &rid) in touched.iter().enumerate() {
             if let Some(&ahead) = touched.get(k + AHEAD) {
                 prefetch(&meets[ahead as usize]);
-                prefetch(&self.rec_start[ahead as usize]);
+                prefetch(&self.recs[ahead as usize]);
             }
             let m_ = &meets[rid as usize];
             if m_.every != 0 {
@@ -2056,7 +2075,7 @@ impl CandidateCore {
                         continue;
                     }
                     let coarse = estimate(rid, m_);
-                    if coarse >= bar || loose_q || self.rec_loose[rid as usize] != 0 {
+                    if coarse >= bar || loose_q || self.recs[rid as usize].loose {
                         singles.push((rid, 0.5 * coarse));
                     }
                 }
@@ -2067,15 +2086,15 @@ impl CandidateCore {
         if let Some((ev, q)) = boost {
             for k in 0..scored.len() {
                 if let Some(&(ahead, _)) = scored.get(k + AHEAD) {
-                    prefetch(&self.rec_person[ahead as usize]);
+                    prefetch(&self.recs[ahead as usize]);
                 }
                 if let Some(&(ahead, _)) = scored.get(k + AHEAD / 2) {
-                    let p = self.rec_person[ahead as usize] as usize;
+                    let p = self.recs[ahead as usize].person as usize;
                     prefetch(&persons.slots[p]);
                     prefetch(&ev.persons[p]);
                 }
                 let item = &mut scored[k];
-                let pos = self.rec_person[item.0 as usize];
+                let pos = self.recs[item.0 as usize].person;
                 item.1 *= persons.factor_of(pos, ev, q);
             }
         }
@@ -2088,7 +2107,7 @@ impl CandidateCore {
             let mut any = false;
             for h in head.iter_mut() {
                 let rid = h.0;
-                if !is_covered(rid) && self.rec_loose[rid as usize] == 0 && 2.0 * h.1 < bar {
+                if !is_covered(rid) && !self.recs[rid as usize].loose && 2.0 * h.1 < bar {
                     h.2 = true;
                     any = true;
                 }
@@ -2096,13 +2115,13 @@ impl CandidateCore {
             if any {
                 // persons keeping a record that is not barred
                 for h in head.iter() {
-                    let p = self.rec_person[h.0 as usize];
+                    let p = self.recs[h.0 as usize].person;
                     if !h.2 && !persons.slots[p as usize].mark {
                         persons.slots[p as usize].mark = true;
                         persons.mark_list.push(p);
                     }
                 }
-                head.retain(|h| persons.slots[self.rec_person[h.0 as usize] as usize].mark);
+                head.retain(|h| persons.slots[self.recs[h.0 as usize].person as usize].mark);
                 for &p in &persons.mark_list {
                     persons.slots[p as usize].mark = false;
                 }
@@ -2123,7 +2142,7 @@ impl CandidateCore {
             }
             let joins = via_joins(rid);
             let f = match boost {
-                Some(_) => persons.slots[self.rec_person[rid as usize] as usize].factor,
+                Some(_) => persons.slots[self.recs[rid as usize].person as usize].factor,
                 None => 1.0,
             };
             let defer = Deferred {
@@ -2222,22 +2241,21 @@ impl CandidateCore {
         n_weight: usize,
         max_idf: f64,
     ) -> PyResult<Self> {
-        let text_len = texts.iter().map(|t| char_len(t) as u32).collect();
-        let first = texts.iter().map(|t| t.chars().next()).collect();
         let vocab: HashMap<String, u32> = texts
             .iter()
             .enumerate()
             .map(|(i, t)| (t.clone(), i as u32))
             .collect();
+        let rec_start: Vec<u32> = buffer_vec(py, rec_start, "rec_start")?;
+        let rec_tids: Vec<u32> = buffer_vec(py, rec_tids, "rec_tids")?;
+        let rec_person: Vec<u32> = buffer_vec(py, rec_person, "rec_person")?;
+        let rec_loose: Vec<u8> = buffer_vec(py, rec_loose, "rec_loose")?;
+        let tid_w: Vec<f64> = buffer_vec(py, tid_w, "tid_w")?;
         let mut core = CandidateCore {
-            rec_start: buffer_vec(py, rec_start, "rec_start")?,
-            rec_tids: buffer_vec(py, rec_tids, "rec_tids")?,
-            rec_person: buffer_vec(py, rec_person, "rec_person")?,
-            rec_loose: buffer_vec(py, rec_loose, "rec_loose")?,
-            tid_w: buffer_vec(py, tid_w, "tid_w")?,
+            recs: Vec::new(),
+            rec_tids,
             texts,
-            text_len,
-            first,
+            toks: Vec::new(),
             post_off: buffer_vec(py, post_off, "post_off")?,
             post_ids: buffer_vec(py, post_ids, "post_ids")?,
             n_persons: 0,
@@ -2249,7 +2267,6 @@ impl CandidateCore {
             metas,
             variants,
             variant_group: HashMap::default(),
-            text_group: Vec::new(),
             core_group: Vec::new(),
             weights_nonnegative: false,
             phonetic,
@@ -2262,12 +2279,12 @@ impl CandidateCore {
             n_weight,
             max_idf,
         };
-        let n = core.rec_person.len();
+        let n = rec_person.len();
         let nt = core.texts.len();
-        if core.rec_start.len() != n + 1
-            || core.rec_loose.len() != n
-            || *core.rec_start.last().unwrap() as usize != core.rec_tids.len()
-            || core.tid_w.len() != nt
+        if rec_start.len() != n + 1
+            || rec_loose.len() != n
+            || *rec_start.last().unwrap() as usize != core.rec_tids.len()
+            || tid_w.len() != nt
             || core.post_off.len() != nt + 1
             || *core.post_off.last().unwrap() as usize != core.post_ids.len()
             || core.core_off.len() != nt + 1
@@ -2289,7 +2306,7 @@ impl CandidateCore {
             ));
         }
         let rising_u32 = |v: &[u32]| v.windows(2).all(|w| w[0] <= w[1]);
-        if !rising_u32(&core.rec_start)
+        if !rising_u32(&rec_start)
             || !rising_u32(&core.core_off)
             || core.post_off.windows(2).any(|w| w[0] > w[1])
         {
@@ -2309,21 +2326,38 @@ impl CandidateCore {
         core.keys_dir = PackedDir::new(&core.keys);
         core.joins_dir = PackedDir::new(&core.joins);
         core.core_len = core.core_texts.iter().map(|t| char_len(t) as u32).collect();
-        core.weights_nonnegative = core.tid_w.iter().all(|&w| w >= 0.0);
+        core.weights_nonnegative = tid_w.iter().all(|&w| w >= 0.0);
         let mut group_ids: HashMap<&str, u32> = HashMap::default();
         for (form, group) in &core.variants {
             let n = group_ids.len() as u32;
             let id = *group_ids.entry(group.as_str()).or_insert(n);
             core.variant_group.insert(form.clone(), id);
         }
-        core.text_group = core.texts.iter().map(|t| core.group_of(t)).collect();
+        core.toks = core
+            .texts
+            .iter()
+            .zip(tid_w.iter())
+            .map(|(t, &w)| Tok {
+                w,
+                len: char_len(t) as u32,
+                group: core.group_of(t),
+                first: t.chars().next(),
+            })
+            .collect();
         core.core_group = core.core_texts.iter().map(|t| core.group_of(t)).collect();
-        core.n_persons = core
-            .rec_person
+        core.n_persons = rec_person
             .iter()
             .map(|&p| p as usize + 1)
             .max()
             .unwrap_or(0);
+        core.recs = (0..n)
+            .map(|r| Rec {
+                start: rec_start[r],
+                end: rec_start[r + 1],
+                person: rec_person[r],
+                loose: rec_loose[r] != 0,
+            })
+            .collect();
         Ok(core)
     }
 
@@ -2593,7 +2627,7 @@ impl CandidateCore {
         let Bufs { best, persons, .. } = bufs;
         for &rid in &best.list {
             let est = best.est[rid as usize];
-            let p = self.rec_person[rid as usize] as usize;
+            let p = self.recs[rid as usize].person as usize;
             if persons.slots[p].state & BEST_SET == 0 {
                 persons.slots[p].best = est;
                 persons.set(p, BEST_SET);
@@ -2631,8 +2665,8 @@ impl CandidateCore {
             ..
         } = bufs;
         let kept = |rid: u32| {
-            let b = persons.slots[self.rec_person[rid as usize] as usize].best;
-            persons.slots[self.rec_person[rid as usize] as usize].state & BEST_SET != 0
+            let b = persons.slots[self.recs[rid as usize].person as usize].best;
+            persons.slots[self.recs[rid as usize].person as usize].state & BEST_SET != 0
                 && (b * cut.factor + cut.margin).partial_cmp(&cut.floor) != Some(Ordering::Less)
         };
         rbufs.deferred.retain(|d| kept(d.rid));
@@ -2665,7 +2699,7 @@ impl CandidateCore {
                     metas,
                 )?;
                 if rank.boost.is_some() {
-                    est2 *= persons.slots[self.rec_person[d.rid as usize] as usize].factor;
+                    est2 *= persons.slots[self.recs[d.rid as usize].person as usize].factor;
                 }
                 if d.via_joins && d.est > est2 {
                     est2 = d.est;
@@ -2755,7 +2789,7 @@ impl CandidateCore {
                 // records of dropped persons can go before the sort, whatever the limit
                 Some((factor, margin, floor)) if factor >= 0.0 => {
                     for &rid in &best.list {
-                        let b = persons.slots[self.rec_person[rid as usize] as usize].best;
+                        let b = persons.slots[self.recs[rid as usize].person as usize].best;
                         if (b * factor + margin).partial_cmp(&floor) != Some(Ordering::Less) {
                             ranked.push((rid, best.est[rid as usize]));
                         }
@@ -2767,7 +2801,7 @@ impl CandidateCore {
             // person -> kept; a person's first record is its best (ranked best first)
             let mut n_met = 0usize;
             for &(rid, est) in ranked.iter() {
-                let p = self.rec_person[rid as usize] as usize;
+                let p = self.recs[rid as usize].person as usize;
                 let keep = if persons.slots[p].state & KEPT != 0 {
                     true
                 } else if persons.slots[p].state & DROPPED != 0 {
