@@ -2048,6 +2048,13 @@ impl CandidateCore {
         // (rid, estimate)
         scored.clear();
         let mut union_size = 0usize;
+        // records meeting one query token only (`singles`) are gathered in the same pass,
+        // in the same order, and used only if the covered ones leave room (below)
+        let single_bar = match need {
+            None => -1.0,
+            Some(nd) => (nd - refine_margin) / max_boost,
+        };
+        singles.clear();
         for (k, &rid) in touched.iter().enumerate() {
             if let Some(&ahead) = touched.get(k + AHEAD) {
                 prefetch(&meets[ahead as usize]);
@@ -2059,29 +2066,17 @@ impl CandidateCore {
             }
             if is_covered(rid) {
                 scored.push((rid, estimate(rid, m_)));
+            } else if m_.every != 0 {
+                let coarse = estimate(rid, m_);
+                if coarse >= single_bar || loose_q || self.recs[rid as usize].loose {
+                    singles.push((rid, 0.5 * coarse));
+                }
             }
         }
-        if scored.len() < fill {
+        if scored.len() < fill && union_size <= FILL_UNION_CAP {
             let room = fill - scored.len();
-            if union_size <= FILL_UNION_CAP {
-                let bar = match need {
-                    None => -1.0,
-                    Some(nd) => (nd - refine_margin) / max_boost,
-                };
-                singles.clear();
-                for &rid in touched {
-                    let m_ = &meets[rid as usize];
-                    if m_.every == 0 || is_covered(rid) {
-                        continue;
-                    }
-                    let coarse = estimate(rid, m_);
-                    if coarse >= bar || loose_q || self.recs[rid as usize].loose {
-                        singles.push((rid, 0.5 * coarse));
-                    }
-                }
-                keep_head(singles, room);
-                scored.extend_from_slice(singles);
-            }
+            keep_head(singles, room);
+            scored.extend_from_slice(singles);
         }
         if let Some((ev, q)) = boost {
             for k in 0..scored.len() {
@@ -2128,13 +2123,13 @@ impl CandidateCore {
                 persons.mark_list.clear();
             }
         }
-        query_units(self, v.texts, scratch, q_units);
         let mut q_lens = [0usize; MAX_QUERY_TOKENS];
         for (l, t) in q_lens.iter_mut().zip(v.texts.iter()) {
             *l = char_len(t);
         }
         let q_lens = &q_lens[..n];
-        nb.fill(&v.sets, self.texts.len());
+        // the rescue units and the neighbour table, made when a record is first aligned
+        let mut aligning = false;
         for &(rid, est, barred) in head.iter() {
             if barred {
                 found.push((rid, est));
@@ -2155,6 +2150,11 @@ impl CandidateCore {
             if cut.is_some_and(|c| c.hopeless(1.0, f, joins, est)) {
                 deferred.push(defer);
                 continue;
+            }
+            if !aligning {
+                query_units(self, v.texts, scratch, q_units);
+                nb.fill(&v.sets, self.texts.len());
+                aligning = true;
             }
             let mut est2 = match self.align_greedy(rid, nb, weights, abufs) {
                 None => 0.0,
