@@ -621,6 +621,8 @@ struct CandidateCore {
     /// each token text's rarity weight, length in characters, first character and
     /// known-variant group, together (`Tok`)
     toks: Vec<Tok>,
+    /// every token text and Metaphone key, one after the other (`Tok::text`, `Tok::meta`)
+    tok_text: String,
     post_off: Vec<u64>,
     post_ids: Vec<u32>,
     n_persons: usize,
@@ -667,6 +669,9 @@ struct Tok {
     len: u32,
     group: u32,
     first: Option<char>,
+    /// its text and Metaphone key in `CandidateCore::tok_text` (byte bounds)
+    text: [u32; 2],
+    meta: [u32; 2],
 }
 
 /// A record: its token ids `rec_tids[start..end]`, its person's position, and whether
@@ -1064,6 +1069,18 @@ fn keep_head(v: &mut Vec<(u32, f64)>, k: usize) {
 }
 
 impl CandidateCore {
+    /// Token text `t` (read from `tok_text`).
+    fn text(&self, t: usize) -> &str {
+        let [s, e] = self.toks[t].text;
+        &self.tok_text[s as usize..e as usize]
+    }
+
+    /// The Metaphone key of token text `t` ("" for none).
+    fn meta(&self, t: usize) -> &str {
+        let [s, e] = self.toks[t].meta;
+        &self.tok_text[s as usize..e as usize]
+    }
+
     /// The known-variant group id of `text` (`NO_GROUP` for none).
     fn group_of(&self, text: &str) -> u32 {
         self.variant_group.get(text).copied().unwrap_or(NO_GROUP)
@@ -1127,7 +1144,7 @@ impl CandidateCore {
         memo: &'a mut HashMap<String, String>,
     ) -> PyResult<&'a str> {
         if let Some(&tid) = self.vocab.get(text) {
-            return Ok(&self.metas[tid as usize]);
+            return Ok(self.meta(tid as usize));
         }
         if let Some((_, m)) = given
             .0
@@ -1150,7 +1167,7 @@ impl CandidateCore {
         scratch: &'a mut HashMap<String, String>,
     ) -> PyResult<&'a str> {
         if let Some(&tid) = self.vocab.get(text) {
-            return Ok(&self.metas[tid as usize]);
+            return Ok(self.meta(tid as usize));
         }
         if !scratch.contains_key(text) {
             let m: String = self.phonetic.bind(py).call1((text,))?.extract()?;
@@ -1201,11 +1218,11 @@ impl CandidateCore {
         let (us, ue) = unit_span[qu.uid as usize];
         let q_text = &unit_text[us as usize..ue as usize];
         let (cs, cg): (&str, u32) = match t1 {
-            None => (&self.texts[t0 as usize], self.toks[t0 as usize].group),
+            None => (self.text(t0 as usize), self.toks[t0 as usize].group),
             Some(t1) => {
                 joined.clear();
-                joined.push_str(&self.texts[t0 as usize]);
-                joined.push_str(&self.texts[t1 as usize]);
+                joined.push_str(self.text(t0 as usize));
+                joined.push_str(self.text(t1 as usize));
                 (joined, self.group_of(joined))
             }
         };
@@ -1220,7 +1237,7 @@ impl CandidateCore {
                 return Ok(false);
             }
             Ok(match t1 {
-                None => pa == self.metas[t0 as usize],
+                None => pa == self.meta(t0 as usize),
                 Some(_) => pa == self.metaphone_ref(py, cs, metas)?,
             })
         })?;
@@ -1261,9 +1278,7 @@ impl CandidateCore {
         tids.dedup();
         for &t in tids.iter() {
             let t = t as usize;
-            prefetch(&self.texts[t]);
-            prefetch(&self.metas[t]);
-            prefetch(&self.toks[t].group);
+            prefetch(&self.toks[t]);
             prefetch(&self.core_off[t]);
         }
         // each form's Metaphone key: the vocabulary's, else the one given (the last one
@@ -1271,7 +1286,7 @@ impl CandidateCore {
         let form_metas: Vec<&str> = forms
             .iter()
             .map(|f| match self.vocab.get(f.as_str()) {
-                Some(&t) => self.metas[t as usize].as_str(),
+                Some(&t) => self.meta(t as usize),
                 None => forms
                     .iter()
                     .zip(metas.iter())
@@ -1286,7 +1301,7 @@ impl CandidateCore {
         let mut out_s = Vec::new();
         for (k, &tid) in tids.iter().enumerate() {
             if let Some(&next) = tids.get(k + 1) {
-                if let Some(b) = self.texts[next as usize].as_bytes().first() {
+                if let Some(b) = self.text(next as usize).as_bytes().first() {
                     prefetch(b);
                 }
             }
@@ -1464,8 +1479,8 @@ impl CandidateCore {
     ) -> PyResult<f64> {
         let forms = given.0;
         let t = tid as usize;
-        let text = &self.texts[t];
-        let text_meta = self.metas[t].as_str();
+        let text = self.text(t);
+        let text_meta = self.meta(t);
         let text_group = group(self.toks[t].group);
         let g0 = form_groups[0];
         let (mut best, rule) =
@@ -2256,6 +2271,7 @@ impl CandidateCore {
             rec_tids,
             texts,
             toks: Vec::new(),
+            tok_text: String::new(),
             post_off: buffer_vec(py, post_off, "post_off")?,
             post_ids: buffer_vec(py, post_ids, "post_ids")?,
             n_persons: 0,
@@ -2333,17 +2349,26 @@ impl CandidateCore {
             let id = *group_ids.entry(group.as_str()).or_insert(n);
             core.variant_group.insert(form.clone(), id);
         }
-        core.toks = core
-            .texts
-            .iter()
-            .zip(tid_w.iter())
-            .map(|(t, &w)| Tok {
-                w,
-                len: char_len(t) as u32,
-                group: core.group_of(t),
-                first: t.chars().next(),
+        let mut tok_text = String::new();
+        let mut span = |s: &str| {
+            let start = tok_text.len() as u32;
+            tok_text.push_str(s);
+            [start, tok_text.len() as u32]
+        };
+        core.toks = (0..nt)
+            .map(|t| {
+                let text = &core.texts[t];
+                Tok {
+                    w: tid_w[t],
+                    len: char_len(text) as u32,
+                    group: core.group_of(text),
+                    first: text.chars().next(),
+                    text: span(text),
+                    meta: span(&core.metas[t]),
+                }
             })
             .collect();
+        core.tok_text = tok_text;
         core.core_group = core.core_texts.iter().map(|t| core.group_of(t)).collect();
         core.n_persons = rec_person
             .iter()
