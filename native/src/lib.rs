@@ -19,8 +19,9 @@ mod normalise;
 mod similarity;
 
 use pyo3::buffer::PyBuffer;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString, PyTuple};
 use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
 
@@ -51,6 +52,25 @@ fn buffer_vec<T: pyo3::buffer::Element + Copy>(
     buf.to_vec(py)
 }
 
+/// Ask the processor to bring `x`'s cache line in (a hint, no effect on results): for
+/// loops over records or persons in no order, whose next items are known ahead.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing and cannot fault; `x` is a valid reference
+    unsafe {
+        core::arch::x86_64::_mm_prefetch(
+            (x as *const T).cast::<i8>(),
+            core::arch::x86_64::_MM_HINT_T0,
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
+/// How far ahead the loops over records prefetch.
+const AHEAD: usize = 8;
+
 /// Descending by estimate, ties by record id ascending (`key=(-est, rid)` in Python).
 fn by_estimate(a: &(u32, f64), b: &(u32, f64)) -> Ordering {
     b.1.partial_cmp(&a.1)
@@ -80,6 +100,9 @@ struct TokenSets {
     every: Vec<u32>,
     joined: Vec<u32>,
     all: Vec<u32>,
+    /// how many (record, joined pair) entries hold the text, repeats included (`joined`
+    /// before it is deduplicated: the text's share of `NameIndex._df`)
+    joined_entries: usize,
 }
 
 impl TokenSets {
@@ -123,30 +146,187 @@ struct Evidence {
     gender_malus: f64,
 }
 
-/// One person's evidence: birth-year span, gender code, and the bounds of its birth-date
-/// and nationality ids (`day_off[p]`, `day_off[p + 1]`; `nat_off` likewise).
+/// One person's evidence: birth-year span, gender code, and its birth-date and
+/// nationality ids: the ids themselves when there are at most two (`n_day`, `n_nat`),
+/// else the bounds of their run (`day_off[p]`, `day_off[p + 1]`; `nat_off` likewise;
+/// `n_* = IN_RUN`).
 #[derive(Clone, Copy)]
 struct PersonEvidence {
     dob_lo: u16,
     dob_hi: u16,
     gender: u8,
+    n_day: u8,
+    n_nat: u8,
     day: [u32; 2],
     nat: [u32; 2],
 }
 
+/// `PersonEvidence`: the ids are a run of the shared arrays.
+const IN_RUN: u8 = u8::MAX;
+
+impl PersonEvidence {
+    /// Ids `off[p]..off[p + 1]` of `ids`: inline when at most two (and the bounds are in
+    /// order), else the bounds (sliced when asked, as before).
+    fn ids(off: &[u32], ids: &[u32], p: usize) -> (u8, [u32; 2]) {
+        let (s, e) = (off[p] as usize, off[p + 1] as usize);
+        if s <= e && e <= ids.len() && e - s <= 2 {
+            let mut v = [0u32; 2];
+            v[..e - s].copy_from_slice(&ids[s..e]);
+            ((e - s) as u8, v)
+        } else {
+            (IN_RUN, [off[p], off[p + 1]])
+        }
+    }
+}
+
 /// A query variant made by `text_candidates`: token sets and joined-pair sets (handles
 /// held for the call), token weights, token texts, loose.
-type HeldVariant = (
+type HeldVariant<'a> = (
     Vec<Py<TokenSets>>,
     Vec<Py<TokenSets>>,
     Vec<f64>,
-    Vec<String>,
+    Vec<&'a str>,
     bool,
 );
+
+/// `text_candidates`' `variants` argument, `[(texts, cores)]`: the strings borrowed from
+/// the Python objects when it is a list of 2-tuples of lists of `str` (what
+/// `NameIndex` passes), else extracted as `Vec<(Vec<String>, Vec<String>)>` (any
+/// sequences; the same errors as such an argument).
+enum VariantArgs<'py> {
+    /// every string, and each variant's first string and token count (texts, then cores)
+    Borrowed(Vec<Bound<'py, PyString>>, Vec<(usize, usize)>),
+    Owned(Vec<(Vec<String>, Vec<String>)>),
+}
+
+impl<'py> VariantArgs<'py> {
+    fn new(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        if let Some(v) = Self::borrowed(obj) {
+            return Ok(v);
+        }
+        obj.extract()
+            .map(VariantArgs::Owned)
+            .map_err(|e| argument_error("variants", obj.py(), e))
+    }
+
+    fn borrowed(obj: &Bound<'py, PyAny>) -> Option<Self> {
+        let list = obj.downcast::<PyList>().ok()?;
+        let mut strs = Vec::new();
+        let mut spans = Vec::with_capacity(list.len());
+        for item in list.iter() {
+            let pair = item.downcast::<PyTuple>().ok()?;
+            if pair.len() != 2 {
+                return None;
+            }
+            let start = strs.len();
+            let mut lens = [0usize; 2];
+            for (side, len) in lens.iter_mut().enumerate() {
+                let part = pair.get_item(side).ok()?;
+                let part = part.downcast::<PyList>().ok()?;
+                *len = part.len();
+                for s in part.iter() {
+                    let s = s.downcast_into::<PyString>().ok()?;
+                    s.to_str().ok()?; // refused below as an owned `String` would be
+                    strs.push(s);
+                }
+            }
+            if lens[0] != lens[1] {
+                // let the checks below refuse it as before: one side's strings only
+                spans.push((start, usize::MAX));
+                continue;
+            }
+            spans.push((start, lens[0]));
+        }
+        Some(VariantArgs::Borrowed(strs, spans))
+    }
+
+    /// Each variant's texts and cores (`None` for texts and cores of unequal lengths).
+    fn variants(&self) -> Vec<Option<(Vec<&str>, Vec<&str>)>> {
+        match self {
+            VariantArgs::Borrowed(strs, spans) => spans
+                .iter()
+                .map(|&(start, n)| {
+                    if n == usize::MAX {
+                        return None;
+                    }
+                    let s = |k: usize| strs[k].to_str().unwrap_or("");
+                    Some((
+                        (start..start + n).map(s).collect(),
+                        (start + n..start + 2 * n).map(s).collect(),
+                    ))
+                })
+                .collect(),
+            VariantArgs::Owned(v) => v
+                .iter()
+                .map(|(t, c)| {
+                    (t.len() == c.len()).then(|| {
+                        (
+                            t.iter().map(String::as_str).collect(),
+                            c.iter().map(String::as_str).collect(),
+                        )
+                    })
+                })
+                .collect(),
+        }
+    }
+}
 
 /// A query's side of the boost as Python passes it: birth-date ids, birth years,
 /// nationality ids, gender code.
 type QueryEvidenceArgs = (Vec<u32>, Vec<u32>, Vec<u32>, u8);
+
+/// `text_candidates`' `boost` argument, `(evidence, (day ids, years, nationality ids,
+/// gender))`: read item by item when the id collections are lists (what the screener
+/// passes), else extracted as `(Evidence, (Vec<u32>, Vec<u32>, Vec<u32>, u8))` (the same
+/// values, and the same errors as such an argument).
+fn boost_args<'py>(obj: &Bound<'py, PyAny>) -> PyResult<(PyRef<'py, Evidence>, QueryEvidenceArgs)> {
+    fn ids(obj: &Bound<'_, PyAny>) -> Option<Vec<u32>> {
+        let list = obj.downcast::<PyList>().ok()?;
+        list.iter().map(|x| x.extract::<u32>().ok()).collect()
+    }
+    let fast = || -> Option<(PyRef<'py, Evidence>, QueryEvidenceArgs)> {
+        let pair = obj.downcast::<PyTuple>().ok()?;
+        if pair.len() != 2 {
+            return None;
+        }
+        let ev = pair
+            .get_item(0)
+            .ok()?
+            .extract::<PyRef<'py, Evidence>>()
+            .ok()?;
+        let q = pair.get_item(1).ok()?;
+        let q = q.downcast::<PyTuple>().ok()?;
+        if q.len() != 4 {
+            return None;
+        }
+        let gender = q.get_item(3).ok()?.extract::<u8>().ok()?;
+        Some((
+            ev,
+            (
+                ids(&q.get_item(0).ok()?)?,
+                ids(&q.get_item(1).ok()?)?,
+                ids(&q.get_item(2).ok()?)?,
+                gender,
+            ),
+        ))
+    };
+    if let Some(v) = fast() {
+        return Ok(v);
+    }
+    obj.extract()
+        .map_err(|e| argument_error("boost", obj.py(), e))
+}
+
+/// `e`, as pyo3 reports an argument `name` it cannot extract (a `TypeError` names it).
+fn argument_error(name: &str, py: Python<'_>, e: PyErr) -> PyErr {
+    if e.get_type(py).is(py.get_type::<PyTypeError>()) {
+        let err = PyTypeError::new_err(format!("argument '{name}': {}", e.value(py)));
+        err.set_cause(py, e.cause(py));
+        err
+    } else {
+        e
+    }
+}
 
 /// A query's side of the boost: exact birth-date ids, birth years, nationality ids, gender.
 struct QueryEvidence<'a> {
@@ -157,13 +337,22 @@ struct QueryEvidence<'a> {
 }
 
 impl Evidence {
+    /// A person's ids: inline, or its run of `all`.
+    fn ids<'a>(n: u8, v: &'a [u32; 2], all: &'a [u32]) -> &'a [u32] {
+        if n == IN_RUN {
+            &all[v[0] as usize..v[1] as usize]
+        } else {
+            &v[..n as usize]
+        }
+    }
+
     fn person_factor(&self, pos: usize, q: &QueryEvidence<'_>) -> f64 {
         let pe = &self.persons[pos];
         let mut factor = self.base;
         if !q.years.is_empty() {
             let lo = pe.dob_lo as u32;
             if lo != 0 {
-                let days = &self.day_ids[pe.day[0] as usize..pe.day[1] as usize];
+                let days = Evidence::ids(pe.n_day, &pe.day, &self.day_ids);
                 if !q.days.is_empty() && q.days.iter().any(|d| days.contains(d)) {
                     factor += self.day_bonus;
                 } else if q.years.iter().any(|&y| lo <= y && y <= pe.dob_hi as u32) {
@@ -174,7 +363,7 @@ impl Evidence {
             }
         }
         if !q.nats.is_empty() {
-            let nats = &self.nat_ids[pe.nat[0] as usize..pe.nat[1] as usize];
+            let nats = Evidence::ids(pe.n_nat, &pe.nat, &self.nat_ids);
             if !nats.is_empty() {
                 if q.nats.iter().any(|n| nats.contains(n)) {
                     factor += self.nat_bonus;
@@ -240,12 +429,18 @@ impl Evidence {
             return Err(PyValueError::new_err("evidence arrays disagree in length"));
         }
         ev.persons = (0..n)
-            .map(|p| PersonEvidence {
-                dob_lo: dob_lo[p],
-                dob_hi: dob_hi[p],
-                gender: gender[p],
-                day: [day_off[p], day_off[p + 1]],
-                nat: [nat_off[p], nat_off[p + 1]],
+            .map(|p| {
+                let (n_day, day) = PersonEvidence::ids(&day_off, &ev.day_ids, p);
+                let (n_nat, nat) = PersonEvidence::ids(&nat_off, &ev.nat_ids, p);
+                PersonEvidence {
+                    dob_lo: dob_lo[p],
+                    dob_hi: dob_hi[p],
+                    gender: gender[p],
+                    n_day,
+                    n_nat,
+                    day,
+                    nat,
+                }
             })
             .collect();
         if ev.base <= 0.0 {
@@ -337,7 +532,7 @@ struct Variant<'a> {
     sets: Vec<&'a TokenSets>,
     pairs: Vec<&'a TokenSets>,
     weights: &'a [f64],
-    texts: &'a [String],
+    texts: &'a [&'a str],
     loose: bool,
 }
 
@@ -377,6 +572,15 @@ fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
+/// The neighbour lookup's buffers (`CandidateCore::find_neighbours`), reused.
+#[derive(Default)]
+struct KeyBufs {
+    hashes: Vec<u64>,
+    chars: Vec<char>,
+    key: String,
+    tids: Vec<u32>,
+}
+
 /// A batch's query-side memo for one `CandidateCore` (`text_candidates`): each query
 /// token's `TokenSets` by (text, core), each token text's rarity weight and the Metaphone
 /// keys asked of `phonetic`. Bound to the first core that uses it;
@@ -393,6 +597,7 @@ struct QueryCache {
     weights: HashMap<String, f64>,
     /// the Metaphone keys asked of `phonetic` (strings outside the vocabulary)
     metas: HashMap<String, String>,
+    keys: KeyBufs,
 }
 
 #[pymethods]
@@ -411,14 +616,15 @@ impl QueryCache {
 /// The candidate core over one `NameIndex`'s flat arrays (immutable once built).
 #[pyclass(frozen, module = "matchers._core")]
 struct CandidateCore {
-    rec_start: Vec<u32>,
+    /// each record's token run in `rec_tids`, person position and loose flag, together
+    recs: Vec<Rec>,
     rec_tids: Vec<u32>,
-    rec_person: Vec<u32>,
-    rec_loose: Vec<u8>,
-    tid_w: Vec<f64>,
     texts: Vec<String>,
-    text_len: Vec<u32>,
-    first: Vec<Option<char>>,
+    /// each token text's rarity weight, length in characters, first character and
+    /// known-variant group, together (`Tok`)
+    toks: Vec<Tok>,
+    /// every token text and Metaphone key, one after the other (`Tok::text`, `Tok::meta`)
+    tok_text: String,
     post_off: Vec<u64>,
     post_ids: Vec<u32>,
     n_persons: usize,
@@ -433,10 +639,9 @@ struct CandidateCore {
     vocab: HashMap<String, u32>,
     metas: Vec<String>,
     /// `KNOWN_VARIANTS`, and its forms by group id (one id per group), and the group of
-    /// each token text and each core text (`NO_GROUP` for none)
+    /// each core text (`NO_GROUP` for none; a token text's is in `toks`)
     variants: HashMap<String, String>,
     variant_group: HashMap<String, u32>,
-    text_group: Vec<u32>,
     core_group: Vec<u32>,
     /// `matchers.index.phonetic_key`, for strings outside the vocabulary
     phonetic: Py<PyAny>,
@@ -456,6 +661,29 @@ struct CandidateCore {
     core_len: Vec<u32>,
     /// every `tid_w` is at least 0 (the alignment bound of `Cut` holds)
     weights_nonnegative: bool,
+}
+
+/// A token text's facts the alignment reads together: rarity weight (`tid_w`), length
+/// in characters, first character, known-variant group (`NO_GROUP` for none).
+#[derive(Clone, Copy)]
+struct Tok {
+    w: f64,
+    len: u32,
+    group: u32,
+    first: Option<char>,
+    /// its text and Metaphone key in `CandidateCore::tok_text` (byte bounds)
+    text: [u32; 2],
+    meta: [u32; 2],
+}
+
+/// A record: its token ids `rec_tids[start..end]`, its person's position, and whether
+/// it is loose (`NameIndex._rec_loose`).
+#[derive(Clone, Copy)]
+struct Rec {
+    start: u32,
+    end: u32,
+    person: u32,
+    loose: bool,
 }
 
 static NEXT_CORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -514,12 +742,7 @@ struct QUnit {
 
 /// The rescue units of a query variant in `_align_estimate`'s order, into `out`: each
 /// token, then each adjacent pair joined (`core`: the index, for known-variant groups).
-fn query_units(
-    core: &CandidateCore,
-    texts: &[String],
-    scratch: &mut Scratch,
-    out: &mut Vec<QUnit>,
-) {
+fn query_units(core: &CandidateCore, texts: &[&str], scratch: &mut Scratch, out: &mut Vec<QUnit>) {
     out.clear();
     for (i, t) in texts.iter().enumerate() {
         out.push(QUnit {
@@ -534,8 +757,8 @@ fn query_units(
     for i in 0..texts.len().saturating_sub(1) {
         let mut t = std::mem::take(&mut scratch.joined);
         t.clear();
-        t.push_str(&texts[i]);
-        t.push_str(&texts[i + 1]);
+        t.push_str(texts[i]);
+        t.push_str(texts[i + 1]);
         out.push(QUnit {
             a: i,
             b: Some(i + 1),
@@ -563,6 +786,30 @@ fn rescue_filtered(qu: &QUnit, joined: bool, lc: usize, cfirst: Option<char>) ->
         qu.first != cfirst
     } else {
         lq.abs_diff(lc) > 2 || (single && lq.min(lc) < 6)
+    }
+}
+
+/// `CandidateCore::rescue_bound` as if every token left over after greedy pass `g` could
+/// be rescued (the larger end of the same interval, so at least that bound; cheaper:
+/// no unit is looked at). `b` holds the pass's record token weights and uses.
+fn rescue_bound_all(g: &Greedy, q_weights: &[f64], b: &AlignBufs, alpha: f64) -> f64 {
+    let mut left = 0.0f64;
+    for (i, &w) in q_weights.iter().enumerate() {
+        if g.used_q & (1u32 << i) == 0 {
+            left += w;
+        }
+    }
+    for (&w, &used) in b.c_weights.iter().zip(b.used_c.iter()) {
+        if !used {
+            left += w;
+        }
+    }
+    let none = g.total / (g.weight + alpha * left);
+    let all = (g.total + left / 2.0) / (g.weight + left / 2.0);
+    if none > all {
+        none
+    } else {
+        all
     }
 }
 
@@ -735,13 +982,19 @@ impl BestBufs {
 /// bar; `*_list` the positions set, for clearing.
 #[derive(Default)]
 struct PersonBufs {
-    factor: Vec<f64>,
-    best: Vec<f64>,
-    /// bit 0: factor set, bit 1: best set, bit 2: kept, bit 3: dropped
-    state: Vec<u8>,
+    slots: Vec<PersonSlot>,
     state_list: Vec<u32>,
-    mark: Vec<bool>,
     mark_list: Vec<u32>,
+}
+
+/// One person's state in `PersonBufs` (kept together: one place read per person).
+#[derive(Clone, Copy, Default)]
+struct PersonSlot {
+    factor: f64,
+    best: f64,
+    /// bit 0: factor set, bit 1: best set, bit 2: kept, bit 3: dropped
+    state: u8,
+    mark: bool,
 }
 
 const FACTOR_SET: u8 = 1;
@@ -752,37 +1005,35 @@ const DROPPED: u8 = 8;
 impl PersonBufs {
     fn reset(&mut self, n_persons: usize) {
         for &p in &self.state_list {
-            self.state[p as usize] = 0;
+            self.slots[p as usize].state = 0;
         }
         self.state_list.clear();
         for &p in &self.mark_list {
-            self.mark[p as usize] = false;
+            self.slots[p as usize].mark = false;
         }
         self.mark_list.clear();
-        if self.factor.len() < n_persons {
-            self.factor.resize(n_persons, 0.0);
-            self.best.resize(n_persons, 0.0);
-            self.state.resize(n_persons, 0);
-            self.mark.resize(n_persons, false);
+        if self.slots.len() < n_persons {
+            self.slots.resize(n_persons, PersonSlot::default());
         }
     }
 
     /// Set `flag` of person `p`.
     fn set(&mut self, p: usize, flag: u8) {
-        if self.state[p] == 0 {
+        let slot = &mut self.slots[p];
+        if slot.state == 0 {
             self.state_list.push(p as u32);
         }
-        self.state[p] |= flag;
+        slot.state |= flag;
     }
 
     /// The boost factor of person `pos` (computed once per call).
     fn factor_of(&mut self, pos: u32, ev: &Evidence, q: &QueryEvidence) -> f64 {
         let p = pos as usize;
-        if self.state[p] & FACTOR_SET == 0 {
-            self.factor[p] = ev.person_factor(p, q);
+        if self.slots[p].state & FACTOR_SET == 0 {
+            self.slots[p].factor = ev.person_factor(p, q);
             self.set(p, FACTOR_SET);
         }
-        self.factor[p]
+        self.slots[p].factor
     }
 }
 
@@ -820,18 +1071,31 @@ fn keep_head(v: &mut Vec<(u32, f64)>, k: usize) {
 }
 
 impl CandidateCore {
+    /// Token text `t` (read from `tok_text`).
+    fn text(&self, t: usize) -> &str {
+        let [s, e] = self.toks[t].text;
+        &self.tok_text[s as usize..e as usize]
+    }
+
+    /// The Metaphone key of token text `t` ("" for none).
+    fn meta(&self, t: usize) -> &str {
+        let [s, e] = self.toks[t].meta;
+        &self.tok_text[s as usize..e as usize]
+    }
+
     /// The known-variant group id of `text` (`NO_GROUP` for none).
     fn group_of(&self, text: &str) -> u32 {
         self.variant_group.get(text).copied().unwrap_or(NO_GROUP)
     }
 
     fn rec_tids(&self, rid: u32) -> &[u32] {
-        &self.rec_tids
-            [self.rec_start[rid as usize] as usize..self.rec_start[rid as usize + 1] as usize]
+        let r = &self.recs[rid as usize];
+        &self.rec_tids[r.start as usize..r.end as usize]
     }
 
     fn rec_len(&self, rid: u32) -> usize {
-        (self.rec_start[rid as usize + 1] - self.rec_start[rid as usize]) as usize
+        let r = &self.recs[rid as usize];
+        (r.end - r.start) as usize
     }
 
     fn postings(&self, tid: u32) -> &[u32] {
@@ -844,7 +1108,7 @@ impl CandidateCore {
 
     /// Run `f` with the core's reusable buffers (fresh ones when another call holds them).
     fn with_bufs<R>(&self, f: impl FnOnce(&mut Bufs) -> R) -> R {
-        let (n, np) = (self.rec_person.len(), self.n_persons);
+        let (n, np) = (self.recs.len(), self.n_persons);
         match self.bufs.try_lock() {
             Ok(mut g) => {
                 g.reset(n, np);
@@ -882,7 +1146,7 @@ impl CandidateCore {
         memo: &'a mut HashMap<String, String>,
     ) -> PyResult<&'a str> {
         if let Some(&tid) = self.vocab.get(text) {
-            return Ok(&self.metas[tid as usize]);
+            return Ok(self.meta(tid as usize));
         }
         if let Some((_, m)) = given
             .0
@@ -905,7 +1169,7 @@ impl CandidateCore {
         scratch: &'a mut HashMap<String, String>,
     ) -> PyResult<&'a str> {
         if let Some(&tid) = self.vocab.get(text) {
-            return Ok(&self.metas[tid as usize]);
+            return Ok(self.meta(tid as usize));
         }
         if !scratch.contains_key(text) {
             let m: String = self.phonetic.bind(py).call1((text,))?.extract()?;
@@ -956,11 +1220,11 @@ impl CandidateCore {
         let (us, ue) = unit_span[qu.uid as usize];
         let q_text = &unit_text[us as usize..ue as usize];
         let (cs, cg): (&str, u32) = match t1 {
-            None => (&self.texts[t0 as usize], self.text_group[t0 as usize]),
+            None => (self.text(t0 as usize), self.toks[t0 as usize].group),
             Some(t1) => {
                 joined.clear();
-                joined.push_str(&self.texts[t0 as usize]);
-                joined.push_str(&self.texts[t1 as usize]);
+                joined.push_str(self.text(t0 as usize));
+                joined.push_str(self.text(t1 as usize));
                 (joined, self.group_of(joined))
             }
         };
@@ -975,7 +1239,7 @@ impl CandidateCore {
                 return Ok(false);
             }
             Ok(match t1 {
-                None => pa == self.metas[t0 as usize],
+                None => pa == self.meta(t0 as usize),
                 Some(_) => pa == self.metaphone_ref(py, cs, metas)?,
             })
         })?;
@@ -993,34 +1257,38 @@ impl CandidateCore {
         metas: &[String],
         min_similarity: f64,
         memo: &mut HashMap<String, String>,
+        kb: &mut KeyBufs,
     ) -> PyResult<(Vec<u32>, Vec<f64>)> {
         if forms.is_empty() || forms.len() != metas.len() {
             return Err(PyValueError::new_err(
                 "forms: one or more, with as many metaphone keys",
             ));
         }
-        let mut hashes: Vec<u64> = Vec::new();
-        let (mut chars, mut key) = (Vec::new(), String::new());
-        query_token_key_hashes(
-            forms,
-            metas,
-            &self.variants,
-            &mut chars,
-            &mut key,
-            &mut hashes,
-        );
+        let KeyBufs {
+            hashes,
+            chars,
+            key,
+            tids,
+        } = kb;
+        hashes.clear();
+        query_token_key_hashes(forms, metas, &self.variants, chars, key, hashes);
         hashes.sort_unstable();
         hashes.dedup();
-        let mut tids: Vec<u32> = Vec::new();
-        self.keys_dir.lookup_many(&self.keys, &hashes, &mut tids);
+        tids.clear();
+        self.keys_dir.lookup_many(&self.keys, hashes, tids);
         tids.sort_unstable();
         tids.dedup();
+        for &t in tids.iter() {
+            let t = t as usize;
+            prefetch(&self.toks[t]);
+            prefetch(&self.core_off[t]);
+        }
         // each form's Metaphone key: the vocabulary's, else the one given (the last one
         // given for a repeated form)
         let form_metas: Vec<&str> = forms
             .iter()
             .map(|f| match self.vocab.get(f.as_str()) {
-                Some(&t) => self.metas[t as usize].as_str(),
+                Some(&t) => self.meta(t as usize),
                 None => forms
                     .iter()
                     .zip(metas.iter())
@@ -1033,7 +1301,12 @@ impl CandidateCore {
         let form_groups: Vec<Option<u32>> = forms.iter().map(|f| group(self.group_of(f))).collect();
         let mut out_t = Vec::new();
         let mut out_s = Vec::new();
-        for tid in tids {
+        for (k, &tid) in tids.iter().enumerate() {
+            if let Some(&next) = tids.get(k + 1) {
+                if let Some(b) = self.text(next as usize).as_bytes().first() {
+                    prefetch(b);
+                }
+            }
             let sim = self.upper_similarity(
                 py,
                 (forms, metas),
@@ -1059,8 +1332,9 @@ impl CandidateCore {
         metas: &[String],
         min_similarity: f64,
         memo: &mut HashMap<String, String>,
+        kb: &mut KeyBufs,
     ) -> PyResult<TokenSets> {
-        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, memo)?;
+        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, memo, kb)?;
         let mut joined = Vec::new();
         self.joins_dir
             .lookup(&self.joins, key_hash(&forms[0]), &mut joined);
@@ -1078,6 +1352,11 @@ impl CandidateCore {
         }
         let mut map: Vec<(u32, f64)> = tids.iter().copied().zip(sims.iter().copied()).collect();
         map.sort_by_key(|e| e.0);
+        for e in &map {
+            if let Some(o) = self.post_off.get(e.0 as usize) {
+                prefetch(o);
+            }
+        }
         let strong_lists: Vec<&[u32]> = map
             .iter()
             .filter(|e| e.1 >= 0.95)
@@ -1087,6 +1366,7 @@ impl CandidateCore {
         let strong = union_sorted(&strong_lists);
         let every = union_sorted(&every_lists);
         let mut joined = joined;
+        let joined_entries = joined.len();
         joined.sort_unstable();
         joined.dedup();
         let all = union_sorted(&[&every, &joined]);
@@ -1096,6 +1376,7 @@ impl CandidateCore {
             every,
             joined,
             all,
+            joined_entries,
         })
     }
 }
@@ -1137,15 +1418,6 @@ impl PackedDir {
 }
 
 impl PackedDir {
-    /// How many ids `lookup` finds for `h`.
-    fn count(&self, packed: &[u64], h: u64) -> usize {
-        let lo = h << ID_BITS;
-        let b = (lo >> self.shift) as usize;
-        let (s, e) = (self.dir[b] as usize, self.dir[b + 1] as usize);
-        let start = s + packed[s..e].partition_point(|&v| v < lo);
-        packed[start..].partition_point(|&v| v <= lo | ID_MASK)
-    }
-
     /// `lookup` of each of `hs` in turn (the same ids in the same order). The bucket
     /// bounds of all the hashes are read first, then the buckets searched: the reads
     /// of one pass do not wait for each other.
@@ -1209,9 +1481,9 @@ impl CandidateCore {
     ) -> PyResult<f64> {
         let forms = given.0;
         let t = tid as usize;
-        let text = &self.texts[t];
-        let text_meta = self.metas[t].as_str();
-        let text_group = group(self.text_group[t]);
+        let text = self.text(t);
+        let text_meta = self.meta(t);
+        let text_group = group(self.toks[t].group);
         let g0 = form_groups[0];
         let (mut best, rule) =
             string_similarity_grouped(&forms[0], text, g0, text_group, &mut || {
@@ -1231,7 +1503,7 @@ impl CandidateCore {
             let qg = form_groups[i];
             for j in 0..=(c1 - c0) {
                 let (cf, lc, cg): (&str, usize, Option<u32>) = if j == 0 {
-                    (text, self.text_len[t] as usize, text_group)
+                    (text, self.toks[t].len as usize, text_group)
                 } else {
                     (
                         &self.core_texts[c0 + j - 1],
@@ -1325,7 +1597,7 @@ impl CandidateCore {
         });
         b.c_weights.clear();
         b.c_weights
-            .extend(tids.iter().map(|&t| self.tid_w[t as usize]));
+            .extend(tids.iter().map(|&t| self.toks[t as usize].w));
         let c_weights = &b.c_weights;
         let mut used_q = 0u32; // nq <= MAX_QUERY_TOKENS
         let used_c = &mut b.used_c;
@@ -1440,7 +1712,7 @@ impl CandidateCore {
         for j in 0..nc {
             if !used_c[j] {
                 let t = tids[j] as usize;
-                c_units.push((j, None, self.text_len[t] as usize, self.first[t]));
+                c_units.push((j, None, self.toks[t].len as usize, self.toks[t].first));
             }
         }
         for j in 0..nc.saturating_sub(1) {
@@ -1449,8 +1721,8 @@ impl CandidateCore {
                 c_units.push((
                     j,
                     Some(j + 1),
-                    (self.text_len[t0] + self.text_len[t1]) as usize,
-                    self.first[t0],
+                    (self.toks[t0].len + self.toks[t1].len) as usize,
+                    self.toks[t0].first,
                 ));
             }
         }
@@ -1588,7 +1860,7 @@ impl CandidateCore {
         left_c.extend(
             (0..nc)
                 .filter(|&j| !used_c[j])
-                .map(|j| (c_weights[j], self.text_len[tids[j] as usize] as usize)),
+                .map(|j| (c_weights[j], self.toks[tids[j] as usize].len as usize)),
         );
         left_c.sort_by(desc);
         let k = left_q.len().min(left_c.len());
@@ -1655,7 +1927,10 @@ impl CandidateCore {
         }
         for (i, ts) in v.sets.iter().enumerate() {
             let bit = 1u32 << i;
-            for &r in &ts.all {
+            for (k, &r) in ts.all.iter().enumerate() {
+                if let Some(&ahead) = ts.all.get(k + AHEAD) {
+                    prefetch(&meets[ahead as usize]);
+                }
                 touch(meets, touched, r).every |= bit;
             }
             for &r in &ts.strong {
@@ -1667,7 +1942,10 @@ impl CandidateCore {
         }
         for (p, ts) in v.pairs.iter().enumerate() {
             let bit = 1u32 << p;
-            for &r in &ts.every {
+            for (k, &r) in ts.every.iter().enumerate() {
+                if let Some(&ahead) = ts.every.get(k + AHEAD) {
+                    prefetch(&meets[ahead as usize]);
+                }
                 touch(meets, touched, r).pair |= bit;
             }
         }
@@ -1787,40 +2065,48 @@ impl CandidateCore {
         // (rid, estimate)
         scored.clear();
         let mut union_size = 0usize;
-        for &rid in touched {
+        // records meeting one query token only (`singles`) are gathered in the same pass,
+        // in the same order, and used only if the covered ones leave room (below)
+        let single_bar = match need {
+            None => -1.0,
+            Some(nd) => (nd - refine_margin) / max_boost,
+        };
+        singles.clear();
+        for (k, &rid) in touched.iter().enumerate() {
+            if let Some(&ahead) = touched.get(k + AHEAD) {
+                prefetch(&meets[ahead as usize]);
+                prefetch(&self.recs[ahead as usize]);
+            }
             let m_ = &meets[rid as usize];
             if m_.every != 0 {
                 union_size += 1;
             }
             if is_covered(rid) {
                 scored.push((rid, estimate(rid, m_)));
+            } else if m_.every != 0 {
+                let coarse = estimate(rid, m_);
+                if coarse >= single_bar || loose_q || self.recs[rid as usize].loose {
+                    singles.push((rid, 0.5 * coarse));
+                }
             }
         }
-        if scored.len() < fill {
+        if scored.len() < fill && union_size <= FILL_UNION_CAP {
             let room = fill - scored.len();
-            if union_size <= FILL_UNION_CAP {
-                let bar = match need {
-                    None => -1.0,
-                    Some(nd) => (nd - refine_margin) / max_boost,
-                };
-                singles.clear();
-                for &rid in touched {
-                    let m_ = &meets[rid as usize];
-                    if m_.every == 0 || is_covered(rid) {
-                        continue;
-                    }
-                    let coarse = estimate(rid, m_);
-                    if coarse >= bar || loose_q || self.rec_loose[rid as usize] != 0 {
-                        singles.push((rid, 0.5 * coarse));
-                    }
-                }
-                keep_head(singles, room);
-                scored.extend_from_slice(singles);
-            }
+            keep_head(singles, room);
+            scored.extend_from_slice(singles);
         }
         if let Some((ev, q)) = boost {
-            for item in scored.iter_mut() {
-                let pos = self.rec_person[item.0 as usize];
+            for k in 0..scored.len() {
+                if let Some(&(ahead, _)) = scored.get(k + AHEAD) {
+                    prefetch(&self.recs[ahead as usize]);
+                }
+                if let Some(&(ahead, _)) = scored.get(k + AHEAD / 2) {
+                    let p = self.recs[ahead as usize].person as usize;
+                    prefetch(&persons.slots[p]);
+                    prefetch(&ev.persons[p]);
+                }
+                let item = &mut scored[k];
+                let pos = self.recs[item.0 as usize].person;
                 item.1 *= persons.factor_of(pos, ev, q);
             }
         }
@@ -1833,7 +2119,7 @@ impl CandidateCore {
             let mut any = false;
             for h in head.iter_mut() {
                 let rid = h.0;
-                if !is_covered(rid) && self.rec_loose[rid as usize] == 0 && 2.0 * h.1 < bar {
+                if !is_covered(rid) && !self.recs[rid as usize].loose && 2.0 * h.1 < bar {
                     h.2 = true;
                     any = true;
                 }
@@ -1841,26 +2127,26 @@ impl CandidateCore {
             if any {
                 // persons keeping a record that is not barred
                 for h in head.iter() {
-                    let p = self.rec_person[h.0 as usize];
-                    if !h.2 && !persons.mark[p as usize] {
-                        persons.mark[p as usize] = true;
+                    let p = self.recs[h.0 as usize].person;
+                    if !h.2 && !persons.slots[p as usize].mark {
+                        persons.slots[p as usize].mark = true;
                         persons.mark_list.push(p);
                     }
                 }
-                head.retain(|h| persons.mark[self.rec_person[h.0 as usize] as usize]);
+                head.retain(|h| persons.slots[self.recs[h.0 as usize].person as usize].mark);
                 for &p in &persons.mark_list {
-                    persons.mark[p as usize] = false;
+                    persons.slots[p as usize].mark = false;
                 }
                 persons.mark_list.clear();
             }
         }
-        query_units(self, v.texts, scratch, q_units);
         let mut q_lens = [0usize; MAX_QUERY_TOKENS];
         for (l, t) in q_lens.iter_mut().zip(v.texts.iter()) {
             *l = char_len(t);
         }
         let q_lens = &q_lens[..n];
-        nb.fill(&v.sets, self.texts.len());
+        // the rescue units and the neighbour table, made when a record is first aligned
+        let mut aligning = false;
         for &(rid, est, barred) in head.iter() {
             if barred {
                 found.push((rid, est));
@@ -1868,7 +2154,7 @@ impl CandidateCore {
             }
             let joins = via_joins(rid);
             let f = match boost {
-                Some(_) => persons.factor[self.rec_person[rid as usize] as usize],
+                Some(_) => persons.slots[self.recs[rid as usize].person as usize].factor,
                 None => 1.0,
             };
             let defer = Deferred {
@@ -1882,14 +2168,28 @@ impl CandidateCore {
                 deferred.push(defer);
                 continue;
             }
+            if !aligning {
+                query_units(self, v.texts, scratch, q_units);
+                nb.fill(&v.sets, self.texts.len());
+                aligning = true;
+            }
             let mut est2 = match self.align_greedy(rid, nb, weights, abufs) {
                 None => 0.0,
                 Some(g) => {
                     if let Some(c) = cut {
                         if self.rescues(rid, &g, n) {
-                            let bound =
-                                self.rescue_bound(rid, &g, q_units, weights, c.alpha, abufs);
-                            if c.hopeless(bound, f, joins, est) {
+                            // the coarser bound first (no filters looked at)
+                            let hopeless = c.hopeless(
+                                rescue_bound_all(&g, weights, abufs, c.alpha),
+                                f,
+                                joins,
+                                est,
+                            ) || {
+                                let bound =
+                                    self.rescue_bound(rid, &g, q_units, weights, c.alpha, abufs);
+                                c.hopeless(bound, f, joins, est)
+                            };
+                            if hopeless {
                                 deferred.push(defer);
                                 continue;
                             }
@@ -1958,22 +2258,22 @@ impl CandidateCore {
         n_weight: usize,
         max_idf: f64,
     ) -> PyResult<Self> {
-        let text_len = texts.iter().map(|t| char_len(t) as u32).collect();
-        let first = texts.iter().map(|t| t.chars().next()).collect();
         let vocab: HashMap<String, u32> = texts
             .iter()
             .enumerate()
             .map(|(i, t)| (t.clone(), i as u32))
             .collect();
+        let rec_start: Vec<u32> = buffer_vec(py, rec_start, "rec_start")?;
+        let rec_tids: Vec<u32> = buffer_vec(py, rec_tids, "rec_tids")?;
+        let rec_person: Vec<u32> = buffer_vec(py, rec_person, "rec_person")?;
+        let rec_loose: Vec<u8> = buffer_vec(py, rec_loose, "rec_loose")?;
+        let tid_w: Vec<f64> = buffer_vec(py, tid_w, "tid_w")?;
         let mut core = CandidateCore {
-            rec_start: buffer_vec(py, rec_start, "rec_start")?,
-            rec_tids: buffer_vec(py, rec_tids, "rec_tids")?,
-            rec_person: buffer_vec(py, rec_person, "rec_person")?,
-            rec_loose: buffer_vec(py, rec_loose, "rec_loose")?,
-            tid_w: buffer_vec(py, tid_w, "tid_w")?,
+            recs: Vec::new(),
+            rec_tids,
             texts,
-            text_len,
-            first,
+            toks: Vec::new(),
+            tok_text: String::new(),
             post_off: buffer_vec(py, post_off, "post_off")?,
             post_ids: buffer_vec(py, post_ids, "post_ids")?,
             n_persons: 0,
@@ -1985,7 +2285,6 @@ impl CandidateCore {
             metas,
             variants,
             variant_group: HashMap::default(),
-            text_group: Vec::new(),
             core_group: Vec::new(),
             weights_nonnegative: false,
             phonetic,
@@ -1998,12 +2297,12 @@ impl CandidateCore {
             n_weight,
             max_idf,
         };
-        let n = core.rec_person.len();
+        let n = rec_person.len();
         let nt = core.texts.len();
-        if core.rec_start.len() != n + 1
-            || core.rec_loose.len() != n
-            || *core.rec_start.last().unwrap() as usize != core.rec_tids.len()
-            || core.tid_w.len() != nt
+        if rec_start.len() != n + 1
+            || rec_loose.len() != n
+            || *rec_start.last().unwrap() as usize != core.rec_tids.len()
+            || tid_w.len() != nt
             || core.post_off.len() != nt + 1
             || *core.post_off.last().unwrap() as usize != core.post_ids.len()
             || core.core_off.len() != nt + 1
@@ -2025,7 +2324,7 @@ impl CandidateCore {
             ));
         }
         let rising_u32 = |v: &[u32]| v.windows(2).all(|w| w[0] <= w[1]);
-        if !rising_u32(&core.rec_start)
+        if !rising_u32(&rec_start)
             || !rising_u32(&core.core_off)
             || core.post_off.windows(2).any(|w| w[0] > w[1])
         {
@@ -2045,21 +2344,47 @@ impl CandidateCore {
         core.keys_dir = PackedDir::new(&core.keys);
         core.joins_dir = PackedDir::new(&core.joins);
         core.core_len = core.core_texts.iter().map(|t| char_len(t) as u32).collect();
-        core.weights_nonnegative = core.tid_w.iter().all(|&w| w >= 0.0);
+        core.weights_nonnegative = tid_w.iter().all(|&w| w >= 0.0);
         let mut group_ids: HashMap<&str, u32> = HashMap::default();
         for (form, group) in &core.variants {
             let n = group_ids.len() as u32;
             let id = *group_ids.entry(group.as_str()).or_insert(n);
             core.variant_group.insert(form.clone(), id);
         }
-        core.text_group = core.texts.iter().map(|t| core.group_of(t)).collect();
+        let mut tok_text = String::new();
+        let mut span = |s: &str| {
+            let start = tok_text.len() as u32;
+            tok_text.push_str(s);
+            [start, tok_text.len() as u32]
+        };
+        core.toks = (0..nt)
+            .map(|t| {
+                let text = &core.texts[t];
+                Tok {
+                    w: tid_w[t],
+                    len: char_len(text) as u32,
+                    group: core.group_of(text),
+                    first: text.chars().next(),
+                    text: span(text),
+                    meta: span(&core.metas[t]),
+                }
+            })
+            .collect();
+        core.tok_text = tok_text;
         core.core_group = core.core_texts.iter().map(|t| core.group_of(t)).collect();
-        core.n_persons = core
-            .rec_person
+        core.n_persons = rec_person
             .iter()
             .map(|&p| p as usize + 1)
             .max()
             .unwrap_or(0);
+        core.recs = (0..n)
+            .map(|r| Rec {
+                start: rec_start[r],
+                end: rec_start[r + 1],
+                person: rec_person[r],
+                loose: rec_loose[r] != 0,
+            })
+            .collect();
         Ok(core)
     }
 
@@ -2075,7 +2400,14 @@ impl CandidateCore {
         metas: Vec<String>,
         min_similarity: f64,
     ) -> PyResult<TokenSets> {
-        self.query_token_sets(py, &forms, &metas, min_similarity, &mut HashMap::default())
+        self.query_token_sets(
+            py,
+            &forms,
+            &metas,
+            min_similarity,
+            &mut HashMap::default(),
+            &mut KeyBufs::default(),
+        )
     }
 
     /// `matchers.scoring.string_similarity(a, b)` as ported: `(0.0–1.0, rule)`.
@@ -2132,7 +2464,7 @@ impl CandidateCore {
         &self,
         py: Python<'py>,
         mut cache: PyRefMut<'py, QueryCache>,
-        variants: Vec<(Vec<String>, Vec<String>)>,
+        variants: &Bound<'py, PyAny>,
         limit: usize,
         pool: usize,
         min_similarity: f64,
@@ -2140,33 +2472,38 @@ impl CandidateCore {
         need: Option<f64>,
         refine_margin: f64,
         max_boost: f64,
-        boost: Option<(PyRef<'py, Evidence>, QueryEvidenceArgs)>,
+        boost: Option<&Bound<'py, PyAny>>,
         prune: Option<(f64, f64, f64)>,
     ) -> PyResult<Vec<(u32, f64)>> {
+        let args = VariantArgs::new(variants)?;
+        let boost = boost.map(boost_args).transpose()?;
         self.bind_cache(&mut cache, min_similarity)?;
+        let variants = args.variants();
         let mut held: Vec<HeldVariant> = Vec::with_capacity(variants.len());
-        for (texts, cores) in variants {
-            let n = texts.len();
-            if cores.len() != n || n > MAX_QUERY_TOKENS {
+        for variant in variants {
+            let Some((texts, cores)) = variant.filter(|(t, _)| t.len() <= MAX_QUERY_TOKENS) else {
                 return Err(PyValueError::new_err(
                     "variant: more than 32 tokens or texts and cores of unequal lengths",
                 ));
-            }
+            };
+            let n = texts.len();
             if n == 0 {
                 continue;
             }
             let mut sets = Vec::with_capacity(n);
             let mut weights = Vec::with_capacity(n);
-            for (text, core) in texts.iter().zip(cores.iter()) {
-                sets.push(self.cached_sets(py, &mut cache, text, core, min_similarity)?);
-                weights.push(self.cached_weight(&mut cache, text));
+            for (&text, &core) in texts.iter().zip(cores.iter()) {
+                let ts = self.cached_sets(py, &mut cache, text, core, min_similarity)?;
+                // the sets of `text` found its joined-pair entries already
+                weights.push(self.cached_weight(&mut cache, text, ts.get()));
+                sets.push(ts);
             }
             let mut pairs = Vec::with_capacity(n - 1);
             let mut joined = String::new();
             for w in texts.windows(2) {
                 joined.clear();
-                joined.push_str(&w[0]);
-                joined.push_str(&w[1]);
+                joined.push_str(w[0]);
+                joined.push_str(w[1]);
                 pairs.push(self.cached_sets(py, &mut cache, &joined, &joined, min_similarity)?);
             }
             let loose = texts.iter().any(|t| {
@@ -2248,7 +2585,14 @@ impl CandidateCore {
         for f in &forms {
             metas.push(self.metaphone(py, f, &mut cache.metas)?);
         }
-        let sets = self.query_token_sets(py, &forms, &metas, min_similarity, &mut cache.metas)?;
+        let sets = self.query_token_sets(
+            py,
+            &forms,
+            &metas,
+            min_similarity,
+            &mut cache.metas,
+            &mut cache.keys,
+        )?;
         let h = Py::new(py, sets)?;
         if core == text {
             cache.sets.insert(text.to_owned(), h.clone_ref(py));
@@ -2263,7 +2607,9 @@ impl CandidateCore {
     /// `NameIndex.token_weight(text)`: 0.3 + 0.7 × ln(1 + n / df) / ln(1 + n) for a
     /// text held by `df` > 0 records (as a token, a core or two tokens joined), else 1.0;
     /// from `cache` or computed and kept there.
-    fn cached_weight(&self, cache: &mut QueryCache, text: &str) -> f64 {
+    /// `sets`: token sets of `text` (as their first form), whose joined-pair entries are
+    /// the text's.
+    fn cached_weight(&self, cache: &mut QueryCache, text: &str, sets: &TokenSets) -> f64 {
         if let Some(&w) = cache.weights.get(text) {
             return w;
         }
@@ -2271,7 +2617,7 @@ impl CandidateCore {
             .vocab
             .get(text)
             .map_or(0, |&t| self.df[t as usize] as usize);
-        df += self.joins_dir.count(&self.joins, key_hash(text));
+        df += sets.joined_entries;
         let w = if df > 0 && self.n_weight > 1 {
             0.3 + 0.7 * (1.0 + self.n_weight as f64 / df as f64).ln() / self.max_idf
         } else {
@@ -2308,13 +2654,13 @@ impl CandidateCore {
         let Bufs { best, persons, .. } = bufs;
         for &rid in &best.list {
             let est = best.est[rid as usize];
-            let p = self.rec_person[rid as usize] as usize;
-            if persons.state[p] & BEST_SET == 0 {
-                persons.best[p] = est;
+            let p = self.recs[rid as usize].person as usize;
+            if persons.slots[p].state & BEST_SET == 0 {
+                persons.slots[p].best = est;
                 persons.set(p, BEST_SET);
             }
-            if est > persons.best[p] {
-                persons.best[p] = est;
+            if est > persons.slots[p].best {
+                persons.slots[p].best = est;
             }
         }
     }
@@ -2346,8 +2692,8 @@ impl CandidateCore {
             ..
         } = bufs;
         let kept = |rid: u32| {
-            let b = persons.best[self.rec_person[rid as usize] as usize];
-            persons.state[self.rec_person[rid as usize] as usize] & BEST_SET != 0
+            let b = persons.slots[self.recs[rid as usize].person as usize].best;
+            persons.slots[self.recs[rid as usize].person as usize].state & BEST_SET != 0
                 && (b * cut.factor + cut.margin).partial_cmp(&cut.floor) != Some(Ordering::Less)
         };
         rbufs.deferred.retain(|d| kept(d.rid));
@@ -2380,7 +2726,7 @@ impl CandidateCore {
                     metas,
                 )?;
                 if rank.boost.is_some() {
-                    est2 *= persons.factor[self.rec_person[d.rid as usize] as usize];
+                    est2 *= persons.slots[self.recs[d.rid as usize].person as usize].factor;
                 }
                 if d.via_joins && d.est > est2 {
                     est2 = d.est;
@@ -2470,7 +2816,7 @@ impl CandidateCore {
                 // records of dropped persons can go before the sort, whatever the limit
                 Some((factor, margin, floor)) if factor >= 0.0 => {
                     for &rid in &best.list {
-                        let b = persons.best[self.rec_person[rid as usize] as usize];
+                        let b = persons.slots[self.recs[rid as usize].person as usize].best;
                         if (b * factor + margin).partial_cmp(&floor) != Some(Ordering::Less) {
                             ranked.push((rid, best.est[rid as usize]));
                         }
@@ -2482,10 +2828,10 @@ impl CandidateCore {
             // person -> kept; a person's first record is its best (ranked best first)
             let mut n_met = 0usize;
             for &(rid, est) in ranked.iter() {
-                let p = self.rec_person[rid as usize] as usize;
-                let keep = if persons.state[p] & KEPT != 0 {
+                let p = self.recs[rid as usize].person as usize;
+                let keep = if persons.slots[p].state & KEPT != 0 {
                     true
-                } else if persons.state[p] & DROPPED != 0 {
+                } else if persons.slots[p].state & DROPPED != 0 {
                     false
                 } else {
                     if n_met >= limit {
