@@ -69,6 +69,10 @@ MAX_NATIVE_QUERY_TOKENS = 32
 """Query variants with more tokens than this take the Python candidate stage."""
 
 Similarity = Callable[[str, str], tuple[float, str]]
+
+NativeBoost = tuple[Any, tuple[list[int], list[int], list[int], int]]
+"""The evidence boost in the compiled stage's form: ``(matchers._core.Evidence, (birth-date
+ids, birth years, nationality ids, gender code))``."""
 """A string similarity ``(a, b) -> (0.0–1.0, rule)`` (the scorer's ``string_similarity``)."""
 
 _ID_BITS = 24
@@ -560,7 +564,7 @@ class NameIndex:
         need: float | None = None,
         refine_margin: float = 0.25,
         max_boost: float = 1.0,
-        native_boost: tuple[Any, tuple[list[int], list[int], list[int], int]] | None = None,
+        native_boost: NativeBoost | None = None,
         prune: tuple[float, float, float] | None = None,
     ) -> list[tuple[int, float]]:
         """Candidate records for the query ``variants`` as ``(record id, estimate)``,
@@ -674,7 +678,7 @@ class NameIndex:
         need: float | None = None,
         refine_margin: float = 0.25,
         max_boost: float = 1.0,
-        native_boost: tuple[Any, tuple[list[int], list[int], list[int], int]] | None = None,
+        native_boost: NativeBoost | None = None,
         prune: tuple[float, float, float] | None = None,
     ) -> list[tuple[int, float]]:
         """:meth:`candidates` in the compiled stage, for query variants given as ``(token
@@ -704,7 +708,7 @@ class NameIndex:
         need: float | None,
         refine_margin: float,
         max_boost: float,
-        native_boost: tuple[Any, tuple[list[int], list[int], list[int], int]] | None,
+        native_boost: NativeBoost | None,
         prune: tuple[float, float, float] | None,
     ) -> list[tuple[int, float]]:
         result: list[tuple[int, float]] = self._core.text_candidates(
