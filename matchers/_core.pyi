@@ -72,7 +72,7 @@ class Similarity:
     def __init__(self, variants: Mapping[str, str], phonetic: Callable[[str], str]) -> None: ...
     def __call__(self, a: str, b: str) -> tuple[float, str]: ...
 
-class LatinNames:
+class FoldedNames:
     def __init__(
         self,
         unknown: Set[str],

@@ -504,44 +504,102 @@ VariantTexts = Callable[[str | None, str | None, str | None], "list[tuple[list[s
 
 def _compiled_variant_texts() -> VariantTexts | None:
     try:
-        from matchers._core import LatinNames
+        from matchers._core import FoldedNames
     except ImportError:  # the compiled stage is not built
         return None
     unmovable = {w for w in PARTICLES if _PARTICLE_CLASSES.get(w) in ("father_of", "servant_of")}
     lookalike = {chr(k): v for k, v in _DIGIT_LOOKALIKE.items()}
-    triggers = {chr(cp) for cp in range(0x80, 0x2000) if not _ICAO_TRIGGERS.isdisjoint(chr(cp).casefold())}
-    return LatinNames(
+    triggers = {ch for ch in _fold_candidates() if not _ICAO_TRIGGERS.isdisjoint(ch.casefold())}
+    return FoldedNames(
         UNKNOWN_VALUES,
         TITLES,
         SUFFIXES,
         PARTICLES,
         unmovable,
         lookalike,
-        _latin_folds(_PLAIN_TABLE),
-        _latin_folds(_ICAO_TABLE),
+        _char_folds(_PLAIN_TABLE),
+        _char_folds(_ICAO_TABLE),
         triggers,
     )
 
 
-def _latin_folds(table: dict[str, str]) -> dict[str, str]:
-    """Each character below U+2000 outside ASCII whose :func:`_fold` with ``table`` is
-    ASCII of its own accord, with that fold: not Han or Hangul (syllables), and its NFKD
-    form, after ``table``, holds only ASCII and the diacritics :func:`_fold` drops (so
-    no NFC recomposition or unidecode acts on it, and a string of such characters folds
-    character by character). With :data:`_PLAIN_TABLE`, 856 characters (849 with
-    :data:`_ICAO_TABLE`): the accented Latin letters, ``ß``, ``Ł``, the combining
-    diacritics themselves (they fold to nothing), and what NFKD writes in ASCII: spacing
-    accents and the no-break space (a space), superscript digits, ligatures, and a few
-    signs (the Greek question mark folds to ``;``)."""
+_FOLD_RANGES = ((0x80, 0x2070), (0xFB00, 0xFFF0))
+"""Where :func:`_char_folds` looks: Latin-1 to the general punctuation (the alphabets
+and abugidas of names: Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, the Indic
+scripts, Georgian, Ethiopic…; the zero-width joiners), and the presentation and
+full-width forms."""
+
+_HANGUL_JAMO = re.compile("[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
+"""Conjoining Hangul letters: NFC joins them into syllables, which unidecode writes
+otherwise."""
+
+
+def _fold_candidates() -> list[str]:
+    return [chr(cp) for lo, hi in _FOLD_RANGES for cp in range(lo, hi)]
+
+
+@lru_cache(maxsize=1)
+def _composition_seconds() -> frozenset[str]:
+    """The characters that NFC can join to the character before them (the second of a
+    canonical pair), in the Basic Multilingual Plane (the planes' own pairs join only
+    characters outside :data:`_FOLD_RANGES`' decompositions)."""
+    out = set()
+    for cp in range(0x10000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            out.add(chr(int(parts[1], 16)))
+    return frozenset(out)
+
+
+def _char_folds(table: dict[str, str]) -> dict[str, str]:
+    """Each character of :data:`_FOLD_RANGES` that :func:`_fold` with ``table`` writes
+    in ASCII on its own and the same within any string of such characters, with that
+    fold: so a name of them and ASCII folds character by character (the compiled
+    :data:`variant_texts` does so). That holds when no step of :func:`_fold` joins the
+    character to its neighbours: it is not Han or Hangul (syllables, read apart), its
+    NFKD form after ``table`` holds no conjoining Hangul letter, and, once the dropped
+    diacritics are gone, that form is empty or starts with a character NFC never joins
+    to the one before it (a base character, not the second of a canonical pair); a mark
+    that folds to nothing and is no such second (the Devanagari virama) may start it
+    (NFKD may move it among marks; it joins nothing). Case folding and unidecode read
+    one character at a time. With :data:`_PLAIN_TABLE`, about 8,700 characters (the
+    same number with :data:`_ICAO_TABLE`): the accented Latin letters, ``ß``, ``Ł``,
+    the combining diacritics (they fold to nothing), Greek, Cyrillic, Arabic, Hebrew,
+    the Indic scripts and others through unidecode, and what NFKD writes in ASCII
+    (spacing accents and the no-break space, superscript digits, ligatures, full-width
+    letters)."""
+    keys = set(table)
     out: dict[str, str] = {}
-    for cp in range(0x80, 0x2000):
-        ch = chr(cp)
-        if _SYLLABIC.search(ch):
-            continue
-        kept = _DIACRITIC_MARKS.sub("", unicodedata.normalize("NFKD", "".join(table.get(c, c) for c in ch.casefold())))
-        if kept.isascii():
-            out[ch] = kept
+    for ch, folded in _untabled_folds().items():
+        if not keys.isdisjoint(ch.casefold()):
+            folded = _fold_alone(ch, table)
+        if folded is not None:
+            out[ch] = folded
     return out
+
+
+@lru_cache(maxsize=1)
+def _untabled_folds() -> dict[str, str | None]:
+    """:func:`_fold_alone` of each character of :data:`_FOLD_RANGES` without a table
+    (the tables change only the characters whose case fold holds one of their keys)."""
+    return {ch: _fold_alone(ch, {}) for ch in _fold_candidates() if not _SYLLABIC.search(ch)}
+
+
+def _fold_alone(ch: str, table: dict[str, str]) -> str | None:
+    """:func:`_fold` of one character (not Han or Hangul) with ``table`` when it folds
+    so within any string (:func:`_char_folds`), else None."""
+    decomposed = unicodedata.normalize("NFKD", "".join(table.get(c, c) for c in ch.casefold()))
+    if _HANGUL_JAMO.search(decomposed):
+        return None
+    kept = _DIACRITIC_MARKS.sub("", decomposed)
+    if kept[:1] in _composition_seconds():
+        return None
+    # the last steps of _fold (no camel-case split acts on one character; NFC and
+    # unidecode keep ASCII as it is)
+    folded = kept if kept.isascii() else unidecode(unicodedata.normalize("NFC", kept))
+    if not folded.isascii() or (folded and kept and unicodedata.combining(kept[0])):
+        return None
+    return folded
 
 
 variant_texts: VariantTexts | None = _compiled_variant_texts()
@@ -549,8 +607,8 @@ variant_texts: VariantTexts | None = _compiled_variant_texts()
 :func:`name_variants` returns, in its order, ``(token texts, particle-free cores)``
 (``[]`` for an uncomparable name), made without the :class:`NameVariant` objects; or
 ``None`` when a field it would read holds a character the port does not fold (outside
-ASCII and :func:`_latin_folds`: another script; call :func:`name_variants`). The
-compiled port ``matchers._core.LatinNames`` (the ``plain`` and ``icao`` variants, and
+ASCII and :func:`_char_folds`: Han, Hangul and others; call :func:`name_variants`).
+The compiled port ``matchers._core.FoldedNames`` (the ``plain`` and ``icao`` variants, and
 ``suffix_dropped``, are all such a name has); ``None`` itself when the port is not
 built. Not memoised: a few microseconds per name, about what a memoised
 :func:`name_variants` hit costs, and no objects kept."""

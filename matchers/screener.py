@@ -362,7 +362,7 @@ class Screener:
     ) -> list[MatchResult]:
         cfg = self.config
         floor = self._floor(threshold)
-        # a Latin name's variants as token texts (compiled): the NameVariant objects are
+        # a name's variants as token texts (compiled): the NameVariant objects are
         # made only when a candidate is to be scored
         texts = None if exhaustive else self._query_texts(query)
         q_variants = person_variants(query) if texts is None else None

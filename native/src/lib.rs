@@ -2890,7 +2890,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Evidence>()?;
     m.add_class::<Similarity>()?;
     m.add_class::<QueryCache>()?;
-    m.add_class::<normalise::LatinNames>()?;
+    m.add_class::<normalise::FoldedNames>()?;
     m.add_class::<names::NameForm>()?;
     m.add_class::<names::NameScorer>()?;
     Ok(())

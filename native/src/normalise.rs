@@ -1,13 +1,17 @@
-//! The Latin path of `matchers.normalise.name_variants`, reduced to what the candidate
-//! stage reads: per variant, the token texts and their particle-free cores.
+//! `matchers.normalise.name_variants` for names whose characters fold to ASCII one by
+//! one, reduced to what the candidate stage reads: per variant, the token texts and
+//! their particle-free cores.
 //!
-//! A name written in ASCII and the accented Latin letters that fold to ASCII one by one
-//! (`plain` and `icao`: `matchers.normalise._latin_folds`) has a `plain` variant, an
-//! `icao` one when a field has an ICAO letter (Ä → AE, Ø → OE…) and it differs, and, for a
-//! free-form name ending in a generational suffix, a `suffix_dropped` one; a name in
-//! another script (Hangul's Korean variants, unidecode's tables) takes the Python path.
-//! This ports, step for step: `is_unknown`, `_fold` (the camel-case split, case folding,
-//! accents dropped, the two tables), `_split_tokens` (apostrophes, digit look-alikes,
+//! A name written in ASCII and characters that fold to ASCII one by one, whatever their
+//! neighbours (`plain` and `icao`: `matchers.normalise._char_folds`: accented Latin
+//! letters, and Greek, Cyrillic, Arabic, Hebrew, the Indic scripts and others as
+//! unidecode writes them) has a `plain` variant, an `icao` one when a field has an ICAO
+//! letter (Ä → AE, Ø → OE…) and it differs, and, for a free-form name ending in a
+//! generational suffix, a `suffix_dropped` one; a name in Han or Hangul (read syllable
+//! by syllable; Hangul's Korean variants) or with another character takes the Python
+//! path. The fold tables are Python's own folds, made at import, so unidecode's tables
+//! stay in unidecode. This ports, step for step: `is_unknown`, `_fold` (the camel-case
+//! split, case folding, accents dropped, the two tables, unidecode), `_split_tokens` (apostrophes, digit look-alikes,
 //! separators, the `?` wildcard), `_drop_titles`, `_move_trailing_particles`,
 //! `_join_particles` and the rules of `_variants_of_parts`. The word tables come from
 //! Python (`matchers.normalise`), so one list holds them;
@@ -86,8 +90,8 @@ fn fold_ascii(b: &[u8]) -> Vec<u8> {
 /// `_fold` of a name of ASCII and `folds` characters (a table's folds), uppercased and
 /// without apostrophes as `_split_tokens` takes it: the camel-case split on the
 /// characters as written, then each character's fold (a string of them folds character
-/// by character: no letter of `folds` meets another in NFKD or NFC).
-fn fold_latin(value: &str, folds: &HashMap<char, String>) -> Vec<u8> {
+/// by character: no character of `folds` meets another in NFKD or NFC).
+fn fold_chars(value: &str, folds: &HashMap<char, String>) -> Vec<u8> {
     let chars: Vec<char> = value.chars().collect();
     let mut text: Vec<u8> = Vec::with_capacity(value.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
@@ -124,10 +128,10 @@ struct Forms {
     icao: Option<Vec<String>>,
 }
 
-/// `matchers.normalise.name_variants` for names written in Latin letters, as token
-/// texts.
+/// `matchers.normalise.name_variants` for names of characters that fold to ASCII one by
+/// one, as token texts.
 #[pyclass(frozen, module = "matchers._core")]
-pub struct LatinNames {
+pub struct FoldedNames {
     unknown: HashSet<String>,
     titles: HashSet<String>,
     suffixes: HashSet<String>,
@@ -136,8 +140,8 @@ pub struct LatinNames {
     unmovable: HashSet<String>,
     /// the letter a digit inside a word stands for (`b'0'` + digit), 0 for none
     lookalike: [u8; 10],
-    /// a letter outside ASCII that `_fold` writes in ASCII on its own (accents dropped,
-    /// `_PLAIN_TABLE`), lowercase: its fold; other letters take the Python path
+    /// a character outside ASCII that `_fold` writes in ASCII on its own (accents
+    /// dropped, `_PLAIN_TABLE`, unidecode): its fold; others take the Python path
     plain: HashMap<char, String>,
     /// the same with `_ICAO_TABLE` (Ä → AE), for a field with an ICAO letter
     icao: HashMap<char, String>,
@@ -149,22 +153,22 @@ pub struct LatinNames {
 fn check_folds(what: &str, folds: &StdHashMap<char, String>) -> PyResult<()> {
     match folds.iter().find(|(c, f)| c.is_ascii() || !f.is_ascii()) {
         Some((c, f)) => Err(PyValueError::new_err(format!(
-            "{what}: expected a letter outside ASCII and its ASCII fold, got {c:?}: {f:?}"
+            "{what}: expected a character outside ASCII and its ASCII fold, got {c:?}: {f:?}"
         ))),
         None => Ok(()),
     }
 }
 
 #[pymethods]
-impl LatinNames {
+impl FoldedNames {
     /// The tables of `matchers.normalise`: `unknown` (`UNKNOWN_VALUES`), `titles`,
     /// `suffixes`, `particles`, `unmovable` (the particles of a class that
     /// `_move_trailing_particles` leaves in place), `lookalike` (digit → letter, one
     /// character each, `_DIGIT_LOOKALIKE`), `plain` and `icao` (a character outside ASCII
-    /// → its `_fold` with `_PLAIN_TABLE`, `_ICAO_TABLE`, in ASCII: the letters whose
-    /// fold is theirs alone, `matchers.normalise._latin_folds`) and `triggers` (the
+    /// → its `_fold` with `_PLAIN_TABLE`, `_ICAO_TABLE`, in ASCII: the characters whose
+    /// fold is theirs alone, `matchers.normalise._char_folds`) and `triggers` (the
     /// letters that give a field its `icao` form). Raises `ValueError` for another
-    /// lookalike entry or a fold that is not from a letter outside ASCII to ASCII.
+    /// lookalike entry or a fold that is not from a character outside ASCII to ASCII.
     #[new]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -191,7 +195,7 @@ impl LatinNames {
                 }
             }
         }
-        Ok(LatinNames {
+        Ok(FoldedNames {
             unknown,
             titles,
             suffixes,
@@ -246,7 +250,7 @@ impl LatinNames {
     }
 }
 
-impl LatinNames {
+impl FoldedNames {
     /// Whether this port folds `value`: each character ASCII or in `plain`, and in `icao`
     /// too when one is an ICAO letter.
     fn foldable(&self, value: &str) -> bool {
@@ -283,11 +287,11 @@ impl LatinNames {
                 icao: None,
             };
         }
-        let plain = fold_latin(value, &self.plain);
+        let plain = fold_chars(value, &self.plain);
         let icao = if value.chars().any(|c| self.triggers.contains(&c)) {
             // another form only when it differs (the folds differ only where an ICAO
             // letter writes more letters, so the uppercased texts differ as they do)
-            Some(fold_latin(value, &self.icao)).filter(|f| *f != plain)
+            Some(fold_chars(value, &self.icao)).filter(|f| *f != plain)
         } else {
             None
         };
@@ -298,7 +302,7 @@ impl LatinNames {
         }
     }
 
-    /// `_raw_tokens` of a field folded by `fold_ascii`/`fold_latin`: its `A–Z` words,
+    /// `_raw_tokens` of a field folded by `fold_ascii`/`fold_chars`: its `A–Z` words,
     /// titles dropped.
     fn raw_tokens(&self, mut text: Vec<u8>) -> Vec<String> {
         if text.iter().any(u8::is_ascii_digit) {

@@ -1,8 +1,9 @@
-"""The compiled Latin name path (``native/src/normalise.rs``, exposed as
+"""The compiled name path (``native/src/normalise.rs``, exposed as
 :data:`matchers.normalise.variant_texts`) against :func:`matchers.normalise.name_variants`,
 its reference: the same token texts and particle-free cores, variant by variant, for
-every name written in ASCII and the accented letters of
-:func:`matchers.normalise._latin_folds`, and ``None`` (the Python path) for any other.
+every name written in ASCII and the characters of :func:`matchers.normalise._char_folds`
+(accented Latin letters; Greek, Cyrillic, Arabic, Hebrew, the Indic scripts… through
+unidecode), and ``None`` (the Python path) for any other (Han, Hangul).
 
 Parity is exact (``==`` on the strings). The generated names are weighted to reach every
 step the port copies: case folding and the camel-case split, apostrophes, digit
@@ -31,7 +32,7 @@ from matchers.normalise import (
     SUFFIXES,
     TITLES,
     UNKNOWN_VALUES,
-    _latin_folds,
+    _char_folds,
     name_variants,
     variant_texts,
 )
@@ -41,11 +42,11 @@ pytestmark = pytest.mark.skipif(variant_texts is None, reason="matchers._core is
 
 PARITY = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-LATIN = _latin_folds(_PLAIN_TABLE)
-ICAO = _latin_folds(_ICAO_TABLE)
+PLAIN = _char_folds(_PLAIN_TABLE)
+ICAO = _char_folds(_ICAO_TABLE)
 ASCII = {chr(c) for c in range(128)}
-FOLDABLE = ASCII | set(LATIN)
-"""The characters the port folds: ASCII and the accented letters (with an ICAO letter
+FOLDABLE = ASCII | set(PLAIN)
+"""The characters the port folds: ASCII and the folded characters (with an ICAO letter
 in the field, those of ``ICAO`` only)."""
 
 
@@ -110,12 +111,15 @@ def test_known_names(full_name: str | None, surname: str | None, given_names: st
 
 
 def test_a_field_read_with_other_letters_takes_the_python_path() -> None:
-    # another script; an ICAO letter with a letter its ICAO fold leaves to unidecode
+    # Han and Hangul (read syllable by syllable, Korean variants); a kana voicing mark
+    # (NFC joins it to the kana before it)
     assert variant_texts is not None
-    assert variant_texts("Владимир", None, None) is None
     assert variant_texts("김정은", None, None) is None
-    assert variant_texts(None, "Müller", "Łukasz") == reference(None, "Müller", "Łukasz")  # two fields
-    assert variant_texts("Müller Łukasz", None, None) is None
+    assert variant_texts(None, "田中", "学") is None
+    assert variant_texts("ﾊﾞﾊﾞ", None, None) is None
+    assert "\uff9e" not in PLAIN and "\u3099" not in PLAIN
+    assert variant_texts("Müller 田中", None, None) is None
+    assert variant_texts(None, "Müller", "学") is None
     # a field that is not read does not matter: structured fields win over the full name
     assert variant_texts("Владимир", "MULLER", "JURGEN") == [(["MULLER", "JURGEN"], ["MULLER", "JURGEN"])]
     # a lone surrogate (a JSON body may carry one) is no UTF-8: the Python path, no error
@@ -123,32 +127,54 @@ def test_a_field_read_with_other_letters_takes_the_python_path() -> None:
     assert variant_texts(None, "SMITH\ud800", "JOHN") is None
 
 
-def test_the_latin_letters_are_the_accented_ones() -> None:
-    assert len(LATIN) > 800 and len(ICAO) > 800
-    assert LATIN["é"] == "e" and LATIN["É"] == "e" and LATIN["ß"] == "ss" and LATIN["ł"] == "l"
-    assert LATIN["ü"] == "u" and ICAO["ü"] == "ue" and ICAO["Å"] == "aa" and "ł" not in ICAO
-    assert LATIN["\u0301"] == ""  # a combining accent is dropped
-    assert all(v.isascii() for v in (*LATIN.values(), *ICAO.values()))
+@pytest.mark.parametrize(
+    ("full_name", "surname", "given_names", "texts"),
+    [
+        ("Владимир Путин", None, None, [(["VLADIMIR", "PUTIN"], ["VLADIMIR", "PUTIN"])]),
+        ("محمد عبد الله", None, None, [(["MHMD", "BD", "LLH"], ["MHMD", "BD", "LLH"])]),
+        (None, "गावडे", "शान्ता", [(["GAAVDDE", "SHAANTAA"], ["GAAVDDE", "SHAANTAA"])]),
+        ("ΓΙΏΡΓΟΣ Παπαδόπουλος", None, None, [(["GIORGOS", "PAPADOPOULOS"], ["GIORGOS", "PAPADOPOULOS"])]),
+        ("מרים כהן", None, None, [(["MRYM", "KHHN"], ["MRYM", "KHHN"])]),
+        ("علی\u200cرضا", None, None, [(["LYRD"], ["LYRD"])]),  # a zero-width non-joiner
+        ("ＪＯＨＮ ｓｍｉｔｈ", None, None, [(["JOHN", "SMITH"], ["JOHN", "SMITH"])]),  # full-width
+    ],
+)
+def test_names_in_other_alphabets(
+    full_name: str | None, surname: str | None, given_names: str | None, texts: Any
+) -> None:
+    assert variant_texts is not None
+    assert variant_texts(full_name, surname, given_names) == texts
+    assert assert_parity(full_name, surname, given_names)
 
 
-def test_each_latin_letter_agrees_alone_and_among_others() -> None:
+def test_the_folded_characters() -> None:
+    assert len(PLAIN) > 8000 and len(ICAO) > 8000
+    assert PLAIN["é"] == "e" and PLAIN["É"] == "e" and PLAIN["ß"] == "ss" and PLAIN["ł"] == "l"
+    assert PLAIN["ü"] == "u" and ICAO["ü"] == "ue" and ICAO["Å"] == "aa" and ICAO["ł"] == "l"
+    assert PLAIN["\u0301"] == ""  # a combining accent is dropped
+    assert PLAIN["ж"] == "zh" and PLAIN["ع"] == "`" and PLAIN["\u094d"] == ""  # a virama folds to nothing
+    assert "\u093c" not in PLAIN  # the nukta: NFC joins it to the letter before (न + ़ = ऩ)
+    assert all(v.isascii() for v in (*PLAIN.values(), *ICAO.values()))
+
+
+def test_each_folded_character_agrees_alone_and_among_others() -> None:
     # alone, in a word, after and before lowercase letters (camel-case split: À–Þ upper,
     # ß–ÿ lower), inside a placeholder, next to another accented letter
-    for ch in sorted(set(LATIN) | set(ICAO)):
+    for ch in sorted(set(PLAIN) | set(ICAO)):
         for text in (ch, f"ab{ch}cd", f"xy{ch}Ab", f"abC{ch}{ch}", f"N{ch}NE", f"{ch}NA", f" {ch}N/A{ch} ", f"é{ch}ñ"):
             assert assert_parity(text) is foldable(text), text
             assert assert_parity(None, text, "MARIA") is foldable(text), text
 
 
 def test_the_port_refuses_tables_it_cannot_hold() -> None:
-    from matchers._core import LatinNames
+    from matchers._core import FoldedNames
 
     with pytest.raises(ValueError, match="lookalike"):
-        LatinNames(set(), set(), set(), set(), set(), {"1": "ii"}, {}, {}, set())
+        FoldedNames(set(), set(), set(), set(), set(), {"1": "ii"}, {}, {}, set())
     with pytest.raises(ValueError, match="plain"):
-        LatinNames(set(), set(), set(), set(), set(), {}, {"é": "é"}, {}, set())
+        FoldedNames(set(), set(), set(), set(), set(), {}, {"é": "é"}, {}, set())
     with pytest.raises(ValueError, match="icao"):
-        LatinNames(set(), set(), set(), set(), set(), {}, {}, {"e": "e"}, set())
+        FoldedNames(set(), set(), set(), set(), set(), {}, {}, {"e": "e"}, set())
 
 
 WORDS = (
@@ -201,7 +227,7 @@ def test_any_ascii_agrees(full_name: str | None, surname: str | None, given_name
     st.text(alphabet=st.sampled_from(sorted(FOLDABLE)), max_size=24),
     st.one_of(st.none(), st.text(alphabet=st.sampled_from(sorted(FOLDABLE)), max_size=16)),
 )
-def test_any_latin_text_agrees(full_name: str, surname: str | None) -> None:
+def test_any_foldable_text_agrees(full_name: str, surname: str | None) -> None:
     answered = assert_parity(full_name, surname, None)
     assert answered or not (foldable(full_name) and foldable(surname))
 
@@ -218,8 +244,8 @@ def _shared_data_present() -> bool:
 
 @pytest.mark.contract
 def test_real_names_agree() -> None:
-    # every name of UN + OFAC SDN + UK HMT and of the negatives fixture: those in ASCII
-    # and accented Latin letters through the port, the others refused
+    # every name of UN + OFAC SDN + UK HMT and of the negatives fixture: those of ASCII
+    # and the folded characters through the port, the others refused
     if not _shared_data_present():
         pytest.skip(f"shared watchlists and fixtures not found under {SHARED.resolve()}")
     names = [
