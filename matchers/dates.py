@@ -76,16 +76,22 @@ def parse_partial_date(value: str | None) -> PartialDate | None:
     m = _ISO.match(value.strip())
     if not m:
         return None
-    year = int(m.group(1))
-    month = int(m.group(2)) if m.group(2) and int(m.group(2)) != 0 else None
-    day = int(m.group(3)) if month is not None and m.group(3) and int(m.group(3)) != 0 else None
-    if year == 0 or (month is not None and not 1 <= month <= 12):
+    y, mo, d = m.groups()
+    year = int(y)
+    month = int(mo) if mo else 0
+    day = int(d) if d and month else 0
+    if year == 0 or month > 12:
         return None
-    try:
-        PartialDate(year, month, day).bounds()
-    except ValueError:
-        return None
-    return PartialDate(year, month, day)
+    if day:
+        leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        if day > _MONTH_DAYS[month - 1] + leap:
+            return None
+    elif month == 12 and year == 9999:
+        return None  # its last day is the last date there is: no bounds() (dt.date)
+    return PartialDate(year, month or None, day or None)
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _day_month_swapped(a: PartialDate, b: PartialDate) -> bool:

@@ -87,3 +87,40 @@ def test_unknown_on_either_side() -> None:
 def test_partial_query_date_against_full_list_date() -> None:
     res = compare_dob((DateSpec(date="1971"),), P1)
     assert (res.result, res.precision) == ("match", "year")
+
+
+def _reference_parse(raw: str) -> tuple[int, int | None, int | None] | None:
+    """What parse_partial_date gives, read off the calendar of :mod:`datetime`."""
+    import datetime as dt
+    import re
+
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", raw.strip())
+    if not m or int(m.group(1)) == 0:
+        return None
+    year, month, day = int(m.group(1)), int(m.group(2) or 0) or None, None
+    if month is not None:
+        if month > 12:
+            return None
+        day = int(m.group(3) or 0) or None
+    try:
+        if month is None:
+            dt.date(year, 1, 1)
+        elif day is None:
+            dt.date(year + (month == 12), month % 12 + 1, 1)
+        else:
+            dt.date(year, month, day)
+    except ValueError:
+        return None
+    return year, month, day
+
+
+def test_parse_partial_date_agrees_with_the_calendar() -> None:
+    # every month and day form around the leap-year rules and the calendar's ends
+    for year in ("0001", "1900", "1971", "1972", "2000", "2100", "9999"):
+        forms = [year, f"{year}-00"]
+        forms += [f"{year}-{m:02d}" for m in range(14)]
+        forms += [f"{year}-{m:02d}-{d:02d}" for m in range(14) for d in range(33)]
+        for raw in [*forms, f" {forms[-1]} ", "0000-01-01"]:
+            parsed = parse_partial_date(raw)
+            got = None if parsed is None else (parsed.year, parsed.month, parsed.day)
+            assert got == _reference_parse(raw), raw
