@@ -74,10 +74,17 @@ def _gender_code(genders: Sequence[str]) -> int:
     return {"M": 1, "F": 2}.get(codes.pop(), 0) if len(codes) == 1 else 0
 
 
+_NO_DAYS: frozenset[str] = frozenset()
+
+
 def _query_birth_dates(dates: Sequence[DateSpec]) -> tuple[frozenset[str], set[int]]:
     """A query's exact birth dates (``YYYY-MM-DD``) and the first year of each parseable
     date of birth (what :func:`birth_year_span` gives for it alone, without circa
     tolerance)."""
+    if len(dates) == 1 and dates[0].date is not None:  # the usual query: one date
+        text = dates[0].date
+        pd = parse_partial_date(text)
+        return (frozenset((text,)) if len(text) == 10 else _NO_DAYS), ({pd.year} if pd is not None else set())
     days: set[str] = set()
     years: set[int] = set()
     for d in dates:
@@ -275,14 +282,17 @@ class Screener:
             return None
         native = None
         if self._native_evidence is not None:
+            day_ids = self._day_ids
+            q_day_ids = [day_ids[d] for d in q_days if d in day_ids]
+            # a nationality no listed person has still contradicts theirs: an id that
+            # matches none
+            q_nat_ids = [self._nat_ids.get(c, _NO_ID) for c in q_nat]
             native = (
                 self._native_evidence,
                 (
-                    sorted(self._day_ids[d] for d in q_days if d in self._day_ids),
-                    sorted(q_years),
-                    # a nationality no listed person has still contradicts theirs: an id
-                    # that matches none
-                    sorted(self._nat_ids.get(c, _NO_ID) for c in q_nat),
+                    q_day_ids if len(q_day_ids) < 2 else sorted(q_day_ids),
+                    list(q_years) if len(q_years) < 2 else sorted(q_years),
+                    q_nat_ids if len(q_nat_ids) < 2 else sorted(q_nat_ids),
                     q_gender,
                 ),
             )
