@@ -359,19 +359,28 @@ class Screener:
         the index and scores every listed name with the same scorer (slow: for
         measuring the index's recall). Pure CPU work; thread-safe.
         """
-        memo = QueryMemo()
-        return [self._screen_one(q, threshold, memo, exhaustive) for q in queries]
-
-    def _floor(self, threshold: float | None) -> float:
-        """The lowest score that can be a hit: ``threshold``, else the lowest list threshold."""
         cfg = self.config
-        return threshold if threshold is not None else min((cfg.threshold, *cfg.list_thresholds.values()))
+        # the lowest score that can be a hit: threshold, else the lowest list threshold
+        floor = threshold if threshold is not None else min((cfg.threshold, *cfg.list_thresholds.values()))
+        nof = cfg.name_only_factor
+        # the candidate stage's settings, the same for every query of the batch
+        settings: dict[str, Any] = {
+            "limit": cfg.max_candidates,
+            "pool": cfg.ranking_pool,
+            "min_similarity": cfg.token_min_similarity,
+            "memo": QueryMemo(),
+            "shape": self._shape,
+            # what the pruning rule of _screen_one lets through, in the index's units
+            "need": (floor - cfg.estimate_margin) / nof if nof > 0.0 else None,
+            "refine_margin": cfg.refine_margin,
+        }
+        return [self._screen_one(q, threshold, floor, settings, exhaustive) for q in queries]
 
     def _screen_one(
-        self, query: Person, threshold: float | None, memo: QueryMemo, exhaustive: bool
+        self, query: Person, threshold: float | None, floor: float, settings: dict[str, Any], exhaustive: bool
     ) -> list[MatchResult]:
         cfg = self.config
-        floor = self._floor(threshold)
+        memo: QueryMemo = settings["memo"]
         # a name's variants as token texts (compiled): the NameVariant objects are
         # made only when a candidate is to be scored
         texts = None if exhaustive else self._query_texts(query)
@@ -392,27 +401,24 @@ class Screener:
             boosts = self._evidence_boost(query)
             boost, native_boost = boosts if boosts is not None else (None, None)
             nof = cfg.name_only_factor
-            settings: dict[str, Any] = {
-                "limit": cfg.max_candidates,
-                "pool": cfg.ranking_pool,
-                "min_similarity": cfg.token_min_similarity,
-                "memo": memo,
-                "shape": self._shape,
-                # what the pruning rule below lets through, in the index's units
-                "need": (floor - cfg.estimate_margin) / nof if nof > 0.0 else None,
-                "refine_margin": cfg.refine_margin,
-                "max_boost": 1.0 / nof if boost is not None and nof > 0.0 else 1.0,
-                # the pruning rule below for the floor, unless a document candidate is
-                # among them (it is scored on the names the index ranked)
-                "prune": None if doc_persons else (nof, cfg.estimate_margin, floor),
-            }
+            max_boost = 1.0 / nof if boost is not None and nof > 0.0 else 1.0
+            # the pruning rule below for the floor, unless a document candidate is among
+            # them (it is scored on the names the index ranked)
+            prune = None if doc_persons else (nof, cfg.estimate_margin, floor)
             if texts is not None and index.native_ready(boost is not None, native_boost, [t for t, _ in texts]):
-                found = index.text_candidates(texts, native_boost=native_boost, **settings)
+                found = index.text_candidates(
+                    texts, native_boost=native_boost, max_boost=max_boost, prune=prune, **settings
+                )
             else:
                 if q_variants is None:
                     q_variants = person_variants(query)
                 found = index.candidates(
-                    [v for _, v in q_variants], boost=boost, native_boost=native_boost, **settings
+                    [v for _, v in q_variants],
+                    boost=boost,
+                    native_boost=native_boost,
+                    max_boost=max_boost,
+                    prune=prune,
+                    **settings,
                 )
             person_of = index.person_of
             for rid, est in found:
