@@ -14,6 +14,7 @@
 //! Only Metaphone keys (`jellyfish.metaphone`) of strings outside the vocabulary are
 //! asked of Python.
 
+mod metaphone;
 mod names;
 mod normalise;
 mod similarity;
@@ -2883,8 +2884,18 @@ impl Similarity {
     }
 }
 
+/// `matchers.index.phonetic_key(text)` as the compiled stage computes it: "" for fewer
+/// than 3 characters, else the Metaphone key (`jellyfish.metaphone` 1.3.0) of a string of
+/// `A`–`Z` and `?`; `None` for a string of 3 characters or more holding any other
+/// character (the compiled stage asks `phonetic_key` for those).
+#[pyfunction]
+fn metaphone_key(text: &str) -> Option<String> {
+    metaphone::phonetic_key(text)
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(metaphone_key, m)?)?;
     m.add_class::<CandidateCore>()?;
     m.add_class::<TokenSets>()?;
     m.add_class::<Evidence>()?;
