@@ -11,8 +11,9 @@
 //! so that it returns the very same floats in the same order; the Python code stays as
 //! the reference, and `tests/unit/matchers/test_native_core.py` and
 //! `test_native_similarity.py` compare both, on invented names and on the real lists.
-//! Only Metaphone keys (`jellyfish.metaphone`) of strings outside the vocabulary are
-//! asked of Python.
+//! Metaphone keys of strings outside the vocabulary are computed here (`metaphone.rs`)
+//! for strings of `A`–`Z` and `?` (every token text), and asked of Python's
+//! `phonetic_key` for any other.
 
 mod metaphone;
 mod names;
@@ -555,6 +556,15 @@ struct Rescue {
     initial: bool,
 }
 
+/// `matchers.index.phonetic_key(text)`: computed here for a string of `A`–`Z` and `?`,
+/// else asked of `phonetic` (that function); raises what `phonetic` raises.
+fn phonetic_key(py: Python<'_>, phonetic: &Py<PyAny>, text: &str) -> PyResult<String> {
+    match metaphone::phonetic_key(text) {
+        Some(key) => Ok(key),
+        None => phonetic.bind(py).call1((text,))?.extract(),
+    }
+}
+
 /// `phonetic_key(a)` is not empty and equals `phonetic_key(b)`, with `metaphone` giving
 /// the keys (`b`'s asked only then).
 fn same_sound(
@@ -584,7 +594,7 @@ struct KeyBufs {
 
 /// A batch's query-side memo for one `CandidateCore` (`text_candidates`): each query
 /// token's `TokenSets` by (text, core), each token text's rarity weight and the Metaphone
-/// keys asked of `phonetic`. Bound to the first core that uses it;
+/// keys of strings outside the vocabulary. Bound to the first core that uses it;
 /// `matchers.index.QueryMemo` keeps one per batch.
 #[pyclass(module = "matchers._core")]
 #[derive(Default)]
@@ -596,7 +606,7 @@ struct QueryCache {
     sets: HashMap<String, Py<TokenSets>>,
     cored: HashMap<(String, String), Py<TokenSets>>,
     weights: HashMap<String, f64>,
-    /// the Metaphone keys asked of `phonetic` (strings outside the vocabulary)
+    /// the Metaphone keys of strings outside the vocabulary (`phonetic_key`)
     metas: HashMap<String, String>,
     keys: KeyBufs,
 }
@@ -644,7 +654,8 @@ struct CandidateCore {
     variants: HashMap<String, String>,
     variant_group: HashMap<String, u32>,
     core_group: Vec<u32>,
-    /// `matchers.index.phonetic_key`, for strings outside the vocabulary
+    /// `matchers.index.phonetic_key`, for strings outside the vocabulary and outside
+    /// `A`–`Z` and `?` (`phonetic_key`)
     phonetic: Py<PyAny>,
     /// this core's id, unique in the process (`QueryCache.core_id`)
     id: u64,
@@ -1161,8 +1172,8 @@ impl CandidateCore {
         self.metaphone_ref(py, text, memo)
     }
 
-    /// The Metaphone key of `text`: the vocabulary's, else from `scratch` or asked of
-    /// `phonetic` and kept there.
+    /// The Metaphone key of `text`: the vocabulary's, else from `scratch` or made
+    /// (`phonetic_key`) and kept there.
     fn metaphone_ref<'a>(
         &'a self,
         py: Python<'_>,
@@ -1173,7 +1184,7 @@ impl CandidateCore {
             return Ok(self.meta(tid as usize));
         }
         if !scratch.contains_key(text) {
-            let m: String = self.phonetic.bind(py).call1((text,))?.extract()?;
+            let m = phonetic_key(py, &self.phonetic, text)?;
             scratch.insert(text.to_owned(), m);
         }
         Ok(&scratch[text])
@@ -1249,8 +1260,8 @@ impl CandidateCore {
     }
 
     /// `NameIndex.neighbours`, see the Python method `neighbours`.
-    /// `memo` keeps the Metaphone keys asked of `phonetic` for listed tokens' cores outside
-    /// the vocabulary (a form's is the one given).
+    /// `memo` keeps the Metaphone keys of listed tokens' cores outside the vocabulary (a
+    /// form's is the one given).
     fn find_neighbours(
         &self,
         py: Python<'_>,
@@ -1467,7 +1478,7 @@ impl CandidateCore {
     /// `NameIndex._upper_similarity(forms, tid)`; `form_metas` and `form_lens` are the
     /// forms' Metaphone keys and lengths in characters.
     /// `given` is the forms with the Metaphone keys given for them; `memo` keeps those
-    /// asked of `phonetic` for other strings outside the vocabulary; `form_groups` the
+    /// of other strings outside the vocabulary; `form_groups` the
     /// forms' known-variant groups.
     #[allow(clippy::too_many_arguments)]
     fn upper_similarity(
@@ -2232,7 +2243,8 @@ impl CandidateCore {
     /// text's particle-free cores (CSR: `core_off`, `core_texts`) and Metaphone key
     /// (`metas`, "" for none), the packed token keys (`keys`: `NameIndex._keys`), the
     /// known-variant table (`variants`: `KNOWN_VARIANTS`), `phonetic`
-    /// (`matchers.index.phonetic_key`, called for strings outside the vocabulary), and
+    /// (`matchers.index.phonetic_key`, called for strings outside the vocabulary that hold
+    /// a character other than `A`–`Z` and `?`: the others' keys are computed here), and
     /// for the rarity weights each text's record count (`df`: `NameIndex._df`), the
     /// record count (`n_weight` ≥ 1: `NameIndex._n`) and ln(1 + it) (`max_idf` > 0).
     /// Raises `ValueError` when the arrays disagree or the counts are out of range.
@@ -2858,7 +2870,9 @@ impl CandidateCore {
 
 /// `matchers.scoring.string_similarity` as a callable of its own (no index): the
 /// known-variant table `variants` (`KNOWN_VARIANTS`, form -> group) and `phonetic`
-/// (`matchers.index.phonetic_key`, asked only when the sound decides).
+/// (`matchers.index.phonetic_key`, asked only when the sound decides, and only of a
+/// string holding a character other than `A`–`Z` and `?`: the others' keys are computed
+/// here, `phonetic_key`).
 #[pyclass(frozen, module = "matchers._core")]
 struct Similarity {
     variants: HashMap<String, String>,
@@ -2874,11 +2888,8 @@ impl Similarity {
 
     /// `(0.0–1.0, rule)` for two strings; raises what `phonetic` raises.
     fn __call__(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<(f64, &'static str)> {
-        let phonetic = self.phonetic.bind(py);
         let (s, r) = string_similarity(a, b, &self.variants, &mut || {
-            same_sound(a, b, &mut |s: &str| {
-                phonetic.call1((s,))?.extract::<String>()
-            })
+            same_sound(a, b, &mut |s: &str| phonetic_key(py, &self.phonetic, s))
         })?;
         Ok((s, r.name()))
     }

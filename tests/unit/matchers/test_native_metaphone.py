@@ -2,14 +2,15 @@
 ``matchers._core.metaphone_key``) against its reference :func:`matchers.index.phonetic_key`
 (``""`` under 3 letters, else ``jellyfish.metaphone`` of the jellyfish Python package).
 
-The port reads strings of ``A``–``Z`` and the ``?`` wildcard (every token text, core and
-two tokens joined) and gives ``None`` for any other string, which is left to
-``phonetic_key``. Parity is exact (``==`` on the strings): on written-out values (among
-them a final ``GH``, where the jellyfish crate 1.0.0 on crates.io and the Python package
-1.3.0 disagree), on every string of up to 3 characters, on generated strings weighted to
-the letters whose rules read their neighbours, and on every token of the real lists and
-fixtures. Skipped when ``matchers._core`` is not built (``test_native_similarity`` fails
-then instead).
+The compiled stage computes the keys of strings outside its vocabulary itself when they
+are written in ``A``–``Z`` and the ``?`` wildcard (every token text, core and two tokens
+joined) and asks ``phonetic_key`` for any other string. Parity is exact (``==`` on the
+strings): on written-out values (among them a final ``GH``, where the jellyfish crate
+1.0.0 on crates.io and the Python package 1.3.0 disagree), on every string of up to 3
+characters, on generated strings weighted to the letters whose rules read their
+neighbours, and on every token of the real lists and fixtures; and the candidate stage
+asks Python for no key of an ``A``–``Z`` query. Skipped when ``matchers._core`` is not
+built (``test_native_similarity`` fails then instead).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from hypothesis import strategies as st
 
 import matchers.index
 from loadtest.accuracy import FIXTURES, SHARED, SUITE_LISTS, read_travellers
-from matchers.index import phonetic_key
+from matchers.index import IndexedName, NameIndex, phonetic_key
 from matchers.normalise import name_variants
+from matchers.scoring import string_similarity
 from schemas.watchlists import read_watchlist
 
 _core: Any = matchers.index._core
@@ -112,14 +114,52 @@ def test_rule_letters_agree(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["smith", "Smith", "JOHN SMITH", "MÜLLER", "O'NEIL", "A1B", "ÀBC"])
 def test_other_strings_are_left_to_python(text: str) -> None:
-    # outside A–Z and ?: None, left to phonetic_key (its reading of case, accents and
-    # spaces is not ported)
+    # outside A–Z and ?: None, and the compiled stage asks phonetic_key (its reading of
+    # case, accents and spaces is not ported)
     assert _core.metaphone_key(text) is None
 
 
 @pytest.mark.parametrize("text", ["ab", "Ü", "a?", " "])
 def test_any_string_under_three_characters_has_no_key(text: str) -> None:
     assert _core.metaphone_key(text) == phonetic_key(text) == ""
+
+
+def test_the_candidate_stage_asks_python_only_for_other_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # an index built with a recording phonetic_key: its keys for the vocabulary are asked
+    # while it is built; then queries outside the vocabulary (misspelt, joined, with a
+    # wildcard) ask for nothing and give the candidates of an index built as usual;
+    # a lowercase query text is asked of Python
+    records = [
+        IndexedName(p, 0, v)
+        for p, (sur, giv) in enumerate(
+            [("AL HADDADIN", "FARID"), ("SMITH", "JOHN"), ("BERGH", "HUGH"), ("TCHAIKOVSKY", "PYOTR")]
+        )
+        for v in name_variants(None, sur, giv)
+    ]
+    asked: list[str] = []
+
+    def recording(text: str) -> str:
+        asked.append(text)
+        return reference(text)
+
+    usual = NameIndex(records, string_similarity)
+    monkeypatch.setattr(matchers.index, "phonetic_key", recording)
+    recorded = NameIndex(records, string_similarity)
+    assert recorded.native and asked
+    queries = [
+        [(["SMYTHE", "JON"], ["SMYTHE", "JON"])],
+        [(["BERG", "HEW"], ["BERG", "HEW"]), (["BERGHHUGH"], ["BERGHHUGH"])],
+        [(["ALHADADIN", "FAREED"], ["HADADIN", "FAREED"])],
+        [(["CHAIKOVSKI", "P?OTR"], ["CHAIKOVSKI", "P?OTR"])],
+    ]
+    asked.clear()
+    for q in queries:
+        got = recorded.text_candidates(q, limit=10)
+        assert got == usual.text_candidates(q, limit=10)
+        assert got, q
+    assert asked == []
+    recorded.text_candidates([(["smyth", "JON"], ["smyth", "JON"])], limit=10)
+    assert "smyth" in asked
 
 
 def _shared_data_present() -> bool:
