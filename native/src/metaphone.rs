@@ -19,10 +19,12 @@ pub fn phonetic_key(text: &str) -> Option<String> {
     if !word.iter().all(|&b| b.is_ascii_uppercase() || b == b'?') {
         return (text.chars().count() < 3).then(String::new);
     }
-    let mut key = String::new();
-    if word.len() >= 3 {
-        metaphone(word, &mut key);
+    if word.len() < 3 {
+        return Some(String::new());
     }
+    // at most two characters a letter (X: KS)
+    let mut key = String::with_capacity(2 * word.len());
+    metaphone(word, &mut key);
     Some(key)
 }
 
