@@ -25,6 +25,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use similarity::{
@@ -593,9 +594,8 @@ struct KeyBufs {
 }
 
 /// A batch's query-side memo for one `CandidateCore` (`text_candidates`): each query
-/// token's `TokenSets` by (text, core), each token text's rarity weight and the Metaphone
-/// keys of strings outside the vocabulary. Bound to the first core that uses it;
-/// `matchers.index.QueryMemo` keeps one per batch.
+/// token's `TokenSets` by (text, core) and each token text's rarity weight. Bound to the
+/// first core that uses it; `matchers.index.QueryMemo` keeps one per batch.
 #[pyclass(module = "matchers._core")]
 #[derive(Default)]
 struct QueryCache {
@@ -606,8 +606,6 @@ struct QueryCache {
     sets: HashMap<String, Py<TokenSets>>,
     cored: HashMap<(String, String), Py<TokenSets>>,
     weights: HashMap<String, f64>,
-    /// the Metaphone keys of strings outside the vocabulary (`phonetic_key`)
-    metas: HashMap<String, String>,
     keys: KeyBufs,
 }
 
@@ -1139,13 +1137,9 @@ impl CandidateCore {
         }
     }
 
-    fn metaphone(
-        &self,
-        py: Python<'_>,
-        text: &str,
-        scratch: &mut HashMap<String, String>,
-    ) -> PyResult<String> {
-        Ok(self.metaphone_ref(py, text, scratch)?.to_owned())
+    /// The Metaphone key of `text` (`metaphone_ref`), owned.
+    fn metaphone(&self, py: Python<'_>, text: &str) -> PyResult<String> {
+        Ok(self.metaphone_ref(py, text)?.into_owned())
     }
 
     /// The Metaphone key of `text`: the vocabulary's, else the one given with it in
@@ -1155,10 +1149,9 @@ impl CandidateCore {
         py: Python<'_>,
         text: &str,
         given: (&'a [String], &'a [String]),
-        memo: &'a mut HashMap<String, String>,
-    ) -> PyResult<&'a str> {
+    ) -> PyResult<Cow<'a, str>> {
         if let Some(&tid) = self.vocab.get(text) {
-            return Ok(self.meta(tid as usize));
+            return Ok(Cow::Borrowed(self.meta(tid as usize)));
         }
         if let Some((_, m)) = given
             .0
@@ -1167,44 +1160,28 @@ impl CandidateCore {
             .rev()
             .find(|(f, _)| *f == text)
         {
-            return Ok(m);
+            return Ok(Cow::Borrowed(m));
         }
-        self.metaphone_ref(py, text, memo)
+        self.metaphone_ref(py, text)
     }
 
-    /// The Metaphone key of `text`: the vocabulary's, else from `scratch` or made
-    /// (`phonetic_key`) and kept there.
-    fn metaphone_ref<'a>(
-        &'a self,
-        py: Python<'_>,
-        text: &str,
-        scratch: &'a mut HashMap<String, String>,
-    ) -> PyResult<&'a str> {
-        if let Some(&tid) = self.vocab.get(text) {
-            return Ok(self.meta(tid as usize));
+    /// The Metaphone key of `text`: the vocabulary's, else made (`phonetic_key`: computed,
+    /// for a string outside `A`–`Z` and `?` asked of `phonetic`).
+    fn metaphone_ref(&self, py: Python<'_>, text: &str) -> PyResult<Cow<'_, str>> {
+        match self.vocab.get(text) {
+            Some(&tid) => Ok(Cow::Borrowed(self.meta(tid as usize))),
+            None => Ok(Cow::Owned(phonetic_key(py, &self.phonetic, text)?)),
         }
-        if !scratch.contains_key(text) {
-            let m = phonetic_key(py, &self.phonetic, text)?;
-            scratch.insert(text.to_owned(), m);
-        }
-        Ok(&scratch[text])
     }
 
-    fn sim_raw(
-        &self,
-        py: Python<'_>,
-        a: &str,
-        b: &str,
-        metas: &mut HashMap<String, String>,
-    ) -> PyResult<(f64, Rule)> {
+    fn sim_raw(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<(f64, Rule)> {
         string_similarity(a, b, &self.variants, &mut || {
-            same_sound(a, b, &mut |s: &str| self.metaphone(py, s, metas))
+            same_sound(a, b, &mut |s: &str| self.metaphone(py, s))
         })
     }
 
     /// The rescue's similarity of query unit `qu` and record unit `t0` (`t1`: joined
-    /// with the token `t1`), memoised over the call (`metas`: the batch's Metaphone keys).
-    #[allow(clippy::too_many_arguments)]
+    /// with the token `t1`), memoised over the call.
     fn unit_sim(
         &self,
         py: Python<'_>,
@@ -1213,7 +1190,6 @@ impl CandidateCore {
         t1: Option<u32>,
         joined: &mut String,
         scratch: &mut Scratch,
-        metas: &mut HashMap<String, String>,
     ) -> PyResult<(f64, Rule)> {
         let ckey = match t1 {
             None => u64::from(t0),
@@ -1244,7 +1220,7 @@ impl CandidateCore {
         let v = string_similarity_grouped(q_text, cs, qg, cg, &mut || -> PyResult<bool> {
             let slot = &mut unit_metas[qu.uid as usize];
             if slot.is_none() {
-                *slot = Some(self.metaphone(py, q_text, metas)?);
+                *slot = Some(self.metaphone(py, q_text)?);
             }
             let pa = slot.as_deref().unwrap_or("");
             if pa.is_empty() {
@@ -1252,23 +1228,21 @@ impl CandidateCore {
             }
             Ok(match t1 {
                 None => pa == self.meta(t0 as usize),
-                Some(_) => pa == self.metaphone_ref(py, cs, metas)?,
+                Some(_) => pa == self.metaphone_ref(py, cs)?,
             })
         })?;
         scratch.unit_sims.insert(key, v);
         Ok(v)
     }
 
-    /// `NameIndex.neighbours`, see the Python method `neighbours`.
-    /// `memo` keeps the Metaphone keys of listed tokens' cores outside the vocabulary (a
-    /// form's is the one given).
+    /// `NameIndex.neighbours`, see the Python method `neighbours` (a form's Metaphone key
+    /// is the one given in `metas`).
     fn find_neighbours(
         &self,
         py: Python<'_>,
         forms: &[String],
         metas: &[String],
         min_similarity: f64,
-        memo: &mut HashMap<String, String>,
         kb: &mut KeyBufs,
     ) -> PyResult<(Vec<u32>, Vec<f64>)> {
         if forms.is_empty() || forms.len() != metas.len() {
@@ -1326,7 +1300,6 @@ impl CandidateCore {
                 &form_lens,
                 &form_groups,
                 tid,
-                memo,
             )?;
             if sim >= min_similarity {
                 out_t.push(tid);
@@ -1343,10 +1316,9 @@ impl CandidateCore {
         forms: &[String],
         metas: &[String],
         min_similarity: f64,
-        memo: &mut HashMap<String, String>,
         kb: &mut KeyBufs,
     ) -> PyResult<TokenSets> {
-        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, memo, kb)?;
+        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, kb)?;
         let mut joined = Vec::new();
         self.joins_dir
             .lookup(&self.joins, key_hash(&forms[0]), &mut joined);
@@ -1477,10 +1449,8 @@ fn lookup_packed(packed: &[u64], h: u64, out: &mut Vec<u32>) {
 impl CandidateCore {
     /// `NameIndex._upper_similarity(forms, tid)`; `form_metas` and `form_lens` are the
     /// forms' Metaphone keys and lengths in characters.
-    /// `given` is the forms with the Metaphone keys given for them; `memo` keeps those
-    /// of other strings outside the vocabulary; `form_groups` the
+    /// `given` is the forms with the Metaphone keys given for them; `form_groups` the
     /// forms' known-variant groups.
-    #[allow(clippy::too_many_arguments)]
     fn upper_similarity(
         &self,
         py: Python<'_>,
@@ -1489,7 +1459,6 @@ impl CandidateCore {
         form_lens: &[usize],
         form_groups: &[Option<u32>],
         tid: u32,
-        memo: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
         let forms = given.0;
         let t = tid as usize;
@@ -1534,7 +1503,7 @@ impl CandidateCore {
                         if j == 0 {
                             return Ok(pa == text_meta);
                         }
-                        Ok(pa == self.given_metaphone(py, cf, given, memo)?)
+                        Ok(pa == self.given_metaphone(py, cf, given)?)
                     })?;
                 if r != Rule::Initial && s * 0.95 > best {
                     best = s * 0.95;
@@ -1559,7 +1528,6 @@ impl CandidateCore {
         py: Python<'_>,
         b: &mut AlignBufs,
         scratch: &mut Scratch,
-        metas: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
         match self.align_greedy(rid, nb, q_weights, b) {
             None => Ok(0.0),
@@ -1574,7 +1542,6 @@ impl CandidateCore {
                 py,
                 b,
                 scratch,
-                metas,
             ),
         }
     }
@@ -1755,7 +1722,6 @@ impl CandidateCore {
         py: Python<'_>,
         b: &mut AlignBufs,
         scratch: &mut Scratch,
-        metas: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
         let tids = self.rec_tids(rid);
         let nq = q_lens.len();
@@ -1792,7 +1758,6 @@ impl CandidateCore {
                         cj1.map(|j1| tids[j1]),
                         &mut b.joined,
                         scratch,
-                        metas,
                     )?;
                     if sim < min_similarity
                         || (!single && (rule == Rule::Initial || rule == Rule::None))
@@ -1913,7 +1878,6 @@ impl CandidateCore {
         rank: &Ranking<'_>,
         py: Python<'_>,
         bufs: &mut Bufs,
-        metas: &mut HashMap<String, String>,
     ) -> PyResult<()> {
         let n = v.sets.len();
         if n == 0 {
@@ -1962,7 +1926,7 @@ impl CandidateCore {
             }
         }
         let result = self.variant_rank(
-            vi, v, rank, py, meets, touched, nb, abufs, scratch, metas, persons, rbufs,
+            vi, v, rank, py, meets, touched, nb, abufs, scratch, persons, rbufs,
         );
         for &r in touched.iter() {
             meets[r as usize] = Meet::default();
@@ -1984,7 +1948,6 @@ impl CandidateCore {
         nb: &mut NeighbourTable,
         abufs: &mut AlignBufs,
         scratch: &mut Scratch,
-        metas: &mut HashMap<String, String>,
         persons: &mut PersonBufs,
         rbufs: &mut RankBufs,
     ) -> PyResult<()> {
@@ -2218,7 +2181,6 @@ impl CandidateCore {
                         py,
                         abufs,
                         scratch,
-                        metas,
                     )?
                 }
             };
@@ -2413,19 +2375,12 @@ impl CandidateCore {
         metas: Vec<String>,
         min_similarity: f64,
     ) -> PyResult<TokenSets> {
-        self.query_token_sets(
-            py,
-            &forms,
-            &metas,
-            min_similarity,
-            &mut HashMap::default(),
-            &mut KeyBufs::default(),
-        )
+        self.query_token_sets(py, &forms, &metas, min_similarity, &mut KeyBufs::default())
     }
 
     /// `matchers.scoring.string_similarity(a, b)` as ported: `(0.0–1.0, rule)`.
     fn string_similarity(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<(f64, &'static str)> {
-        let (s, r) = self.sim_raw(py, a, b, &mut HashMap::default())?;
+        let (s, r) = self.sim_raw(py, a, b)?;
         Ok((s, r.name()))
     }
 
@@ -2540,15 +2495,7 @@ impl CandidateCore {
             })
             .collect();
         let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
-        self.rank_variants(
-            py,
-            &mut cache.metas,
-            &checked,
-            limit,
-            settings,
-            boost.as_ref(),
-            prune,
-        )
+        self.rank_variants(py, &checked, limit, settings, boost.as_ref(), prune)
     }
 }
 
@@ -2596,16 +2543,9 @@ impl CandidateCore {
         };
         let mut metas = Vec::with_capacity(forms.len());
         for f in &forms {
-            metas.push(self.metaphone(py, f, &mut cache.metas)?);
+            metas.push(self.metaphone(py, f)?);
         }
-        let sets = self.query_token_sets(
-            py,
-            &forms,
-            &metas,
-            min_similarity,
-            &mut cache.metas,
-            &mut cache.keys,
-        )?;
+        let sets = self.query_token_sets(py, &forms, &metas, min_similarity, &mut cache.keys)?;
         let h = Py::new(py, sets)?;
         if core == text {
             cache.sets.insert(text.to_owned(), h.clone_ref(py));
@@ -2690,7 +2630,6 @@ impl CandidateCore {
         rank: &Ranking<'_>,
         py: Python<'_>,
         bufs: &mut Bufs,
-        metas: &mut HashMap<String, String>,
     ) -> PyResult<()> {
         let Some(cut) = rank.cut else {
             return Ok(());
@@ -2736,7 +2675,6 @@ impl CandidateCore {
                     py,
                     abufs,
                     scratch,
-                    metas,
                 )?;
                 if rank.boost.is_some() {
                     est2 *= persons.slots[self.recs[d.rid as usize].person as usize].factor;
@@ -2752,13 +2690,11 @@ impl CandidateCore {
     }
 
     /// `text_candidates` once the variants are made: `settings` is `(pool,
-    /// min_similarity, shape, need, refine_margin, max_boost)`; `metas` the batch's
-    /// Metaphone keys.
-    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
+    /// min_similarity, shape, need, refine_margin, max_boost)`.
+    #[allow(clippy::type_complexity)]
     fn rank_variants(
         &self,
         py: Python<'_>,
-        metas: &mut HashMap<String, String>,
         variants: &[Variant<'_>],
         limit: usize,
         settings: (usize, f64, (f64, f64, f64, f64), Option<f64>, f64, f64),
@@ -2803,7 +2739,7 @@ impl CandidateCore {
         let mut out: Vec<(u32, f64)> = Vec::new();
         self.with_bufs(|bufs| -> PyResult<()> {
             for (vi, v) in variants.iter().enumerate() {
-                self.variant_candidates(vi, v, &rank, py, bufs, metas)?;
+                self.variant_candidates(vi, v, &rank, py, bufs)?;
                 for &(rid, est) in &bufs.rank.found {
                     bufs.best.offer(rid, est);
                 }
@@ -2815,7 +2751,7 @@ impl CandidateCore {
             }
             // a record left unaligned whose person is kept after all (by another record)
             // is aligned now; it cannot change its person's best
-            self.align_deferred(variants, &rank, py, bufs, metas)?;
+            self.align_deferred(variants, &rank, py, bufs)?;
             let Bufs {
                 best,
                 persons,
