@@ -11,9 +11,11 @@
 //! so that it returns the very same floats in the same order; the Python code stays as
 //! the reference, and `tests/unit/matchers/test_native_core.py` and
 //! `test_native_similarity.py` compare both, on invented names and on the real lists.
-//! Only Metaphone keys (`jellyfish.metaphone`) of strings outside the vocabulary are
-//! asked of Python.
+//! Metaphone keys of strings outside the vocabulary are computed here (`metaphone.rs`)
+//! for strings of `A`–`Z` and `?` (every token text), and asked of Python's
+//! `phonetic_key` for any other.
 
+mod metaphone;
 mod names;
 mod normalise;
 mod similarity;
@@ -23,6 +25,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use similarity::{
@@ -554,6 +557,15 @@ struct Rescue {
     initial: bool,
 }
 
+/// `matchers.index.phonetic_key(text)`: computed here for a string of `A`–`Z` and `?`,
+/// else asked of `phonetic` (that function); raises what `phonetic` raises.
+fn phonetic_key(py: Python<'_>, phonetic: &Py<PyAny>, text: &str) -> PyResult<String> {
+    match metaphone::phonetic_key(text) {
+        Some(key) => Ok(key),
+        None => phonetic.bind(py).call1((text,))?.extract(),
+    }
+}
+
 /// `phonetic_key(a)` is not empty and equals `phonetic_key(b)`, with `metaphone` giving
 /// the keys (`b`'s asked only then).
 fn same_sound(
@@ -582,9 +594,8 @@ struct KeyBufs {
 }
 
 /// A batch's query-side memo for one `CandidateCore` (`text_candidates`): each query
-/// token's `TokenSets` by (text, core), each token text's rarity weight and the Metaphone
-/// keys asked of `phonetic`. Bound to the first core that uses it;
-/// `matchers.index.QueryMemo` keeps one per batch.
+/// token's `TokenSets` by (text, core) and each token text's rarity weight. Bound to the
+/// first core that uses it; `matchers.index.QueryMemo` keeps one per batch.
 #[pyclass(module = "matchers._core")]
 #[derive(Default)]
 struct QueryCache {
@@ -595,8 +606,6 @@ struct QueryCache {
     sets: HashMap<String, Py<TokenSets>>,
     cored: HashMap<(String, String), Py<TokenSets>>,
     weights: HashMap<String, f64>,
-    /// the Metaphone keys asked of `phonetic` (strings outside the vocabulary)
-    metas: HashMap<String, String>,
     keys: KeyBufs,
 }
 
@@ -643,7 +652,8 @@ struct CandidateCore {
     variants: HashMap<String, String>,
     variant_group: HashMap<String, u32>,
     core_group: Vec<u32>,
-    /// `matchers.index.phonetic_key`, for strings outside the vocabulary
+    /// `matchers.index.phonetic_key`, for strings outside the vocabulary and outside
+    /// `A`–`Z` and `?` (`phonetic_key`)
     phonetic: Py<PyAny>,
     /// this core's id, unique in the process (`QueryCache.core_id`)
     id: u64,
@@ -1127,13 +1137,9 @@ impl CandidateCore {
         }
     }
 
-    fn metaphone(
-        &self,
-        py: Python<'_>,
-        text: &str,
-        scratch: &mut HashMap<String, String>,
-    ) -> PyResult<String> {
-        Ok(self.metaphone_ref(py, text, scratch)?.to_owned())
+    /// The Metaphone key of `text` (`metaphone_ref`), owned.
+    fn metaphone(&self, py: Python<'_>, text: &str) -> PyResult<String> {
+        Ok(self.metaphone_ref(py, text)?.into_owned())
     }
 
     /// The Metaphone key of `text`: the vocabulary's, else the one given with it in
@@ -1143,10 +1149,9 @@ impl CandidateCore {
         py: Python<'_>,
         text: &str,
         given: (&'a [String], &'a [String]),
-        memo: &'a mut HashMap<String, String>,
-    ) -> PyResult<&'a str> {
+    ) -> PyResult<Cow<'a, str>> {
         if let Some(&tid) = self.vocab.get(text) {
-            return Ok(self.meta(tid as usize));
+            return Ok(Cow::Borrowed(self.meta(tid as usize)));
         }
         if let Some((_, m)) = given
             .0
@@ -1155,44 +1160,28 @@ impl CandidateCore {
             .rev()
             .find(|(f, _)| *f == text)
         {
-            return Ok(m);
+            return Ok(Cow::Borrowed(m));
         }
-        self.metaphone_ref(py, text, memo)
+        self.metaphone_ref(py, text)
     }
 
-    /// The Metaphone key of `text`: the vocabulary's, else from `scratch` or asked of
-    /// `phonetic` and kept there.
-    fn metaphone_ref<'a>(
-        &'a self,
-        py: Python<'_>,
-        text: &str,
-        scratch: &'a mut HashMap<String, String>,
-    ) -> PyResult<&'a str> {
-        if let Some(&tid) = self.vocab.get(text) {
-            return Ok(self.meta(tid as usize));
+    /// The Metaphone key of `text`: the vocabulary's, else made (`phonetic_key`: computed,
+    /// for a string outside `A`–`Z` and `?` asked of `phonetic`).
+    fn metaphone_ref(&self, py: Python<'_>, text: &str) -> PyResult<Cow<'_, str>> {
+        match self.vocab.get(text) {
+            Some(&tid) => Ok(Cow::Borrowed(self.meta(tid as usize))),
+            None => Ok(Cow::Owned(phonetic_key(py, &self.phonetic, text)?)),
         }
-        if !scratch.contains_key(text) {
-            let m: String = self.phonetic.bind(py).call1((text,))?.extract()?;
-            scratch.insert(text.to_owned(), m);
-        }
-        Ok(&scratch[text])
     }
 
-    fn sim_raw(
-        &self,
-        py: Python<'_>,
-        a: &str,
-        b: &str,
-        metas: &mut HashMap<String, String>,
-    ) -> PyResult<(f64, Rule)> {
+    fn sim_raw(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<(f64, Rule)> {
         string_similarity(a, b, &self.variants, &mut || {
-            same_sound(a, b, &mut |s: &str| self.metaphone(py, s, metas))
+            same_sound(a, b, &mut |s: &str| self.metaphone(py, s))
         })
     }
 
     /// The rescue's similarity of query unit `qu` and record unit `t0` (`t1`: joined
-    /// with the token `t1`), memoised over the call (`metas`: the batch's Metaphone keys).
-    #[allow(clippy::too_many_arguments)]
+    /// with the token `t1`), memoised over the call.
     fn unit_sim(
         &self,
         py: Python<'_>,
@@ -1201,7 +1190,6 @@ impl CandidateCore {
         t1: Option<u32>,
         joined: &mut String,
         scratch: &mut Scratch,
-        metas: &mut HashMap<String, String>,
     ) -> PyResult<(f64, Rule)> {
         let ckey = match t1 {
             None => u64::from(t0),
@@ -1232,7 +1220,7 @@ impl CandidateCore {
         let v = string_similarity_grouped(q_text, cs, qg, cg, &mut || -> PyResult<bool> {
             let slot = &mut unit_metas[qu.uid as usize];
             if slot.is_none() {
-                *slot = Some(self.metaphone(py, q_text, metas)?);
+                *slot = Some(self.metaphone(py, q_text)?);
             }
             let pa = slot.as_deref().unwrap_or("");
             if pa.is_empty() {
@@ -1240,23 +1228,21 @@ impl CandidateCore {
             }
             Ok(match t1 {
                 None => pa == self.meta(t0 as usize),
-                Some(_) => pa == self.metaphone_ref(py, cs, metas)?,
+                Some(_) => pa == self.metaphone_ref(py, cs)?,
             })
         })?;
         scratch.unit_sims.insert(key, v);
         Ok(v)
     }
 
-    /// `NameIndex.neighbours`, see the Python method `neighbours`.
-    /// `memo` keeps the Metaphone keys asked of `phonetic` for listed tokens' cores outside
-    /// the vocabulary (a form's is the one given).
+    /// `NameIndex.neighbours`, see the Python method `neighbours` (a form's Metaphone key
+    /// is the one given in `metas`).
     fn find_neighbours(
         &self,
         py: Python<'_>,
         forms: &[String],
         metas: &[String],
         min_similarity: f64,
-        memo: &mut HashMap<String, String>,
         kb: &mut KeyBufs,
     ) -> PyResult<(Vec<u32>, Vec<f64>)> {
         if forms.is_empty() || forms.len() != metas.len() {
@@ -1314,7 +1300,6 @@ impl CandidateCore {
                 &form_lens,
                 &form_groups,
                 tid,
-                memo,
             )?;
             if sim >= min_similarity {
                 out_t.push(tid);
@@ -1331,10 +1316,9 @@ impl CandidateCore {
         forms: &[String],
         metas: &[String],
         min_similarity: f64,
-        memo: &mut HashMap<String, String>,
         kb: &mut KeyBufs,
     ) -> PyResult<TokenSets> {
-        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, memo, kb)?;
+        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, kb)?;
         let mut joined = Vec::new();
         self.joins_dir
             .lookup(&self.joins, key_hash(&forms[0]), &mut joined);
@@ -1465,10 +1449,8 @@ fn lookup_packed(packed: &[u64], h: u64, out: &mut Vec<u32>) {
 impl CandidateCore {
     /// `NameIndex._upper_similarity(forms, tid)`; `form_metas` and `form_lens` are the
     /// forms' Metaphone keys and lengths in characters.
-    /// `given` is the forms with the Metaphone keys given for them; `memo` keeps those
-    /// asked of `phonetic` for other strings outside the vocabulary; `form_groups` the
+    /// `given` is the forms with the Metaphone keys given for them; `form_groups` the
     /// forms' known-variant groups.
-    #[allow(clippy::too_many_arguments)]
     fn upper_similarity(
         &self,
         py: Python<'_>,
@@ -1477,7 +1459,6 @@ impl CandidateCore {
         form_lens: &[usize],
         form_groups: &[Option<u32>],
         tid: u32,
-        memo: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
         let forms = given.0;
         let t = tid as usize;
@@ -1522,7 +1503,7 @@ impl CandidateCore {
                         if j == 0 {
                             return Ok(pa == text_meta);
                         }
-                        Ok(pa == self.given_metaphone(py, cf, given, memo)?)
+                        Ok(pa == self.given_metaphone(py, cf, given)?)
                     })?;
                 if r != Rule::Initial && s * 0.95 > best {
                     best = s * 0.95;
@@ -1547,7 +1528,6 @@ impl CandidateCore {
         py: Python<'_>,
         b: &mut AlignBufs,
         scratch: &mut Scratch,
-        metas: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
         match self.align_greedy(rid, nb, q_weights, b) {
             None => Ok(0.0),
@@ -1562,7 +1542,6 @@ impl CandidateCore {
                 py,
                 b,
                 scratch,
-                metas,
             ),
         }
     }
@@ -1743,7 +1722,6 @@ impl CandidateCore {
         py: Python<'_>,
         b: &mut AlignBufs,
         scratch: &mut Scratch,
-        metas: &mut HashMap<String, String>,
     ) -> PyResult<f64> {
         let tids = self.rec_tids(rid);
         let nq = q_lens.len();
@@ -1780,7 +1758,6 @@ impl CandidateCore {
                         cj1.map(|j1| tids[j1]),
                         &mut b.joined,
                         scratch,
-                        metas,
                     )?;
                     if sim < min_similarity
                         || (!single && (rule == Rule::Initial || rule == Rule::None))
@@ -1901,7 +1878,6 @@ impl CandidateCore {
         rank: &Ranking<'_>,
         py: Python<'_>,
         bufs: &mut Bufs,
-        metas: &mut HashMap<String, String>,
     ) -> PyResult<()> {
         let n = v.sets.len();
         if n == 0 {
@@ -1950,7 +1926,7 @@ impl CandidateCore {
             }
         }
         let result = self.variant_rank(
-            vi, v, rank, py, meets, touched, nb, abufs, scratch, metas, persons, rbufs,
+            vi, v, rank, py, meets, touched, nb, abufs, scratch, persons, rbufs,
         );
         for &r in touched.iter() {
             meets[r as usize] = Meet::default();
@@ -1972,7 +1948,6 @@ impl CandidateCore {
         nb: &mut NeighbourTable,
         abufs: &mut AlignBufs,
         scratch: &mut Scratch,
-        metas: &mut HashMap<String, String>,
         persons: &mut PersonBufs,
         rbufs: &mut RankBufs,
     ) -> PyResult<()> {
@@ -2206,7 +2181,6 @@ impl CandidateCore {
                         py,
                         abufs,
                         scratch,
-                        metas,
                     )?
                 }
             };
@@ -2231,7 +2205,8 @@ impl CandidateCore {
     /// text's particle-free cores (CSR: `core_off`, `core_texts`) and Metaphone key
     /// (`metas`, "" for none), the packed token keys (`keys`: `NameIndex._keys`), the
     /// known-variant table (`variants`: `KNOWN_VARIANTS`), `phonetic`
-    /// (`matchers.index.phonetic_key`, called for strings outside the vocabulary), and
+    /// (`matchers.index.phonetic_key`, called for strings outside the vocabulary that hold
+    /// a character other than `A`–`Z` and `?`: the others' keys are computed here), and
     /// for the rarity weights each text's record count (`df`: `NameIndex._df`), the
     /// record count (`n_weight` ≥ 1: `NameIndex._n`) and ln(1 + it) (`max_idf` > 0).
     /// Raises `ValueError` when the arrays disagree or the counts are out of range.
@@ -2400,19 +2375,12 @@ impl CandidateCore {
         metas: Vec<String>,
         min_similarity: f64,
     ) -> PyResult<TokenSets> {
-        self.query_token_sets(
-            py,
-            &forms,
-            &metas,
-            min_similarity,
-            &mut HashMap::default(),
-            &mut KeyBufs::default(),
-        )
+        self.query_token_sets(py, &forms, &metas, min_similarity, &mut KeyBufs::default())
     }
 
     /// `matchers.scoring.string_similarity(a, b)` as ported: `(0.0–1.0, rule)`.
     fn string_similarity(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<(f64, &'static str)> {
-        let (s, r) = self.sim_raw(py, a, b, &mut HashMap::default())?;
+        let (s, r) = self.sim_raw(py, a, b)?;
         Ok((s, r.name()))
     }
 
@@ -2527,15 +2495,7 @@ impl CandidateCore {
             })
             .collect();
         let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
-        self.rank_variants(
-            py,
-            &mut cache.metas,
-            &checked,
-            limit,
-            settings,
-            boost.as_ref(),
-            prune,
-        )
+        self.rank_variants(py, &checked, limit, settings, boost.as_ref(), prune)
     }
 }
 
@@ -2583,16 +2543,9 @@ impl CandidateCore {
         };
         let mut metas = Vec::with_capacity(forms.len());
         for f in &forms {
-            metas.push(self.metaphone(py, f, &mut cache.metas)?);
+            metas.push(self.metaphone(py, f)?);
         }
-        let sets = self.query_token_sets(
-            py,
-            &forms,
-            &metas,
-            min_similarity,
-            &mut cache.metas,
-            &mut cache.keys,
-        )?;
+        let sets = self.query_token_sets(py, &forms, &metas, min_similarity, &mut cache.keys)?;
         let h = Py::new(py, sets)?;
         if core == text {
             cache.sets.insert(text.to_owned(), h.clone_ref(py));
@@ -2677,7 +2630,6 @@ impl CandidateCore {
         rank: &Ranking<'_>,
         py: Python<'_>,
         bufs: &mut Bufs,
-        metas: &mut HashMap<String, String>,
     ) -> PyResult<()> {
         let Some(cut) = rank.cut else {
             return Ok(());
@@ -2723,7 +2675,6 @@ impl CandidateCore {
                     py,
                     abufs,
                     scratch,
-                    metas,
                 )?;
                 if rank.boost.is_some() {
                     est2 *= persons.slots[self.recs[d.rid as usize].person as usize].factor;
@@ -2739,13 +2690,11 @@ impl CandidateCore {
     }
 
     /// `text_candidates` once the variants are made: `settings` is `(pool,
-    /// min_similarity, shape, need, refine_margin, max_boost)`; `metas` the batch's
-    /// Metaphone keys.
-    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
+    /// min_similarity, shape, need, refine_margin, max_boost)`.
+    #[allow(clippy::type_complexity)]
     fn rank_variants(
         &self,
         py: Python<'_>,
-        metas: &mut HashMap<String, String>,
         variants: &[Variant<'_>],
         limit: usize,
         settings: (usize, f64, (f64, f64, f64, f64), Option<f64>, f64, f64),
@@ -2790,7 +2739,7 @@ impl CandidateCore {
         let mut out: Vec<(u32, f64)> = Vec::new();
         self.with_bufs(|bufs| -> PyResult<()> {
             for (vi, v) in variants.iter().enumerate() {
-                self.variant_candidates(vi, v, &rank, py, bufs, metas)?;
+                self.variant_candidates(vi, v, &rank, py, bufs)?;
                 for &(rid, est) in &bufs.rank.found {
                     bufs.best.offer(rid, est);
                 }
@@ -2802,7 +2751,7 @@ impl CandidateCore {
             }
             // a record left unaligned whose person is kept after all (by another record)
             // is aligned now; it cannot change its person's best
-            self.align_deferred(variants, &rank, py, bufs, metas)?;
+            self.align_deferred(variants, &rank, py, bufs)?;
             let Bufs {
                 best,
                 persons,
@@ -2857,7 +2806,9 @@ impl CandidateCore {
 
 /// `matchers.scoring.string_similarity` as a callable of its own (no index): the
 /// known-variant table `variants` (`KNOWN_VARIANTS`, form -> group) and `phonetic`
-/// (`matchers.index.phonetic_key`, asked only when the sound decides).
+/// (`matchers.index.phonetic_key`, asked only when the sound decides, and only of a
+/// string holding a character other than `A`–`Z` and `?`: the others' keys are computed
+/// here, `phonetic_key`).
 #[pyclass(frozen, module = "matchers._core")]
 struct Similarity {
     variants: HashMap<String, String>,
@@ -2873,18 +2824,25 @@ impl Similarity {
 
     /// `(0.0–1.0, rule)` for two strings; raises what `phonetic` raises.
     fn __call__(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<(f64, &'static str)> {
-        let phonetic = self.phonetic.bind(py);
         let (s, r) = string_similarity(a, b, &self.variants, &mut || {
-            same_sound(a, b, &mut |s: &str| {
-                phonetic.call1((s,))?.extract::<String>()
-            })
+            same_sound(a, b, &mut |s: &str| phonetic_key(py, &self.phonetic, s))
         })?;
         Ok((s, r.name()))
     }
 }
 
+/// `matchers.index.phonetic_key(text)` as the compiled stage computes it: "" for fewer
+/// than 3 characters, else the Metaphone key (`jellyfish.metaphone` 1.3.0) of a string of
+/// `A`–`Z` and `?`; `None` for a string of 3 characters or more holding any other
+/// character (the compiled stage asks `phonetic_key` for those).
+#[pyfunction]
+fn metaphone_key(text: &str) -> Option<String> {
+    metaphone::phonetic_key(text)
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(metaphone_key, m)?)?;
     m.add_class::<CandidateCore>()?;
     m.add_class::<TokenSets>()?;
     m.add_class::<Evidence>()?;

@@ -8,7 +8,8 @@
 //! flags, what `matchers.normalise` says of each token (particle class, whether it is a
 //! particle or a generational suffix, its leftover weight, all computed by the Python
 //! functions, so no table is copied here) and the Metaphone keys of every string the
-//! scorer may compare, asked once of the `Similarity`'s `phonetic` callable. String
+//! scorer may compare, made once (`crate::phonetic_key`: computed, or for a string
+//! outside `A`–`Z` and `?` asked of the `Similarity`'s `phonetic` callable). String
 //! similarities are `similarity::string_similarity` with the `Similarity`'s
 //! `KNOWN_VARIANTS`, and with those keys for its sound rule.
 
@@ -69,8 +70,9 @@ impl NameForm {
     /// `tokens`: one `(text, core, field, syllable, particle class, leftover weight,
     /// is suffix, is particle)` per token in written order (see
     /// `matchers.scoring.name_form`); `field` one character (`s`, `g`, `n`).
-    /// Metaphone keys come from `similarity`'s `phonetic` callable. Raises
-    /// `ValueError` for a field that is not one character, and what `phonetic` raises.
+    /// Metaphone keys are computed (`crate::phonetic_key`), for a string outside `A`–`Z`
+    /// and `?` asked of `similarity`'s `phonetic` callable. Raises `ValueError` for a
+    /// field that is not one character, and what `phonetic` raises.
     #[new]
     fn new(
         py: Python<'_>,
@@ -81,9 +83,9 @@ impl NameForm {
         if tokens.iter().any(|t| t.2.chars().count() != 1) {
             return Err(PyValueError::new_err("a token field is one character"));
         }
-        let phonetic = similarity.get().phonetic.bind(py);
+        let phonetic = &similarity.get().phonetic;
         NameForm::build(tokens, structured, &mut |s: &str| {
-            phonetic.call1((s,))?.extract::<String>()
+            crate::phonetic_key(py, phonetic, s)
         })
     }
 
