@@ -499,6 +499,25 @@ def name_variants(
     return ()
 
 
+_SYLLABLE_BLOCKS = ((0x3000, 0xA000), (0xAC00, 0xD7A4), (0xF900, 0xFB00))
+"""Kana, Han and Hangul: the scripts whose unidecode tables :func:`_char_folds` does not
+load at import."""
+_tables_loaded = False
+
+
+def load_transliteration_tables() -> None:
+    """Load unidecode's tables for kana, Han and Hangul now (:data:`_SYLLABLE_BLOCKS`;
+    unidecode loads one module per 256 code points, at the first character that needs
+    it), so that no traveller's screening waits for them. About 40 ms of CPU, once per
+    process (later calls return at once); the screener calls it when it builds."""
+    global _tables_loaded
+    if not _tables_loaded:
+        for lo, hi in _SYLLABLE_BLOCKS:
+            for block in range(lo, hi, 256):
+                unidecode(chr(block))
+        _tables_loaded = True
+
+
 VariantTexts = Callable[[str | None, str | None, str | None], "list[tuple[list[str], list[str]]] | None"]
 
 

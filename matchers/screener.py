@@ -23,6 +23,7 @@ from matchers.model import DateSpec, MatchConfig, MatchResult, Person
 from matchers.normalise import (
     NameVariant,
     canonical_document_number,
+    load_transliteration_tables,
     lookalike_document_number,
     name_variants,
     normalise_country,
@@ -145,7 +146,9 @@ class Screener:
     ``entry_id`` set; when absent they are taken from ``key`` ``"{list_id}:{entry_id}"``).
     Building normalises every name and indexes it (about linear in the number of names;
     about 50 s for a million names); meanwhile the cyclic garbage collector is paused,
-    process-wide, and then left as it was found.
+    process-wide, and then left as it was found. The first build in a process also
+    loads unidecode's kana, Han and Hangul tables
+    (:func:`~matchers.normalise.load_transliteration_tables`, about 40 ms).
 
     ``native`` chooses the index's candidate stage (None: compiled when
     ``matchers._core`` is built; False: the Python reference stage). The scorer's string
@@ -154,6 +157,7 @@ class Screener:
     """
 
     def __init__(self, entries: Iterable[Person], config: MatchConfig, *, native: bool | None = None) -> None:
+        load_transliteration_tables()  # not at the first Korean or Chinese traveller
         with _gc_paused():
             self._build(entries, config, native)
 

@@ -124,3 +124,22 @@ def test_memoised_variants_are_equal_and_share_tokens() -> None:
     assert [t.text for t in name_variants(None, "GHABRA", "MOHAMMED")[0].tokens] == ["GHABRA", "MOHAMMED"]
     # ASCII and accented input still fold alike, digits inside words still read as letters
     assert [t.text for t in name_variants("Sech1n Müller")[0].tokens] == ["SECHIN", "MULLER"]
+
+
+def test_the_screener_loads_the_syllable_scripts_tables_when_it_builds() -> None:
+    import importlib.util
+    import sys
+
+    from matchers import MatchConfig, Screener
+    from matchers.normalise import _SYLLABLE_BLOCKS, load_transliteration_tables
+
+    Screener([], MatchConfig())
+    # one unidecode module per 256 code points: x030 (kana) … x09f (Han), x0ac … x0d7
+    # (Hangul), x0f9 and x0fa (Han compatibility)
+    wanted = {f"unidecode.x{block >> 8:03x}" for lo, hi in _SYLLABLE_BLOCKS for block in range(lo, hi, 256)}
+    assert {"unidecode.x04e", "unidecode.x0ac", "unidecode.x0d7"} <= wanted
+    # each is loaded, unless unidecode has no table for the block (it folds to nothing)
+    missing = {m for m in wanted if m not in sys.modules}
+    assert all(importlib.util.find_spec(m) is None for m in missing)
+    assert len(missing) < len(wanted) / 4
+    load_transliteration_tables()  # again: nothing to do
