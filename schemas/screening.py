@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from matchers import DateSpec, DocumentKey, MatchResult, Person, PersonName
 from matchers.normalise import canonical_document_number, is_unknown, name_variants
@@ -86,10 +87,23 @@ def _countries(values: list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+@lru_cache(maxsize=65_536)
+def _birth_date(dob: str) -> tuple[DateSpec]:
+    """``(DateSpec(date=dob),)``, one shared tuple per date (immutable; the travellers'
+    birth dates repeat: some 30,000 days in 80 years)."""
+    return (DateSpec(date=dob),)
+
+
+@lru_cache(maxsize=4096)
+def _nationality(value: str) -> tuple[str, ...]:
+    """:func:`_countries` of one traveller nationality, memoised."""
+    return _countries([value])
+
+
 def _traveller_dates(t: Traveller) -> tuple[DateSpec, ...]:
     if not t.date_of_birth_alternatives:  # the usual case: one reading, not ambiguous
         dob = t.date_of_birth
-        return (DateSpec(date=dob),) if dob and not in_future(dob) else ()
+        return _birth_date(dob) if dob and not in_future(dob) else ()
     readings = [d for d in (t.date_of_birth, *t.date_of_birth_alternatives) if d and not in_future(d)]
     ambiguous = len(readings) > 1
     return tuple(DateSpec(date=d, ambiguous_century=ambiguous) for d in dict.fromkeys(readings))
@@ -105,7 +119,7 @@ def traveller_to_person(t: Traveller) -> Person:
         key=t.traveller_id,
         names=(PersonName(full_name=t.full_name, surname=t.surname, given_names=t.given_names),),
         dates_of_birth=_traveller_dates(t),
-        nationalities=_countries([t.nationality] if t.nationality else []),
+        nationalities=_nationality(t.nationality) if t.nationality else (),
         genders=(t.gender,) if t.gender else (),
         documents=_documents(t.documents),
     )
