@@ -1,8 +1,13 @@
-"""Helpers shared by the matcher tests: small watchlists built from field-case tables."""
+"""Helpers shared by the matcher tests: small watchlists built from field-case tables,
+and the accuracy suite's shared data (the tests skip without it)."""
 
 from __future__ import annotations
 
+import pytest
+
+from loadtest.accuracy import FIXTURES, SHARED, SUITE_LISTS, read_travellers
 from matchers import DateSpec, DocumentKey, MatchConfig, Person, PersonName, Screener
+from schemas.watchlists import read_watchlist
 
 
 def entry(
@@ -58,3 +63,26 @@ def scores(screener: Screener, q: Person) -> dict[str, float]:
 def build(*entries: Person, config: MatchConfig | None = None) -> Screener:
     """A screener over ``entries`` with the default (or given) configuration."""
     return Screener(entries, config or MatchConfig())
+
+
+def require_suite_data() -> None:
+    """Skip the calling test, saying where it looked, unless the accuracy suite's shared
+    data is there: UN, OFAC SDN and UK HMT (``SUITE_LISTS``) and the fixtures folder."""
+    if not (all(p.exists() for _, p in SUITE_LISTS) and FIXTURES.is_dir()):
+        pytest.skip(f"shared watchlists and fixtures not found under {SHARED.resolve()}")
+
+
+def suite_names(fixtures: dict[str, str]) -> list[tuple[str | None, str | None, str | None]]:
+    """``(full_name, surname, given_names)`` of every name of the suite's lists, then of
+    the travellers of each fixture (file name -> traveller id prefix); skips as
+    :func:`require_suite_data`."""
+    require_suite_data()
+    names: list[tuple[str | None, str | None, str | None]] = [
+        (n.full_name, n.surname, n.given_names)
+        for _, path in SUITE_LISTS
+        for e in read_watchlist(str(path), format="auto").entries
+        for n in e.names
+    ]
+    for fixture, prefix in fixtures.items():
+        names += [(t.full_name, t.surname, t.given_names) for t in read_travellers(FIXTURES / fixture, prefix)]
+    return names

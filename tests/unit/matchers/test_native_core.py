@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matchers.index
-from loadtest.accuracy import FIXTURES, SHARED, SUITE_LISTS, read_travellers, seeded_sample
+from loadtest.accuracy import FIXTURES, SUITE_LISTS, read_travellers, seeded_sample
 from loadtest.noise import noisy_travellers
 from matchers import DateSpec, MatchConfig, MatchResult, Person, PersonName, Screener
 from matchers.index import MAX_NATIVE_QUERY_TOKENS, NATIVE_AVAILABLE, IndexedName, NameIndex
@@ -30,7 +30,7 @@ from matchers.scoring import string_similarity
 from matchers.screener import person_variants
 from schemas.screening import entry_to_person, traveller_to_person
 from schemas.watchlists import read_watchlist
-from tests.unit.matchers.helpers import entry, query
+from tests.unit.matchers.helpers import entry, query, require_suite_data
 from tests.unit.matchers.test_properties import persons as script_persons
 from tests.unit.matchers.test_properties import watchlists as script_watchlists
 
@@ -861,14 +861,9 @@ NEGATIVES_SAMPLE = 300
 NOISY_SAMPLE = 400
 
 
-def _shared_data_present() -> bool:
-    return all(p.exists() for _, p in SUITE_LISTS) and FIXTURES.is_dir()
-
-
 @pytest.fixture(scope="module")
 def suite_lists() -> dict[str, list[Any]]:
-    if not _shared_data_present():
-        pytest.skip(f"shared watchlists and fixtures not found under {SHARED.resolve()}")
+    require_suite_data()
     return {lid: read_watchlist(str(p), format="auto", list_id=lid).entries for lid, p in SUITE_LISTS}
 
 

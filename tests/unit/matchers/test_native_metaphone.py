@@ -23,11 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matchers.index
-from loadtest.accuracy import FIXTURES, SHARED, SUITE_LISTS, read_travellers
 from matchers.index import IndexedName, NameIndex, phonetic_key
 from matchers.normalise import name_variants
 from matchers.scoring import string_similarity
-from schemas.watchlists import read_watchlist
+from tests.unit.matchers.helpers import suite_names
 
 _core: Any = matchers.index._core
 
@@ -162,28 +161,17 @@ def test_the_candidate_stage_asks_python_only_for_other_strings(monkeypatch: pyt
     assert "smyth" in asked
 
 
-def _shared_data_present() -> bool:
-    return all(p.exists() for _, p in SUITE_LISTS) and FIXTURES.is_dir()
-
-
 @pytest.mark.contract
 def test_real_tokens_agree() -> None:
     # every token text and core of UN + OFAC SDN + UK HMT and of the three fixtures, and
     # each name's adjacent tokens joined (the compiled stage's joined units)
-    if not _shared_data_present():
-        pytest.skip(f"shared watchlists and fixtures not found under {SHARED.resolve()}")
-    names: list[tuple[str | None, str | None, str | None]] = [
-        (n.full_name, n.surname, n.given_names)
-        for _, path in SUITE_LISTS
-        for e in read_watchlist(str(path), format="auto").entries
-        for n in e.names
-    ]
-    for fixture, prefix in (
-        ("negatives_us.csv", "neg"),
-        ("positives_un_untreated.csv", "un"),
-        ("positives_us_congress_untreated.csv", "congress"),
-    ):
-        names += [(t.full_name, t.surname, t.given_names) for t in read_travellers(FIXTURES / fixture, prefix)]
+    names = suite_names(
+        {
+            "negatives_us.csv": "neg",
+            "positives_un_untreated.csv": "un",
+            "positives_us_congress_untreated.csv": "congress",
+        }
+    )
     texts: set[str] = set()
     for name in names:
         for variant in name_variants(*name):

@@ -23,7 +23,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loadtest.accuracy import FIXTURES, SHARED, SUITE_LISTS, read_travellers
 from matchers.normalise import (
     _ICAO_TABLE,
     _ICAO_TRIGGERS,
@@ -36,7 +35,7 @@ from matchers.normalise import (
     name_variants,
     variant_texts,
 )
-from schemas.watchlists import read_watchlist
+from tests.unit.matchers.helpers import suite_names
 
 pytestmark = pytest.mark.skipif(variant_texts is None, reason="matchers._core is not built")
 
@@ -238,23 +237,11 @@ def test_any_text_agrees_or_takes_the_python_path(full_name: str, surname: str |
     assert_parity(full_name, surname, None)
 
 
-def _shared_data_present() -> bool:
-    return all(p.exists() for _, p in SUITE_LISTS) and FIXTURES.is_dir()
-
-
 @pytest.mark.contract
 def test_real_names_agree() -> None:
     # every name of UN + OFAC SDN + UK HMT and of the negatives fixture: those of ASCII
     # and the folded characters through the port, the others refused
-    if not _shared_data_present():
-        pytest.skip(f"shared watchlists and fixtures not found under {SHARED.resolve()}")
-    names = [
-        (n.full_name, n.surname, n.given_names)
-        for _, path in SUITE_LISTS
-        for e in read_watchlist(str(path), format="auto").entries
-        for n in e.names
-    ]
-    names += [(t.full_name, t.surname, t.given_names) for t in read_travellers(FIXTURES / "negatives_us.csv", "neg")]
+    names = suite_names({"negatives_us.csv": "neg"})
     answered = sum(assert_parity(*n) for n in names)
     assert len(names) > 60_000 and answered > 0.85 * len(names)
 
