@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from unidecode import unidecode
 
@@ -330,8 +331,9 @@ _HANGUL_FINALS = {1: ("g", "k"), 2: ("gg", "k"), 7: ("d", "t"), 17: ("b", "p"), 
 Revised Romanization)."""
 
 
-@lru_cache(maxsize=20_000)
-def _hangul_syllable(syllable: str, rule: str) -> str:
+def _hangul_latin(syllable: str) -> str:
+    """One Hangul syllable in Latin letters, vowels as unidecode writes them (ㅓ ``eo``,
+    ㅡ ``eu``)."""
     # unidecode's Korean table writes ㅊ as "c" (최 → "coe") and a final ㄱ/ㄷ/ㅂ/ㅅ as
     # g/d/b/s (박 → "bag"); Revised Romanization has "ch" and final k/t/p/t (BAK)
     latin = unidecode(syllable).replace("c", "ch")
@@ -340,8 +342,18 @@ def _hangul_syllable(syllable: str, rule: str) -> str:
         written, rr = _HANGUL_FINALS[final]
         if latin.endswith(written):
             latin = latin[: -len(written)] + rr
+    return latin
+
+
+def _hangul_rule(latin: str, rule: str) -> str:
+    """A syllable's :func:`_hangul_latin` with the vowels of ``rule``, a token of its own."""
     eo, eu = _HANGUL_VOWELS[rule]
     return " " + latin.replace("eo", "\0").replace("eu", eu).replace("\0", eo) + " "
+
+
+@lru_cache(maxsize=20_000)
+def _hangul_syllable(syllable: str, rule: str) -> str:
+    return _hangul_rule(_hangul_latin(syllable), rule)
 
 
 def _hangul_syllables_apart(text: str, rule: str = "plain") -> str:
@@ -508,17 +520,51 @@ _tables_loaded = False
 def load_transliteration_tables() -> None:
     """Load unidecode's tables for kana, Han and Hangul now (:data:`_SYLLABLE_BLOCKS`;
     unidecode loads one module per 256 code points, at the first character that needs
-    it), so that no traveller's screening waits for them. About 40 ms of CPU, once per
-    process (later calls return at once); the screener calls it when it builds."""
+    it), so that no traveller's screening waits for them, and give the compiled
+    :data:`variant_texts` the folds of Han and Hangul (:func:`_syllable_folds`), so that
+    it folds names written in them too. About 0.15 s of CPU, once per process (later
+    calls return at once); the screener calls it when it builds."""
     global _tables_loaded
     if not _tables_loaded:
         for lo, hi in _SYLLABLE_BLOCKS:
             for block in range(lo, hi, 256):
                 unidecode(chr(block))
+        if variant_texts is not None:
+            variant_texts.add_syllables(*_syllable_folds())
         _tables_loaded = True
 
 
-VariantTexts = Callable[[str | None, str | None, str | None], "list[tuple[list[str], list[str]]] | None"]
+_HAN_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+"""The Han ideographs of :data:`_SYLLABIC`."""
+
+
+def _syllable_folds() -> tuple[dict[str, str], dict[str, tuple[str, str, str]]]:
+    """``(Han, Hangul)``: each Han ideograph's :func:`_fold` (unidecode's reading and a
+    space, ``田`` → ``Tian ``; the compatibility ideographs through their NFKD form) and
+    each Hangul syllable's under the ``plain``, ``korean_mr`` and ``korean_u`` rules
+    (``정`` → `` jeong ``, `` jong ``, `` jung ``). Either folds the same within any
+    string (the compiled port folds character by character): no step of :func:`_fold`
+    joins it to a neighbour (NFC joins nothing to a precomposed Hangul syllable but a
+    conjoining final, which the port does not fold, and nothing to an ideograph), and
+    the tables leave both alone. Same for :data:`_PLAIN_TABLE` and :data:`_ICAO_TABLE`."""
+    # NFKC is _fold's NFKD and NFC here: an ideograph has no case and no accent
+    han = {chr(cp): unidecode(unicodedata.normalize("NFKC", chr(cp))) for lo, hi in _HAN_BLOCKS for cp in range(lo, hi)}
+    hangul = {}
+    for cp in range(0xAC00, 0xD7A4):
+        latin = _hangul_latin(chr(cp))
+        plain, mr, u = (_hangul_rule(latin, rule) for rule in ("plain", "korean_mr", "korean_u"))
+        hangul[chr(cp)] = (plain, mr, u)
+    return han, hangul
+
+
+class VariantTexts(Protocol):
+    """The compiled port ``matchers._core.FoldedNames`` (see :data:`variant_texts`)."""
+
+    def __call__(
+        self, full_name: str | None, surname: str | None = None, given_names: str | None = None
+    ) -> list[tuple[list[str], list[str], list[bool]]] | None: ...
+
+    def add_syllables(self, han: Mapping[str, str], hangul: Mapping[str, tuple[str, str, str]]) -> bool: ...
 
 
 def _compiled_variant_texts() -> VariantTexts | None:
@@ -624,14 +670,14 @@ def _fold_alone(ch: str, table: dict[str, str]) -> str | None:
 
 variant_texts: VariantTexts | None = _compiled_variant_texts()
 """``variant_texts(full_name, surname, given_names)``: for each variant
-:func:`name_variants` returns, in its order, ``(token texts, particle-free cores)``
-(``[]`` for an uncomparable name), made without the :class:`NameVariant` objects; or
-``None`` when a field it would read holds a character the port does not fold (outside
-ASCII and :func:`_char_folds`: Han, Hangul and others; call :func:`name_variants`).
-The compiled port ``matchers._core.FoldedNames`` (the ``plain`` and ``icao`` variants, and
-``suffix_dropped``, are all such a name has); ``None`` itself when the port is not
-built. Not memoised: a few microseconds per name, about what a memoised
-:func:`name_variants` hit costs, and no objects kept."""
+:func:`name_variants` returns, in its order, ``(token texts, particle-free cores,
+syllable flags)`` (lists of ``str``, ``str``, ``bool``; ``[]`` for an uncomparable
+name), made without the :class:`NameVariant` objects; or ``None`` when a field it would
+read holds a character the port does not fold (outside ASCII and :func:`_char_folds`,
+and, until :func:`load_transliteration_tables` has run, Han and Hangul; call
+:func:`name_variants`). The compiled port ``matchers._core.FoldedNames``; ``None`` itself
+when the port is not built. Not memoised: a few microseconds per name, about what a
+memoised :func:`name_variants` hit costs, and no objects kept."""
 
 
 @lru_cache(maxsize=20_000)

@@ -14,6 +14,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -183,6 +184,12 @@ class Screener:
             extra_penalty=config.extra_penalty,
             single_token_cap=config.single_token_cap,
         )
+        # a query of Chinese or Korean syllables: the scorer counts a listed token left
+        # out, or an extra query token, as a contradicted given name (a given name is
+        # its syllables together), so the estimate does too
+        self._syllabic_shape = replace(
+            self._shape, absent_penalty=config.contradicted_penalty, extra_penalty=config.contradicted_penalty
+        )
         self._docs = {k: tuple(sorted(v)) for k, v in docs.items()}
         # per person, compact: birth-year span (0 = unknown), exact birth dates, the
         # nationality set and gender, to rank equal names by the other evidence
@@ -326,19 +333,23 @@ class Screener:
 
         return boost, native
 
-    def _query_texts(self, query: Person) -> list[tuple[list[str], list[str]]] | None:
+    def _query_texts(self, query: Person) -> tuple[list[tuple[list[str], list[str]]], bool] | None:
         """The query's name variants, every name's, as ``(token texts, particle-free
-        cores)`` (:data:`matchers.normalise.variant_texts`); None when the index has no
-        compiled stage or a name is not one the port folds (another script)."""
+        cores)`` (:data:`matchers.normalise.variant_texts`), and whether every variant has
+        a Chinese or Korean syllable among its tokens; None when the index has no compiled
+        stage or a name is not one the port folds (another script)."""
         if variant_texts is None or not self._index.native:
             return None
         out: list[tuple[list[str], list[str]]] = []
+        syllabic = True
         for name in query.names:
             got = variant_texts(name.full_name, name.surname, name.given_names)
             if got is None:
                 return None
-            out += got
-        return out
+            for texts, cores, syllables in got:
+                out.append((texts, cores))
+                syllabic = syllabic and True in syllables
+        return out, syllabic and bool(out)
 
     def _ids(self, person: Person) -> tuple[str, str]:
         if person.list_id is not None and person.entry_id is not None:
@@ -378,16 +389,26 @@ class Screener:
             "need": (floor - cfg.estimate_margin) / nof if nof > 0.0 else None,
             "refine_margin": cfg.refine_margin,
         }
-        return [self._screen_one(q, threshold, floor, settings, exhaustive) for q in queries]
+        batch = (settings, dict(settings, shape=self._syllabic_shape))
+        return [self._screen_one(q, threshold, floor, batch, exhaustive) for q in queries]
 
     def _screen_one(
-        self, query: Person, threshold: float | None, floor: float, settings: dict[str, Any], exhaustive: bool
+        self,
+        query: Person,
+        threshold: float | None,
+        floor: float,
+        batch: tuple[dict[str, Any], dict[str, Any]],
+        exhaustive: bool,
     ) -> list[MatchResult]:
+        """One query's hits; ``batch`` is the candidate stage's settings for the batch,
+        and the same with the shape of a query of syllables only."""
         cfg = self.config
+        settings = batch[0]
         memo: QueryMemo = settings["memo"]
         # a name's variants as token texts (compiled): the NameVariant objects are
         # made only when a candidate is to be scored
-        texts = None if exhaustive else self._query_texts(query)
+        compiled = None if exhaustive else self._query_texts(query)
+        texts, syllabic = compiled if compiled is not None else (None, False)
         q_variants = person_variants(query) if texts is None else None
         cand_records: dict[int, list[int]] = defaultdict(list)
         estimates: dict[int, float] = {}  # person -> ranking estimate of the final score
@@ -410,12 +431,16 @@ class Screener:
             # them (it is scored on the names the index ranked)
             prune = None if doc_persons else (nof, cfg.estimate_margin, floor)
             if texts is not None and index.native_ready(boost is not None, native_boost, [t for t, _ in texts]):
+                if syllabic:
+                    settings = batch[1]  # every name Chinese or Korean syllables
                 found = index.text_candidates(
                     texts, native_boost=native_boost, max_boost=max_boost, prune=prune, **settings
                 )
             else:
                 if q_variants is None:
                     q_variants = person_variants(query)
+                if all(any(t.syllable for t in v.tokens) for _, v in q_variants):
+                    settings = batch[1]  # every name Chinese or Korean syllables
                 found = index.candidates(
                     [v for _, v in q_variants],
                     boost=boost,

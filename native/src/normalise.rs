@@ -1,22 +1,24 @@
 //! `matchers.normalise.name_variants` for names whose characters fold to ASCII one by
-//! one, reduced to what the candidate stage reads: per variant, the token texts and
-//! their particle-free cores.
+//! one, reduced to what the candidate stage reads: per variant, the token texts, their
+//! particle-free cores and their syllable flags.
 //!
 //! A name written in ASCII and characters that fold to ASCII one by one, whatever their
 //! neighbours (`plain` and `icao`: `matchers.normalise._char_folds`: accented Latin
 //! letters, and Greek, Cyrillic, Arabic, Hebrew, the Indic scripts and others as
-//! unidecode writes them) has a `plain` variant, an `icao` one when a field has an ICAO
-//! letter (Ä → AE, Ø → OE…) and it differs, and, for a free-form name ending in a
-//! generational suffix, a `suffix_dropped` one; a name in Han or Hangul (read syllable
-//! by syllable; Hangul's Korean variants) or with another character takes the Python
-//! path. The fold tables are Python's own folds, made at import, so unidecode's tables
-//! stay in unidecode. This ports, step for step: `is_unknown`, `_fold` (the camel-case
-//! split, case folding, accents dropped, the two tables, unidecode), `_split_tokens` (apostrophes, digit look-alikes,
+//! unidecode writes them; and, once `add_syllables` has given their folds, Han
+//! ideographs and Hangul syllables, each read as a syllable) has a `plain` variant, an
+//! `icao` one when a field has an ICAO letter (Ä → AE, Ø → OE…) and it differs, the
+//! `korean_mr` and `korean_u` ones when a field has Hangul and they differ, and, for a
+//! free-form name ending in a generational suffix, a `suffix_dropped` one; a name with
+//! another character takes the Python path. The fold tables are Python's own folds, so
+//! unidecode's tables stay in unidecode. This ports, step for step: `is_unknown`,
+//! `_fold` (the camel-case split, case folding, accents dropped, the two tables, the
+//! Hangul rules, unidecode), `_split_tokens` (apostrophes, digit look-alikes,
 //! separators, the `?` wildcard), `_drop_titles`, `_move_trailing_particles`,
-//! `_join_particles` and the rules of `_variants_of_parts`. The word tables come from
-//! Python (`matchers.normalise`), so one list holds them;
-//! `tests/unit/matchers/test_native_normalise.py` compares the two paths on the real
-//! lists' and fixtures' names and on generated strings.
+//! `_join_particles` (none in a field of syllables) and the rules of
+//! `_variants_of_parts`. The word tables come from Python (`matchers.normalise`), so one
+//! list holds them; `tests/unit/matchers/test_native_normalise.py` compares the two
+//! paths on the real lists' and fixtures' names and on generated strings.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -24,6 +26,7 @@ use pyo3::types::PyString;
 use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::HashMap as StdHashMap;
+use std::sync::OnceLock;
 
 /// Python's `str.isspace()` on an ASCII byte (the separators `\x1c`–`\x1f` too).
 fn py_space(b: u8) -> bool {
@@ -87,26 +90,74 @@ fn fold_ascii(b: &[u8]) -> Vec<u8> {
     text
 }
 
-/// `_fold` of a name of ASCII and `folds` characters (a table's folds), uppercased and
-/// without apostrophes as `_split_tokens` takes it: the camel-case split on the
-/// characters as written, then each character's fold (a string of them folds character
-/// by character: no character of `folds` meets another in NFKD or NFC).
-fn fold_chars(value: &str, folds: &HashMap<char, String>) -> Vec<u8> {
+/// `_fold` of a name of ASCII, `folds` characters (a table's folds) and, with
+/// `syllables`, Han and Hangul (`hangul`: 0 `plain`, 1 `korean_mr`, 2 `korean_u`), as
+/// Python writes it: the camel-case split on the characters as written, ASCII lowercased
+/// (its case fold), each other character's fold (a string of them folds character by
+/// character: no such character meets another in NFKD or NFC).
+fn fold_raw(
+    value: &str,
+    folds: &HashMap<char, String>,
+    syllables: Option<&Syllables>,
+    hangul: usize,
+) -> String {
     let chars: Vec<char> = value.chars().collect();
-    let mut text: Vec<u8> = Vec::with_capacity(value.len() + 4);
+    let mut text = String::with_capacity(value.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
         if camel_join_at(&chars, i, camel_lower, camel_upper) {
-            text.push(b' ');
+            text.push(' ');
         }
         if c.is_ascii() {
-            push_folded(&mut text, c as u8);
-        } else {
-            for &b in folds[&c].as_bytes() {
-                push_folded(&mut text, b);
-            }
+            text.push(c.to_ascii_lowercase());
+        } else if let Some(f) = folds.get(&c) {
+            text.push_str(f);
+        } else if let Some(f) = syllables.and_then(|s| s.fold(c, hangul)) {
+            text.push_str(f);
         }
     }
     text
+}
+
+/// A folded text as `_split_tokens` takes it: uppercase, apostrophes dropped.
+fn ready(raw: &str) -> Vec<u8> {
+    let mut text = Vec::with_capacity(raw.len());
+    for &c in raw.as_bytes() {
+        push_folded(&mut text, c);
+    }
+    text
+}
+
+/// Han ideographs (`_SYLLABIC`'s: the CJK blocks and the compatibility ideographs).
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+/// Hangul syllables (`_HANGUL_SYLLABLE`).
+fn is_hangul(c: char) -> bool {
+    ('\u{ac00}'..='\u{d7a3}').contains(&c)
+}
+
+/// The folds of the syllabic scripts (`_SYLLABIC`), given once the Python tables are
+/// loaded (`matchers.normalise.load_transliteration_tables`).
+struct Syllables {
+    /// a Han ideograph → its `_fold` (unidecode's reading and a space: `Zhong `)
+    han: HashMap<char, String>,
+    /// a Hangul syllable → its `_fold` under `plain`, `korean_mr` and `korean_u`
+    /// (` jeong `, ` jong `, ` jung `)
+    hangul: HashMap<char, [String; 3]>,
+}
+
+impl Syllables {
+    fn fold(&self, c: char, hangul: usize) -> Option<&str> {
+        match self.han.get(&c) {
+            Some(f) => Some(f),
+            None => self.hangul.get(&c).map(|f| f[hangul].as_str()),
+        }
+    }
+
+    fn has(&self, c: char) -> bool {
+        self.han.contains_key(&c) || self.hangul.contains_key(&c)
+    }
 }
 
 /// The text of an optional Python string; an error for one UTF-8 cannot hold.
@@ -114,18 +165,24 @@ fn utf8<'a>(value: Option<&'a Bound<'_, PyString>>) -> PyResult<Option<&'a str>>
     value.map(|v| v.to_str()).transpose()
 }
 
-/// One variant: the token texts and, position for position, their cores.
-type Texts = (Vec<String>, Vec<String>);
+/// One variant: the token texts and, position for position, their cores and whether
+/// each is a syllable of a Chinese or Korean name (`Token.syllable`).
+type Texts = (Vec<String>, Vec<String>, Vec<bool>);
 
 /// The token words of one name field and its field code (`s`, `g` or `n`).
 type Field = (char, Vec<String>);
 
-/// One name field's words under each rule: `plain`, and `icao` when the field has an
-/// ICAO letter and its ICAO fold differs (`_field_forms`).
+/// The rules of `_RULE_ORDER`: `plain`, `icao`, `korean_mr`, `korean_u`.
+const RULES: usize = 4;
+
+/// One name field's words under each rule of `_RULE_ORDER` (`_field_forms`): `plain`
+/// always; `icao` when the field has an ICAO letter and its ICAO fold differs; the two
+/// Korean ones when it has Hangul and each fold differs from those before; and whether
+/// the field is written in syllables (Han or Hangul).
 struct Forms {
     code: char,
-    plain: Vec<String>,
-    icao: Option<Vec<String>>,
+    words: [Option<Vec<String>>; RULES],
+    syllabic: bool,
 }
 
 /// `matchers.normalise.name_variants` for names of characters that fold to ASCII one by
@@ -148,6 +205,9 @@ pub struct FoldedNames {
     /// the letters that give a field its `icao` form (their case fold holds Ä, Æ, Ö, Ø,
     /// Ü, Å or Þ: `_ICAO_TRIGGERS`)
     triggers: HashSet<char>,
+    /// Han and Hangul, once given (`add_syllables`); until then such a name takes the
+    /// Python path
+    syllables: OnceLock<Syllables>,
 }
 
 fn check_folds(what: &str, folds: &StdHashMap<char, String>) -> PyResult<()> {
@@ -205,14 +265,54 @@ impl FoldedNames {
             plain: plain.into_iter().collect(),
             icao: icao.into_iter().collect(),
             triggers,
+            syllables: OnceLock::new(),
         })
     }
 
-    /// `[(token texts, cores), …]` of the variants `name_variants(full_name, surname,
-    /// given_names)` returns, in its order (`[]` for an uncomparable name); `None` when
-    /// a field it would read holds a character this port does not fold (neither ASCII
-    /// nor in `plain`, or, with an ICAO letter, in `icao`; a lone surrogate): the caller
-    /// takes the Python path.
+    /// Give the folds of Han and Hangul (`han`: an ideograph → its `_fold`; `hangul`: a
+    /// syllable → its `_fold` under `plain`, `korean_mr`, `korean_u`), so that names
+    /// written in them are folded here too. Only the first call counts: returns whether
+    /// this one did. Raises `ValueError` for a character outside its script's block or a
+    /// fold that is not ASCII.
+    fn add_syllables(
+        &self,
+        han: StdHashMap<char, String>,
+        hangul: StdHashMap<char, (String, String, String)>,
+    ) -> PyResult<bool> {
+        if let Some((c, f)) = han.iter().find(|(c, f)| !is_han(**c) || !f.is_ascii()) {
+            return Err(PyValueError::new_err(format!(
+                "han: expected a Han ideograph and its ASCII fold, got {c:?}: {f:?}"
+            )));
+        }
+        let bad = |(c, f): &(&char, &(String, String, String))| {
+            !(is_hangul(**c) && f.0.is_ascii() && f.1.is_ascii() && f.2.is_ascii())
+        };
+        if let Some((c, f)) = hangul.iter().find(bad) {
+            return Err(PyValueError::new_err(format!(
+                "hangul: expected a Hangul syllable and its three ASCII folds, got {c:?}: {f:?}"
+            )));
+        }
+        let tables = Syllables {
+            han: han.into_iter().collect(),
+            hangul: hangul
+                .into_iter()
+                .map(|(c, (p, m, u))| (c, [p, m, u]))
+                .collect(),
+        };
+        Ok(self.syllables.set(tables).is_ok())
+    }
+
+    /// Whether the folds of Han and Hangul are given (`add_syllables`).
+    #[getter]
+    fn syllabic(&self) -> bool {
+        self.syllables.get().is_some()
+    }
+
+    /// `[(token texts, cores, syllable flags), …]` of the variants `name_variants(full_name,
+    /// surname, given_names)` returns, in its order (`[]` for an uncomparable name);
+    /// `None` when a field it would read holds a character this port does not fold
+    /// (neither ASCII nor in `plain`, or, with an ICAO letter, in `icao`; Han or Hangul
+    /// before `add_syllables`; a lone surrogate): the caller takes the Python path.
     #[pyo3(signature = (full_name, surname=None, given_names=None))]
     fn __call__(
         &self,
@@ -251,20 +351,21 @@ impl FoldedNames {
 }
 
 impl FoldedNames {
-    /// Whether this port folds `value`: each character ASCII or in `plain`, and in `icao`
-    /// too when one is an ICAO letter.
+    /// Whether this port folds `value`: each character ASCII, in `plain` or, once given,
+    /// Han or Hangul; and in `icao` (or Han or Hangul) too when one is an ICAO letter.
     fn foldable(&self, value: &str) -> bool {
         if value.is_ascii() {
             return true;
         }
+        let syllable = |c: char| self.syllables.get().is_some_and(|s| s.has(c));
         let plain = value
             .chars()
-            .all(|c| c.is_ascii() || self.plain.contains_key(&c));
+            .all(|c| c.is_ascii() || self.plain.contains_key(&c) || syllable(c));
         plain
             && (!value.chars().any(|c| self.triggers.contains(&c))
                 || value
                     .chars()
-                    .all(|c| c.is_ascii() || self.icao.contains_key(&c)))
+                    .all(|c| c.is_ascii() || self.icao.contains_key(&c) || syllable(c)))
     }
 
     /// `is_unknown`: stripped and uppercased, a placeholder (`""`, `NONE`, …).
@@ -283,26 +384,44 @@ impl FoldedNames {
         if value.is_ascii() {
             return Forms {
                 code,
-                plain: self.raw_tokens(fold_ascii(value.as_bytes())),
-                icao: None,
+                words: [
+                    Some(self.raw_tokens(fold_ascii(value.as_bytes()))),
+                    None,
+                    None,
+                    None,
+                ],
+                syllabic: false,
             };
         }
-        let plain = fold_chars(value, &self.plain);
-        let icao = if value.chars().any(|c| self.triggers.contains(&c)) {
-            // another form only when it differs (the folds differ only where an ICAO
-            // letter writes more letters, so the uppercased texts differ as they do)
-            Some(fold_chars(value, &self.icao)).filter(|f| *f != plain)
-        } else {
-            None
-        };
+        let syllables = self.syllables.get();
+        // `_variants_of`: each rule's fold, kept when it differs from those before
+        let mut folds: Vec<(usize, String)> = vec![(0, fold_raw(value, &self.plain, syllables, 0))];
+        if value.chars().any(|c| self.triggers.contains(&c)) {
+            let icao = fold_raw(value, &self.icao, syllables, 0);
+            if icao != folds[0].1 {
+                folds.push((1, icao));
+            }
+        }
+        if value.chars().any(is_hangul) {
+            for (rule, hangul) in [(2, 1), (3, 2)] {
+                let other = fold_raw(value, &self.plain, syllables, hangul);
+                if folds.iter().all(|(_, f)| *f != other) {
+                    folds.push((rule, other));
+                }
+            }
+        }
+        let mut words: [Option<Vec<String>>; RULES] = Default::default();
+        for (rule, fold) in folds {
+            words[rule] = Some(self.raw_tokens(ready(&fold)));
+        }
         Forms {
             code,
-            plain: self.raw_tokens(plain),
-            icao: icao.map(|f| self.raw_tokens(f)),
+            words,
+            syllabic: value.chars().any(|c| is_han(c) || is_hangul(c)),
         }
     }
 
-    /// `_raw_tokens` of a field folded by `fold_ascii`/`fold_chars`: its `A–Z` words,
+    /// `_raw_tokens` of a field folded by `fold_ascii`, or by `fold_raw` and `ready`: its `A–Z` words,
     /// titles dropped.
     fn raw_tokens(&self, mut text: Vec<u8>) -> Vec<String> {
         if text.iter().any(u8::is_ascii_digit) {
@@ -375,10 +494,17 @@ impl FoldedNames {
         fields[si].1.splice(0..0, moved);
     }
 
-    /// `_join_particles` of each field's words, in order: the token texts and cores.
-    fn join(&self, fields: &[Field]) -> Texts {
-        let (mut texts, mut cores) = (Vec::new(), Vec::new());
-        for (_, words) in fields {
+    /// `_join_particles` of each field's words, in order: the token texts, cores and
+    /// syllable flags (`syllabic`: per field; a syllabic field joins no particle).
+    fn join(&self, fields: &[Field], syllabic: &[bool]) -> Texts {
+        let (mut texts, mut cores, mut flags) = (Vec::new(), Vec::new(), Vec::new());
+        for ((_, words), &syllable) in fields.iter().zip(syllabic) {
+            if syllable {
+                texts.extend(words.iter().cloned());
+                cores.extend(words.iter().cloned());
+                flags.extend(words.iter().map(|_| true));
+                continue;
+            }
             // a particle joins the word after it (AL QAIDI → ALQAIDI)
             let mut pending = String::new();
             for (i, w) in words.iter().enumerate() {
@@ -389,34 +515,30 @@ impl FoldedNames {
                 pending.push_str(w);
                 texts.push(std::mem::take(&mut pending));
                 cores.push(w.clone());
+                flags.push(false);
             }
         }
-        (texts, cores)
+        (texts, cores, flags)
     }
 
-    /// `_variants_of_parts` of foldable fields: `plain`, `icao` when a field has that
-    /// form and the texts differ from those before, and `suffix_dropped`.
+    /// `_variants_of_parts` of foldable fields: one variant per rule of `_RULE_ORDER`
+    /// that a field has (a field without it takes its `plain` words), each kept when its
+    /// texts differ from those before, and `suffix_dropped`.
     fn variants(&self, fields: &[Forms], structured: bool) -> Vec<Texts> {
-        let rules = if fields.iter().any(|f| f.icao.is_some()) {
-            2
-        } else {
-            1
-        };
-        let mut out: Vec<Texts> = Vec::with_capacity(2);
+        let rules: Vec<usize> = (0..RULES)
+            .filter(|&r| r == 0 || fields.iter().any(|f| f.words[r].is_some()))
+            .collect();
+        let syllabic: Vec<bool> = fields.iter().map(|f| f.syllabic).collect();
+        let mut out: Vec<Texts> = Vec::with_capacity(rules.len());
         let mut plain: Option<Texts> = None;
-        for rule in 0..rules {
-            // a field without the rule's own form takes its plain form
+        for &rule in &rules {
             let mut words: Vec<Field> = fields
                 .iter()
                 .map(|f| {
+                    let own = f.words[rule].as_ref();
                     (
                         f.code,
-                        if rule == 1 {
-                            f.icao.as_ref().unwrap_or(&f.plain)
-                        } else {
-                            &f.plain
-                        }
-                        .clone(),
+                        own.or(f.words[0].as_ref()).expect("a plain form").clone(),
                     )
                 })
                 .collect();
@@ -426,23 +548,27 @@ impl FoldedNames {
             {
                 self.move_trailing_particles(&mut words);
             }
-            let variant = self.join(&words);
+            let variant = self.join(&words, &syllabic);
             if rule == 0 {
                 plain = Some(variant.clone());
             }
-            if variant.0.is_empty() || out.iter().any(|(texts, _)| *texts == variant.0) {
+            if variant.0.is_empty() || out.iter().any(|(texts, _, _)| *texts == variant.0) {
                 continue;
             }
             out.push(variant);
         }
-        if let Some((texts, cores)) = plain {
+        if let Some((texts, cores, flags)) = plain {
             if !structured && texts.len() > 1 && self.suffixes.contains(&texts[texts.len() - 1]) {
                 // a free-form name ending in generational suffixes is also compared without
                 let mut cut = texts.len();
                 while cut > 1 && self.suffixes.contains(&texts[cut - 1]) {
                     cut -= 1;
                 }
-                out.push((texts[..cut].to_vec(), cores[..cut].to_vec()));
+                out.push((
+                    texts[..cut].to_vec(),
+                    cores[..cut].to_vec(),
+                    flags[..cut].to_vec(),
+                ));
             }
         }
         out

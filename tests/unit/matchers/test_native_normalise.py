@@ -1,9 +1,12 @@
 """The compiled name path (``native/src/normalise.rs``, exposed as
 :data:`matchers.normalise.variant_texts`) against :func:`matchers.normalise.name_variants`,
-its reference: the same token texts and particle-free cores, variant by variant, for
-every name written in ASCII and the characters of :func:`matchers.normalise._char_folds`
-(accented Latin letters; Greek, Cyrillic, Arabic, Hebrew, the Indic scripts… through
-unidecode), and ``None`` (the Python path) for any other (Han, Hangul).
+its reference: the same token texts, particle-free cores and syllable flags, variant by
+variant, for every name written in ASCII, the characters of
+:func:`matchers.normalise._char_folds` (accented Latin letters; Greek, Cyrillic, Arabic,
+Hebrew, the Indic scripts… through unidecode) and, once
+:func:`matchers.normalise.load_transliteration_tables` has given the port their folds,
+Han and Hangul (read syllable by syllable; Hangul's Korean variants); ``None`` (the
+Python path) for any other (kana, a voicing mark).
 
 Parity is exact (``==`` on the strings). The generated names are weighted to reach every
 step the port copies: case folding and the camel-case split, apostrophes, digit
@@ -24,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matchers.normalise import (
+    _HAN_BLOCKS,
     _ICAO_TABLE,
     _ICAO_TRIGGERS,
     _PLAIN_TABLE,
@@ -32,35 +36,52 @@ from matchers.normalise import (
     TITLES,
     UNKNOWN_VALUES,
     _char_folds,
+    _compiled_variant_texts,
+    _fold,
+    _syllable_folds,
+    load_transliteration_tables,
     name_variants,
     variant_texts,
 )
 from tests.unit.matchers.helpers import suite_names
 
 pytestmark = pytest.mark.skipif(variant_texts is None, reason="matchers._core is not built")
+load_transliteration_tables()  # the port folds Han and Hangul from here on (the screener does this)
 
 PARITY = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 PLAIN = _char_folds(_PLAIN_TABLE)
 ICAO = _char_folds(_ICAO_TABLE)
 ASCII = {chr(c) for c in range(128)}
-FOLDABLE = ASCII | set(PLAIN)
-"""The characters the port folds: ASCII and the folded characters (with an ICAO letter
-in the field, those of ``ICAO`` only)."""
+HAN = {chr(cp) for lo, hi in _HAN_BLOCKS for cp in range(lo, hi)}
+HANGUL = {chr(cp) for cp in range(0xAC00, 0xD7A4)}
+FOLDABLE = ASCII | set(PLAIN) | HAN | HANGUL
+"""The characters the port folds: ASCII, the folded characters (with an ICAO letter
+in the field, those of ``ICAO`` only), Han and Hangul."""
 
 
 def foldable(value: str | None) -> bool:
     if value is None or not set(value) <= FOLDABLE:
         return value is None
     icao_letter = any(not _ICAO_TRIGGERS.isdisjoint(c.casefold()) for c in value)
-    return not icao_letter or set(value) <= ASCII | set(ICAO)
+    return not icao_letter or set(value) <= ASCII | set(ICAO) | HAN | HANGUL
 
 
-def reference(full_name: str | None, surname: str | None, given_names: str | None) -> list[tuple[list[str], list[str]]]:
+Texts = list[tuple[list[str], list[str], list[bool]]]
+
+
+def reference(full_name: str | None, surname: str | None, given_names: str | None) -> Texts:
     return [
-        ([t.text for t in v.tokens], [t.core for t in v.tokens])
+        ([t.text for t in v.tokens], [t.core for t in v.tokens], [t.syllable for t in v.tokens])
         for v in name_variants(full_name, surname, given_names)
     ]
+
+
+def unflagged(got: Texts | None) -> list[tuple[list[str], list[str]]]:
+    """``(texts, cores)`` of each variant, checking that no token is a syllable."""
+    assert got is not None
+    assert not any(any(flags) for _, _, flags in got)
+    return [(texts, cores) for texts, cores, _ in got]
 
 
 def assert_parity(full_name: str | None, surname: str | None = None, given_names: str | None = None) -> bool:
@@ -105,25 +126,108 @@ def assert_parity(full_name: str | None, surname: str | None = None, given_names
 )
 def test_known_names(full_name: str | None, surname: str | None, given_names: str | None, texts: Any) -> None:
     assert variant_texts is not None
-    assert variant_texts(full_name, surname, given_names) == texts
+    assert unflagged(variant_texts(full_name, surname, given_names)) == texts
     assert assert_parity(full_name, surname, given_names)
 
 
 def test_a_field_read_with_other_letters_takes_the_python_path() -> None:
-    # Han and Hangul (read syllable by syllable, Korean variants); a kana voicing mark
-    # (NFC joins it to the kana before it)
+    # kana and a kana voicing mark (NFC joins it to the kana before it)
     assert variant_texts is not None
-    assert variant_texts("김정은", None, None) is None
-    assert variant_texts(None, "田中", "学") is None
+    assert variant_texts("さゆり", None, None) is None
     assert variant_texts("ﾊﾞﾊﾞ", None, None) is None
     assert "\uff9e" not in PLAIN and "\u3099" not in PLAIN
-    assert variant_texts("Müller 田中", None, None) is None
-    assert variant_texts(None, "Müller", "学") is None
+    assert variant_texts("Müller さゆり", None, None) is None
+    assert variant_texts(None, "Müller", "ゆ") is None
     # a field that is not read does not matter: structured fields win over the full name
-    assert variant_texts("Владимир", "MULLER", "JURGEN") == [(["MULLER", "JURGEN"], ["MULLER", "JURGEN"])]
+    assert unflagged(variant_texts("さゆり", "MULLER", "JURGEN")) == [(["MULLER", "JURGEN"], ["MULLER", "JURGEN"])]
     # a lone surrogate (a JSON body may carry one) is no UTF-8: the Python path, no error
     assert variant_texts("A\ud800B", None, None) is None
     assert variant_texts(None, "SMITH\ud800", "JOHN") is None
+
+
+@pytest.mark.parametrize(
+    ("full_name", "surname", "given_names", "texts"),
+    [
+        # Hangul: one token a syllable, and the Korean rules' vowels (ㅓ, ㅡ) when they differ
+        (
+            "김정은",
+            None,
+            None,
+            [
+                (["GIM", "JEONG", "EUN"], ["GIM", "JEONG", "EUN"], [True] * 3),
+                (["GIM", "JONG", "UN"], ["GIM", "JONG", "UN"], [True] * 3),
+                (["GIM", "JUNG", "EUN"], ["GIM", "JUNG", "EUN"], [True] * 3),
+            ],
+        ),
+        (None, "박", "민수", [(["BAK", "MIN", "SU"], ["BAK", "MIN", "SU"], [True] * 3)]),
+        # Han, the compatibility ideographs through their unified forms; a syllabic field
+        # joins no particle, and its Latin words are syllables too
+        (None, "田中", "学", [(["TIAN", "ZHONG", "XUE"], ["TIAN", "ZHONG", "XUE"], [True] * 3)]),
+        (None, "\uf900", None, [(["QI"], ["QI"], [True])]),  # U+F900 is U+8C48 豈 under NFKD
+        ("박 Al Hassan", None, None, [(["BAK", "AL", "HASSAN"], ["BAK", "AL", "HASSAN"], [True] * 3)]),
+        # the flags are per field; an ICAO letter beside Han gives its variant
+        (
+            None,
+            "Müller",
+            "学",
+            [
+                (["MULLER", "XUE"], ["MULLER", "XUE"], [False, True]),
+                (["MUELLER", "XUE"], ["MUELLER", "XUE"], [False, True]),
+            ],
+        ),
+        # a generational suffix dropped from a free-form name in syllables
+        (
+            "豐田 Jr",
+            None,
+            None,
+            [
+                (["FENG", "TIAN", "JR"], ["FENG", "TIAN", "JR"], [True] * 3),
+                (["FENG", "TIAN"], ["FENG", "TIAN"], [True] * 2),
+            ],
+        ),
+    ],
+)
+def test_names_in_syllables(full_name: str | None, surname: str | None, given_names: str | None, texts: Any) -> None:
+    assert variant_texts is not None
+    assert variant_texts(full_name, surname, given_names) == texts
+    assert assert_parity(full_name, surname, given_names)
+
+
+def test_han_and_hangul_wait_for_their_tables() -> None:
+    # a port made anew folds them only once given their folds; the first tables given count
+    fresh = _compiled_variant_texts()
+    assert fresh is not None and not fresh.syllabic
+    assert fresh("김정은") is None and fresh(None, "田中", "学") is None
+    assert fresh("JOHN SMITH") == [(["JOHN", "SMITH"], ["JOHN", "SMITH"], [False, False])]
+    han, hangul = _syllable_folds()
+    assert fresh.add_syllables(han, hangul) and fresh.syllabic
+    assert not fresh.add_syllables({}, {})
+    assert fresh(None, "田中", "学") == variant_texts(None, "田中", "学") == reference(None, "田中", "学")
+
+
+def test_the_syllable_folds_are_python_folds() -> None:
+    # every ideograph and syllable as _fold writes it, with either table (and each Korean rule)
+    han, hangul = _syllable_folds()
+    assert set(han) == HAN and set(hangul) == HANGUL
+    for ch, fold in han.items():
+        assert fold == _fold(ch, _PLAIN_TABLE) == _fold(ch, _ICAO_TABLE), ch
+    for ch, folds in hangul.items():
+        assert folds == tuple(_fold(ch, _PLAIN_TABLE, rule) for rule in ("plain", "korean_mr", "korean_u")), ch
+    assert han["田"] == "Tian " and hangul["정"] == (" jeong ", " jong ", " jung ")
+
+
+def test_the_port_refuses_syllable_tables_it_cannot_hold() -> None:
+    fresh = _compiled_variant_texts()
+    assert fresh is not None
+    with pytest.raises(ValueError, match="han"):
+        fresh.add_syllables({"a": "a"}, {})
+    with pytest.raises(ValueError, match="han"):
+        fresh.add_syllables({"田": "田"}, {})
+    with pytest.raises(ValueError, match="hangul"):
+        fresh.add_syllables({}, {"田": ("a", "b", "c")})
+    with pytest.raises(ValueError, match="hangul"):
+        fresh.add_syllables({}, {"정": ("jeong", "정", "jung")})
+    assert not fresh.syllabic
 
 
 @pytest.mark.parametrize(
@@ -142,7 +246,7 @@ def test_names_in_other_alphabets(
     full_name: str | None, surname: str | None, given_names: str | None, texts: Any
 ) -> None:
     assert variant_texts is not None
-    assert variant_texts(full_name, surname, given_names) == texts
+    assert unflagged(variant_texts(full_name, surname, given_names)) == texts
     assert assert_parity(full_name, surname, given_names)
 
 
@@ -163,6 +267,17 @@ def test_each_folded_character_agrees_alone_and_among_others() -> None:
         for text in (ch, f"ab{ch}cd", f"xy{ch}Ab", f"abC{ch}{ch}", f"N{ch}NE", f"{ch}NA", f" {ch}N/A{ch} ", f"é{ch}ñ"):
             assert assert_parity(text) is foldable(text), text
             assert assert_parity(None, text, "MARIA") is foldable(text), text
+
+
+def test_han_and_hangul_agree_alone_and_among_others() -> None:
+    # a sample of both scripts: alone, between Latin letters (camel-case split), before a
+    # combining accent (dropped) and a kana voicing mark (not folded: the Python path),
+    # beside an ICAO letter, a particle, a suffix and each other
+    for ch in sorted(HAN | HANGUL)[::97]:
+        contexts = (f"ab{ch}cd", f"xy{ch}Ab", f"{ch}\u0301", f"{ch}\u3099", f"Ø{ch}", f"AL {ch}", f"{ch}김 Jr")
+        for text in (ch, *contexts):
+            assert assert_parity(text) is foldable(text), text
+            assert assert_parity(None, text, "AL") is foldable(text), text
 
 
 def test_the_port_refuses_tables_it_cannot_hold() -> None:
@@ -318,3 +433,34 @@ def test_a_lone_surrogate_in_a_name_screens_as_in_the_python_stage() -> None:
     compiled = Screener(listed, MatchConfig(), native=True).screen(queries)
     assert [[h.entry_id for h in hs] for hs in compiled] == [["1"], ["2"]]
     assert compiled == Screener(listed, MatchConfig(), native=False).screen(queries)
+
+
+def test_a_name_in_syllables_screens_compiled_and_its_leftovers_count_as_contradictions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a Chinese or Korean name goes to the compiled stage as texts too; the scorer counts
+    # a syllable one name lacks as a contradiction (a given name is its syllables
+    # together), so the estimate does, and a person the query cannot reach is not scored
+    # (江俊宏, JIANG JUN HONG, meets JANG YONG SON on letters only); the hits are those of
+    # the Python reference stage
+    from matchers import MatchConfig, Screener
+    from matchers.screener import Screener as ScreenerClass
+    from tests.unit.matchers.helpers import entry, query
+
+    listed = [entry("1", "JANG", "YONG SON"), entry("2", "JIANG", "JUN HONG"), entry("3", "KIM", "JONG UN")]
+    compiled = Screener(listed, MatchConfig(), native=True)
+    reference = Screener(listed, MatchConfig(), native=False)
+    scored: list[tuple[str, str]] = []
+    real = ScreenerClass._best_name
+
+    def spy(self: Any, q_variants: Any, q_weights: Any, person: Any, *args: Any) -> Any:
+        scored.append((q_variants[0][1].concat, person.key))
+        return real(self, q_variants, q_weights, person, *args)
+
+    monkeypatch.setattr(ScreenerClass, "_best_name", spy)
+    queries = [query("江", "俊宏"), query("김", "정은")]
+    assert all(compiled._query_texts(q) is not None for q in queries)
+    hits = compiled.screen(queries)
+    assert [[h.entry_id for h in hs] for hs in hits] == [["2"], ["3"]]
+    assert ("JIANGJUNHONG", listed[0].key) not in scored
+    assert hits == reference.screen(queries)
