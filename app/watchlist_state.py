@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,20 @@ from schemas.records import WatchList, WatchlistEntry
 from schemas.screening import entry_to_person
 
 log = logging.getLogger(__name__)
+
+
+def freeze_heap() -> float:
+    """Put the objects alive now (the entries, the new index) out of the cyclic garbage
+    collector's reach (:func:`gc.freeze`): they live until the next rebuild, and every
+    full collection would otherwise walk them all, hundreds of milliseconds for a large
+    index, between two travellers' screenings. The superseded index is unfrozen and
+    collected first, so that its reference cycles do not stay frozen. Returns the
+    seconds taken (one full collection; about 0.3 s per million listed names)."""
+    started = time.perf_counter()
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    return time.perf_counter() - started
 
 
 @dataclass(frozen=True)
@@ -138,10 +153,16 @@ class WatchlistStore:
     async def _rebuild(self) -> None:
         snap = await asyncio.to_thread(self.build_snapshot)
         self.snapshot = snap
+        frozen_s = freeze_heap()
         native = snap.screener.index.native
         log.info(
             "watchlist index built",
-            extra={"entries": len(snap.entry_versions), "lists": len(snap.lists), "compiled_candidate_stage": native},
+            extra={
+                "entries": len(snap.entry_versions),
+                "lists": len(snap.lists),
+                "compiled_candidate_stage": native,
+                "heap_frozen_s": round(frozen_s, 3),
+            },
         )
         if not native:
             log.warning("matchers._core is not built: screening runs the Python candidate stage (several times slower)")

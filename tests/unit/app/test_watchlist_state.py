@@ -1,3 +1,7 @@
+import asyncio
+import gc
+import weakref
+
 import orjson
 
 from app.publish import entry_value
@@ -46,3 +50,30 @@ def test_threshold_settings_reach_the_match_config() -> None:
     assert cfg.threshold_for("un-sc") == 0.8
     default = build_match_config(Settings())
     assert 0.0 < default.threshold < 1.0
+
+
+def test_a_rebuild_freezes_the_new_index_and_lets_the_old_one_go() -> None:
+    # the index a rebuild makes is out of the cyclic collector's reach (no full collection
+    # walks it between two screenings); the one it replaces is collected, cycles and all
+    store = WatchlistStore(SETTINGS)
+    topic = SETTINGS.topic_watchlist_entries
+    store.apply(topic, b"l1:A", entry_value(entry("A", "Boris Kestrel VANTORIN", "1970-02-03")))
+    gc.unfreeze()
+    try:
+        asyncio.run(store._rebuild())
+        first = store.snapshot
+        assert first is not None and gc.get_freeze_count() > 0
+        tracked = {id(o) for o in gc.get_objects()}  # the collector's generations, not the frozen
+        assert id(first.screener.__dict__) not in tracked and id(first.lists) not in tracked
+        cycle: list[object] = [first]
+        cycle.append(cycle)  # the old snapshot held in a reference cycle
+        gone = weakref.ref(first.screener.index)
+        del first
+        store.apply(topic, b"l1:B", entry_value(entry("B", "Mira ODELLANO", "1985")))
+        asyncio.run(store._rebuild())
+        del cycle
+        asyncio.run(store._rebuild())
+        assert gone() is None
+        assert store.snapshot is not None and len(store.snapshot.screener) == 2
+    finally:
+        gc.unfreeze()
