@@ -1,6 +1,6 @@
 """Type stub of the compiled candidate stage (``native/src/lib.rs``, built by ``pip install``)."""
 
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 class TokenSets:
@@ -63,6 +63,21 @@ class CandidateCore:
         boost: tuple[Evidence, tuple[Sequence[int], Sequence[int], Sequence[int], int]] | None,
         prune: tuple[float, float, float] | None = None,
     ) -> list[tuple[int, float]]: ...
+    def name_candidates(
+        self,
+        cache: QueryCache,
+        fold: FoldedNames,
+        names: Iterable[Any],
+        limit: int,
+        pool: int,
+        min_similarity: float,
+        shapes: tuple[tuple[float, float, float, float], tuple[float, float, float, float]],
+        need: float | None,
+        refine_margin: float,
+        max_boost: float,
+        boost: tuple[Evidence, tuple[Sequence[int], Sequence[int], Sequence[int], int]] | None,
+        prune: tuple[float, float, float] | None = None,
+    ) -> tuple[bool, list[tuple[int, float]]] | None: ...
 
 class QueryCache:
     def __init__(self) -> None: ...

@@ -55,7 +55,15 @@ from typing import Any
 import jellyfish
 import xxhash
 
-from matchers.normalise import KNOWN_VARIANTS, NameVariant, Token, consonant_skeleton, is_unvowelled, variant_key
+from matchers.normalise import (
+    KNOWN_VARIANTS,
+    NameVariant,
+    Token,
+    VariantTexts,
+    consonant_skeleton,
+    is_unvowelled,
+    variant_key,
+)
 
 try:  # the compiled candidate stage (native/, built by ``pip install``)
     from matchers import _core
@@ -155,6 +163,11 @@ class NameShape:
     absent_penalty: float = 0.15
     extra_penalty: float = 0.45
     single_token_cap: float = 0.5
+
+
+def _shape_args(shape: NameShape) -> tuple[float, float, float, float]:
+    """A shape as the compiled stage takes it."""
+    return (shape.contradicted_penalty, shape.absent_penalty, shape.extra_penalty, shape.single_token_cap)
 
 
 class QueryMemo:
@@ -697,6 +710,53 @@ class NameIndex:
             native_boost, prune,
         )
 
+    def name_candidates(
+        self,
+        names: Iterable[Any],
+        fold: VariantTexts,
+        *,
+        limit: int,
+        min_similarity: float = 0.72,
+        memo: QueryMemo | None = None,
+        pool: int | None = None,
+        shape: NameShape | None = None,
+        syllabic_shape: NameShape | None = None,
+        need: float | None = None,
+        refine_margin: float = 0.25,
+        max_boost: float = 1.0,
+        native_boost: NativeBoost | None = None,
+        prune: tuple[float, float, float] | None = None,
+    ) -> tuple[bool, list[tuple[int, float]]] | None:
+        """:meth:`text_candidates` for a query's names as they are (each with
+        ``full_name``, ``surname`` and ``given_names``: a
+        :class:`matchers.model.PersonName`), folded in the compiled stage by ``fold``
+        (:data:`matchers.normalise.variant_texts`), every name's variants ranked
+        together: one call, no Python object per token. ``syllabic_shape`` (default
+        ``shape``) is the shape used when every variant has a Chinese or Korean syllable
+        token. Returns ``(whether it was so, the candidates)``, or None when a name is not
+        one ``fold`` folds or has a variant of more than :data:`MAX_NATIVE_QUERY_TOKENS`
+        tokens (call :meth:`candidates` with its :class:`NameVariant` objects). Raises
+        ``RuntimeError`` when the compiled stage is not built for this index."""
+        if self._core is None:
+            raise RuntimeError("the compiled candidate stage is not built for this index")
+        shape = shape or NameShape()
+        syllabic = syllabic_shape or shape
+        found: tuple[bool, list[tuple[int, float]]] | None = self._core.name_candidates(
+            self._query_cache(memo if memo is not None else QueryMemo()),
+            fold,
+            names,
+            limit,
+            pool if pool is not None else 10 * limit,
+            min_similarity,
+            (_shape_args(shape), _shape_args(syllabic)),
+            need,
+            refine_margin,
+            max_boost,
+            native_boost,
+            prune,
+        )
+        return found
+
     def _compiled_candidates(
         self,
         queries: Sequence[tuple[Sequence[str], Sequence[str]]],
@@ -717,7 +777,7 @@ class NameIndex:
             limit,
             pool,
             min_similarity,
-            (shape.contradicted_penalty, shape.absent_penalty, shape.extra_penalty, shape.single_token_cap),
+            _shape_args(shape),
             need,
             refine_margin,
             max_boost,

@@ -178,6 +178,8 @@ class Screener:
                         docs["~" + lookalike_document_number(canon)].add(pos)
 
         self._index = NameIndex(records(), string_similarity, native=native)
+        # the compiled fold of the query names, when the index has the compiled stage
+        self._fold = variant_texts if self._index.native else None
         self._shape = NameShape(
             contradicted_penalty=(config.contradicted_penalty + config.surname_contradicted_penalty) / 2.0,
             absent_penalty=config.absent_penalty,
@@ -333,24 +335,6 @@ class Screener:
 
         return boost, native
 
-    def _query_texts(self, query: Person) -> tuple[list[tuple[list[str], list[str]]], bool] | None:
-        """The query's name variants, every name's, as ``(token texts, particle-free
-        cores)`` (:data:`matchers.normalise.variant_texts`), and whether every variant has
-        a Chinese or Korean syllable among its tokens; None when the index has no compiled
-        stage or a name is not one the port folds (another script)."""
-        if variant_texts is None or not self._index.native:
-            return None
-        out: list[tuple[list[str], list[str]]] = []
-        syllabic = True
-        for name in query.names:
-            got = variant_texts(name.full_name, name.surname, name.given_names)
-            if got is None:
-                return None
-            for texts, cores, syllables in got:
-                out.append((texts, cores))
-                syllabic = syllabic and True in syllables
-        return out, syllabic and bool(out)
-
     def _ids(self, person: Person) -> tuple[str, str]:
         if person.list_id is not None and person.entry_id is not None:
             return person.list_id, person.entry_id
@@ -405,11 +389,9 @@ class Screener:
         cfg = self.config
         settings = batch[0]
         memo: QueryMemo = settings["memo"]
-        # a name's variants as token texts (compiled): the NameVariant objects are
-        # made only when a candidate is to be scored
-        compiled = None if exhaustive else self._query_texts(query)
-        texts, syllabic = compiled if compiled is not None else (None, False)
-        q_variants = person_variants(query) if texts is None else None
+        # the NameVariant objects are made only when a candidate is to be scored, unless
+        # the compiled stage cannot fold a name (another script)
+        q_variants = person_variants(query) if exhaustive else None
         cand_records: dict[int, list[int]] = defaultdict(list)
         estimates: dict[int, float] = {}  # person -> ranking estimate of the final score
         index = self._index
@@ -419,10 +401,11 @@ class Screener:
             if canon:
                 for key in ("=" + canon, "~" + lookalike_document_number(canon)):
                     doc_persons.extend(self._docs.get(key, ()))
-        if exhaustive and q_variants:
-            for rid in index.all_records():
-                cand_records[index.person_of(rid)].append(rid)
-        elif texts or q_variants:
+        if exhaustive:
+            if q_variants:
+                for rid in index.all_records():
+                    cand_records[index.person_of(rid)].append(rid)
+        else:
             boosts = self._evidence_boost(query)
             boost, native_boost = boosts if boosts is not None else (None, None)
             nof = cfg.name_only_factor
@@ -430,24 +413,35 @@ class Screener:
             # the pruning rule below for the floor, unless a document candidate is among
             # them (it is scored on the names the index ranked)
             prune = None if doc_persons else (nof, cfg.estimate_margin, floor)
-            if texts is not None and index.native_ready(boost is not None, native_boost, [t for t, _ in texts]):
-                if syllabic:
-                    settings = batch[1]  # every name Chinese or Korean syllables
-                found = index.text_candidates(
-                    texts, native_boost=native_boost, max_boost=max_boost, prune=prune, **settings
-                )
-            else:
-                if q_variants is None:
-                    q_variants = person_variants(query)
-                if all(any(t.syllable for t in v.tokens) for _, v in q_variants):
-                    settings = batch[1]  # every name Chinese or Korean syllables
-                found = index.candidates(
-                    [v for _, v in q_variants],
-                    boost=boost,
+            found: list[tuple[int, float]] | None = None
+            if self._fold is not None and (boost is None or native_boost is not None):
+                # the names folded and ranked in one compiled call; a query of Chinese or
+                # Korean syllables only ranks with the syllable shape
+                got = index.name_candidates(
+                    query.names,
+                    self._fold,
+                    syllabic_shape=self._syllabic_shape,
                     native_boost=native_boost,
                     max_boost=max_boost,
                     prune=prune,
                     **settings,
+                )
+                found = got[1] if got is not None else None
+            if found is None:
+                q_variants = person_variants(query)
+                if q_variants and all(any(t.syllable for t in v.tokens) for _, v in q_variants):
+                    settings = batch[1]  # every name Chinese or Korean syllables
+                found = (
+                    index.candidates(
+                        [v for _, v in q_variants],
+                        boost=boost,
+                        native_boost=native_boost,
+                        max_boost=max_boost,
+                        prune=prune,
+                        **settings,
+                    )
+                    if q_variants
+                    else []
                 )
             person_of = index.person_of
             for rid, est in found:

@@ -2446,14 +2446,137 @@ impl CandidateCore {
         let args = VariantArgs::new(variants)?;
         let boost = boost.map(boost_args).transpose()?;
         self.bind_cache(&mut cache, min_similarity)?;
-        let variants = args.variants();
-        let mut held: Vec<HeldVariant> = Vec::with_capacity(variants.len());
-        for variant in variants {
-            let Some((texts, cores)) = variant.filter(|(t, _)| t.len() <= MAX_QUERY_TOKENS) else {
-                return Err(PyValueError::new_err(
-                    "variant: more than 32 tokens or texts and cores of unequal lengths",
-                ));
+        let mut checked: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
+        for variant in args.variants() {
+            match variant.filter(|(t, _)| t.len() <= MAX_QUERY_TOKENS) {
+                Some(v) => checked.push(v),
+                None => {
+                    return Err(PyValueError::new_err(
+                        "variant: more than 32 tokens or texts and cores of unequal lengths",
+                    ))
+                }
+            }
+        }
+        let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
+        self.rank_texts(
+            py,
+            &mut cache,
+            &checked,
+            limit,
+            settings,
+            boost.as_ref(),
+            prune,
+        )
+    }
+
+    /// `text_candidates` for a query given as its names: each item of `names` has
+    /// `full_name`, `surname` and `given_names` (`str` or `None`: a
+    /// `matchers.model.PersonName`), folded by `fold` (`matchers.normalise.variant_texts`)
+    /// and every name's variants ranked together, with the shape `shapes.1` when every
+    /// variant has a syllable token (a Chinese or Korean name: see
+    /// `matchers.screener.Screener`), else `shapes.0`. The other arguments are
+    /// `text_candidates`'. Returns `(syllabic, the candidates)`, or `None` when a name
+    /// holds a value `fold` does not fold (or not a `str`) or a variant has more than 32
+    /// tokens: the caller takes the Python path. Raises what `text_candidates` raises
+    /// and what reading an attribute raises.
+    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::type_complexity)]
+    #[pyo3(signature = (cache, fold, names, limit, pool, min_similarity, shapes, need, refine_margin, max_boost, boost, prune=None))]
+    fn name_candidates<'py>(
+        &self,
+        py: Python<'py>,
+        mut cache: PyRefMut<'py, QueryCache>,
+        fold: PyRef<'py, normalise::FoldedNames>,
+        names: &Bound<'py, PyAny>,
+        limit: usize,
+        pool: usize,
+        min_similarity: f64,
+        shapes: ((f64, f64, f64, f64), (f64, f64, f64, f64)),
+        need: Option<f64>,
+        refine_margin: f64,
+        max_boost: f64,
+        boost: Option<&Bound<'py, PyAny>>,
+        prune: Option<(f64, f64, f64)>,
+    ) -> PyResult<Option<(bool, Vec<(u32, f64)>)>> {
+        let mut found: Vec<normalise::Texts> = Vec::new();
+        for name in names.try_iter()? {
+            let name = name?;
+            let mut fields: [Option<Bound<'py, PyString>>; 3] = [None, None, None];
+            for (slot, attr) in fields.iter_mut().zip([
+                pyo3::intern!(py, "full_name"),
+                pyo3::intern!(py, "surname"),
+                pyo3::intern!(py, "given_names"),
+            ]) {
+                let value = name.getattr(attr)?;
+                if value.is_none() {
+                    continue;
+                }
+                match value.downcast_into::<PyString>() {
+                    Ok(v) => *slot = Some(v),
+                    Err(_) => return Ok(None),
+                }
+            }
+            let text = |k: usize| fields[k].as_ref().map(|v| v.to_str());
+            let (Ok(full), Ok(sur), Ok(giv)) = (
+                text(0).transpose(),
+                text(1).transpose(),
+                text(2).transpose(),
+            ) else {
+                return Ok(None); // a lone surrogate: no UTF-8
             };
+            match fold.texts(full, sur, giv) {
+                Some(v) => found.extend(v),
+                None => return Ok(None),
+            }
+        }
+        if found.iter().any(|(t, _, _)| t.len() > MAX_QUERY_TOKENS) {
+            return Ok(None);
+        }
+        let syllabic = !found.is_empty() && found.iter().all(|(_, _, f)| f.contains(&true));
+        let boost = boost.map(boost_args).transpose()?;
+        self.bind_cache(&mut cache, min_similarity)?;
+        let variants: Vec<(Vec<&str>, Vec<&str>)> = found
+            .iter()
+            .map(|(t, c, _)| {
+                (
+                    t.iter().map(String::as_str).collect(),
+                    c.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        let shape = if syllabic { shapes.1 } else { shapes.0 };
+        let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
+        let out = self.rank_texts(
+            py,
+            &mut cache,
+            &variants,
+            limit,
+            settings,
+            boost.as_ref(),
+            prune,
+        )?;
+        Ok(Some((syllabic, out)))
+    }
+}
+
+impl CandidateCore {
+    /// `text_candidates` once its arguments are read: `variants` the texts and cores of
+    /// each variant (at most 32 tokens each), `settings` as `rank_variants` takes them.
+    #[allow(clippy::type_complexity)]
+    #[allow(clippy::too_many_arguments)]
+    fn rank_texts(
+        &self,
+        py: Python<'_>,
+        cache: &mut QueryCache,
+        variants: &[(Vec<&str>, Vec<&str>)],
+        limit: usize,
+        settings: (usize, f64, (f64, f64, f64, f64), Option<f64>, f64, f64),
+        boost: Option<&(PyRef<'_, Evidence>, QueryEvidenceArgs)>,
+        prune: Option<(f64, f64, f64)>,
+    ) -> PyResult<Vec<(u32, f64)>> {
+        let min_similarity = settings.1;
+        let mut held: Vec<HeldVariant> = Vec::with_capacity(variants.len());
+        for (texts, cores) in variants {
             let n = texts.len();
             if n == 0 {
                 continue;
@@ -2461,9 +2584,9 @@ impl CandidateCore {
             let mut sets = Vec::with_capacity(n);
             let mut weights = Vec::with_capacity(n);
             for (&text, &core) in texts.iter().zip(cores.iter()) {
-                let ts = self.cached_sets(py, &mut cache, text, core, min_similarity)?;
+                let ts = self.cached_sets(py, cache, text, core, min_similarity)?;
                 // the sets of `text` found its joined-pair entries already
-                weights.push(self.cached_weight(&mut cache, text, ts.get()));
+                weights.push(self.cached_weight(cache, text, ts.get()));
                 sets.push(ts);
             }
             let mut pairs = Vec::with_capacity(n - 1);
@@ -2472,7 +2595,7 @@ impl CandidateCore {
                 joined.clear();
                 joined.push_str(w[0]);
                 joined.push_str(w[1]);
-                pairs.push(self.cached_sets(py, &mut cache, &joined, &joined, min_similarity)?);
+                pairs.push(self.cached_sets(py, cache, &joined, &joined, min_similarity)?);
             }
             let loose = texts.iter().any(|t| {
                 if t.is_ascii() {
@@ -2482,7 +2605,7 @@ impl CandidateCore {
                     chars.len() == 1 || is_unvowelled(&chars)
                 }
             });
-            held.push((sets, pairs, weights, texts, loose));
+            held.push((sets, pairs, weights, texts.clone(), loose));
         }
         let checked: Vec<Variant<'_>> = held
             .iter()
@@ -2494,8 +2617,7 @@ impl CandidateCore {
                 loose: *loose,
             })
             .collect();
-        let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
-        self.rank_variants(py, &checked, limit, settings, boost.as_ref(), prune)
+        self.rank_variants(py, &checked, limit, settings, boost, prune)
     }
 }
 

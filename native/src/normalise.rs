@@ -167,7 +167,7 @@ fn utf8<'a>(value: Option<&'a Bound<'_, PyString>>) -> PyResult<Option<&'a str>>
 
 /// One variant: the token texts and, position for position, their cores and whether
 /// each is a syllable of a Chinese or Korean name (`Token.syllable`).
-type Texts = (Vec<String>, Vec<String>, Vec<bool>);
+pub(crate) type Texts = (Vec<String>, Vec<String>, Vec<bool>);
 
 /// The token words of one name field and its field code (`s`, `g` or `n`).
 type Field = (char, Vec<String>);
@@ -326,6 +326,18 @@ impl FoldedNames {
         else {
             return None;
         };
+        self.texts(full_name, surname, given_names)
+    }
+}
+
+impl FoldedNames {
+    /// `__call__` of names as UTF-8 text.
+    pub(crate) fn texts(
+        &self,
+        full_name: Option<&str>,
+        surname: Option<&str>,
+        given_names: Option<&str>,
+    ) -> Option<Vec<Texts>> {
         if !surname.map_or(true, |v| self.foldable(v))
             || !given_names.map_or(true, |v| self.foldable(v))
         {
@@ -348,9 +360,6 @@ impl FoldedNames {
             _ => Some(Vec::new()),
         }
     }
-}
-
-impl FoldedNames {
     /// Whether this port folds `value`: each character ASCII, in `plain` or, once given,
     /// Han or Hangul; and in `icao` (or Han or Hangul) too when one is an ICAO letter.
     fn foldable(&self, value: &str) -> bool {

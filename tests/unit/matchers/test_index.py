@@ -362,9 +362,9 @@ def test_screener_asks_the_index_for_what_its_pruning_rule_needs(
     # the estimate a candidate must reach: the lowest usable threshold minus
     # estimate_margin, over the name-only factor; max_boost bounds the evidence boost.
     # NameIndex.candidates is the entry point of both candidate stages, and
-    # NameIndex.text_candidates that of the compiled stage for a name in Latin letters:
-    # the same request whichever runs, and the compiled stage is handed the same boost in
-    # its own form
+    # NameIndex.name_candidates that of the compiled stage for a name it folds: the same
+    # request whichever runs, and the compiled stage is handed the same boost in its own
+    # form
     cfg = dataclasses.replace(CONFIG, list_thresholds=list_thresholds)
     s = Screener([entry("E1", "NOWAK", "ADAM", "1970-01-01")], cfg, native=native)
     assert s.index.native is native
@@ -386,7 +386,7 @@ def test_screener_asks_the_index_for_what_its_pruning_rule_needs(
         monkeypatch.setattr(s.index, name, call)
 
     spy("candidates")
-    spy("text_candidates")
+    spy("name_candidates")
     q = query("NOWAK", "ADAM", "1970-01-01", nationality="POL", gender="M")
     s.screen([q], threshold=threshold)
     assert seen["need"] == pytest.approx((floor - cfg.estimate_margin) / cfg.name_only_factor)
@@ -397,7 +397,7 @@ def test_screener_asks_the_index_for_what_its_pruning_rule_needs(
     assert boost(0) <= seen["max_boost"]
     assert seen["max_boost"] == pytest.approx(1.0 / cfg.name_only_factor)
     if native:
-        assert seen["entry"] == "text_candidates"
+        assert seen["entry"] == "name_candidates"
         core_evidence, q_evidence = seen["native_boost"]
         assert core_evidence.factor(0, q_evidence) == boost(0)
     else:
@@ -439,19 +439,20 @@ def test_refine_bar_drops_candidates_on_a_crowded_name(
     assert s.index.native is native
     returned: list[int] = []
 
-    def spy(name: str) -> None:  # either entry point (text_candidates: a Latin name, compiled)
+    def spy(name: str) -> None:  # either entry point (name_candidates: a name it folds, compiled)
         real = getattr(s.index, name)
 
         def call(*args, **kwargs):  # type: ignore[no-untyped-def]
             kwargs.pop("prune", None)
             found = real(*args, **kwargs)
-            returned.append(len(found))
+            if found is not None:
+                returned.append(len(found[1] if name == "name_candidates" else found))
             return found
 
         monkeypatch.setattr(s.index, name, call)
 
     spy("candidates")
-    spy("text_candidates")
+    spy("name_candidates")
     with_bar = _hits(s, queries)
     barred = sum(returned)
     returned.clear()
@@ -517,15 +518,15 @@ def test_screener_prunes_in_the_index_unless_a_document_candidate(monkeypatch: p
     ]
     seen: list[tuple[float, float, float] | None] = []
     prune = [True]
-    # either entry point: text_candidates is the compiled stage's for a Latin name
-    for name in ("candidates", "text_candidates"):
+    # either entry point: name_candidates is the compiled stage's for a name it folds
+    for name in ("candidates", "name_candidates"):
         real = getattr(s.index, name)
 
-        def spy(queries: Any, real: Any = real, **kwargs: Any) -> Any:
+        def spy(*args: Any, real: Any = real, **kwargs: Any) -> Any:
             seen.append(kwargs.get("prune"))
             if not prune[0]:
                 kwargs.pop("prune", None)
-            return real(queries, **kwargs)
+            return real(*args, **kwargs)
 
         monkeypatch.setattr(s.index, name, spy)
     cfg = s.config

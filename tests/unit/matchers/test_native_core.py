@@ -53,10 +53,12 @@ class CandidateCall:
 
 @contextmanager
 def spy_candidates(index: NameIndex) -> Iterator[list[CandidateCall]]:
-    """Wrap ``index.candidates`` and ``index.text_candidates`` (the compiled stage's entry
-    for names written in ASCII; the bound methods) for the duration; yields the calls."""
+    """Wrap ``index.candidates``, ``index.text_candidates`` and ``index.name_candidates``
+    (the compiled stage's entry for names it folds; the bound methods) for the duration;
+    yields the calls (a name_candidates call that declines, or has no name to rank, is
+    not one)."""
     calls: list[CandidateCall] = []
-    real, real_texts = index.candidates, index.text_candidates
+    real, real_texts, real_names = index.candidates, index.text_candidates, index.name_candidates
 
     def spy(variants: Sequence[NameVariant], **kwargs: Any) -> Candidates:
         found = real(variants, **kwargs)
@@ -75,12 +77,20 @@ def spy_candidates(index: NameIndex) -> Iterator[list[CandidateCall]]:
         calls.append(CandidateCall(tuple(tuple(texts) for texts, _ in queries), True, list(found)))
         return found
 
+    def spy_names(names: Sequence[Any], fold: Any, **kwargs: Any) -> tuple[bool, Candidates] | None:
+        got = real_names(names, fold, **kwargs)
+        texts = [v[0] for n in names for v in fold(n.full_name, n.surname, n.given_names) or []]
+        if got is not None and texts:  # an uncomparable name: the Python path makes no call
+            calls.append(CandidateCall(tuple(tuple(t) for t in texts), True, list(got[1])))
+        return got
+
     index.candidates = spy  # type: ignore[method-assign]
     index.text_candidates = spy_texts  # type: ignore[method-assign]
+    index.name_candidates = spy_names  # type: ignore[method-assign]
     try:
         yield calls
     finally:
-        del index.candidates, index.text_candidates  # the class's methods again
+        del index.candidates, index.text_candidates, index.name_candidates  # the class's methods again
 
 
 @contextmanager

@@ -422,6 +422,36 @@ def test_text_candidates_refuses_what_the_compiled_stage_cannot_serve() -> None:
     assert [compiled.index.person_of(rid) for rid, _ in found] == [0]
 
 
+def test_name_candidates_is_text_candidates_of_the_folded_names() -> None:
+    # one compiled call folds the names and ranks: the same candidates as the two steps;
+    # None for a name the fold cannot read (kana, a lone surrogate, not a str)
+    from matchers import MatchConfig, Screener
+    from matchers.model import PersonName
+    from tests.unit.matchers.helpers import entry
+
+    listed = [entry("1", "NOWAK", "ADAM"), entry("2", "MUELLER", "JUERGEN"), entry("3", "KIM", "JONG UN")]
+    compiled = Screener(listed, MatchConfig(), native=True)
+    index = compiled.index
+    assert variant_texts is not None
+    for names in (
+        (PersonName(surname="NOWAK", given_names="ADAM"),),
+        (PersonName(full_name="Jürgen Müller"), PersonName(surname="NOWAK", given_names="A")),
+        (PersonName(full_name="김정은"),),
+        (PersonName(full_name=None),),
+    ):
+        folded = [v for n in names for v in variant_texts(n.full_name, n.surname, n.given_names) or []]
+        texts = [(t, c) for t, c, _ in folded]
+        syllabic = all(True in f for _, _, f in folded)
+        got = index.name_candidates(names, variant_texts, limit=5)
+        assert got == (syllabic and bool(texts), index.text_candidates(texts, limit=5)), names
+    assert index.name_candidates((PersonName(full_name="さゆり"),), variant_texts, limit=5) is None
+    assert index.name_candidates((PersonName(full_name="A\ud800B"),), variant_texts, limit=5) is None
+    assert index.name_candidates((dataclasses.replace(PersonName(), full_name=7),), variant_texts, limit=5) is None
+    python = Screener(listed, MatchConfig(), native=False)
+    with pytest.raises(RuntimeError, match="not built"):
+        python.index.name_candidates((PersonName(full_name="ADAM NOWAK"),), variant_texts, limit=5)
+
+
 @pytest.mark.filterwarnings("ignore:Surrogate character:RuntimeWarning")  # unidecode drops it, and says so
 def test_a_lone_surrogate_in_a_name_screens_as_in_the_python_stage() -> None:
     # one traveller's broken name must not stop the batch
@@ -459,7 +489,9 @@ def test_a_name_in_syllables_screens_compiled_and_its_leftovers_count_as_contrad
 
     monkeypatch.setattr(ScreenerClass, "_best_name", spy)
     queries = [query("江", "俊宏"), query("김", "정은")]
-    assert all(compiled._query_texts(q) is not None for q in queries)
+    # both ranked compiled, with the syllable shape
+    ranked = [compiled.index.name_candidates(q.names, variant_texts, limit=5) for q in queries]
+    assert [got is not None and got[0] for got in ranked] == [True, True]
     hits = compiled.screen(queries)
     assert [[h.entry_id for h in hs] for hs in hits] == [["2"], ["3"]]
     assert ("JIANGJUNHONG", listed[0].key) not in scored
