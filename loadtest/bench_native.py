@@ -31,29 +31,32 @@ from schemas.watchlists import read_watchlist
 
 def _screen(screener: Screener, queries: Sequence[Person]) -> tuple[list[Any], list[Any], float]:
     """``(candidate lists, hits, CPU seconds)`` of one pass (one batch, as a manifest):
-    the candidates of either entry point (``text_candidates`` is the compiled stage's for
-    a name in Latin letters), in query order."""
+    the candidates of either entry point (``name_candidates`` is the compiled stage's for
+    a name it folds; a call of it that declines, or that has no comparable name, for
+    which the Python path makes no call, is not counted), in query order."""
     index = screener.index
     seen: list[list[tuple[int, float]]] = []
+    real_candidates, real_names = index.candidates, index.name_candidates
 
-    def spy(name: str) -> None:
-        real = getattr(index, name)
+    def candidates(*args: Any, **kwargs: Any) -> list[tuple[int, float]]:
+        out = real_candidates(*args, **kwargs)
+        seen.append(out)
+        return out
 
-        def call(*args: Any, **kwargs: Any) -> list[tuple[int, float]]:
-            out: list[tuple[int, float]] = real(*args, **kwargs)
-            seen.append(out)
-            return out
+    def name_candidates(names: Any, fold: Any, **kwargs: Any) -> tuple[bool, list[tuple[int, float]]] | None:
+        got = real_names(names, fold, **kwargs)
+        if got is not None and any(fold(n.full_name, n.surname, n.given_names) for n in names):
+            seen.append(got[1])
+        return got
 
-        setattr(index, name, call)
-
-    spy("candidates")
-    spy("text_candidates")
+    index.candidates = candidates  # type: ignore[method-assign]
+    index.name_candidates = name_candidates  # type: ignore[method-assign]
     try:
         t0 = time.process_time()
         results = screener.screen(queries)
         cpu = time.process_time() - t0
     finally:
-        del index.candidates, index.text_candidates
+        del index.candidates, index.name_candidates
     hits = [[(r.list_id, r.entry_id, r.score) for r in hs] for hs in results]
     return seen, hits, cpu
 
