@@ -35,8 +35,11 @@ def freeze_heap() -> float:
     collector's reach (:func:`gc.freeze`): they live until the next rebuild, and every
     full collection would otherwise walk them all, hundreds of milliseconds for a large
     index, between two travellers' screenings. The superseded index is unfrozen and
-    collected first, so that its reference cycles do not stay frozen. Returns the
-    seconds taken (one full collection; about 0.3 s per million listed names)."""
+    collected first, so that its reference cycles do not stay frozen (a screener holds
+    none: it is freed when the last batch using it ends). The collection holds the
+    interpreter: consuming and screening wait for it, once per rebuild. Returns the
+    seconds taken (one full collection: it grows with the heap; logged with the
+    rebuild as ``heap_frozen_s``)."""
     started = time.perf_counter()
     gc.unfreeze()
     gc.collect()

@@ -338,8 +338,9 @@ def _timed_screen(engine: Engine, travellers: Sequence[Traveller]) -> tuple[list
     (:func:`app.watchlist_state.freeze_heap`): the benchmark holds some millions of
     objects (fixtures, noisy variants, every engine's lists), and one full collection
     over them inside a timing costs about 0.3 s (some 60 µs per traveller of the
-    5,000-traveller sample). The objects the screening makes are collected as usual.
-    Every engine is timed so."""
+    5,000-traveller sample). The objects the screening makes are collected as usual;
+    afterwards the collector's generations are restored (:func:`gc.unfreeze`: nothing
+    else in the benchmark freezes). Every engine is timed so."""
     gc.collect()
     gc.freeze()
     try:

@@ -730,7 +730,8 @@ class NameIndex:
         """:meth:`text_candidates` for a query's names as they are (each with
         ``full_name``, ``surname`` and ``given_names``: a
         :class:`matchers.model.PersonName`), folded in the compiled stage by ``fold``
-        (:data:`matchers.normalise.variant_texts`), every name's variants ranked
+        (the compiled port itself, :data:`matchers.normalise.variant_texts`: another
+        callable raises ``TypeError``), every name's variants ranked
         together: one call, no Python object per token. ``syllabic_shape`` (default
         ``shape``) is the shape used when every variant has a Chinese or Korean syllable
         token. Returns ``(whether it was so, the candidates)``, or None when a name is not

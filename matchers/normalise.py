@@ -540,7 +540,9 @@ _HAN_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 def _syllable_folds() -> tuple[dict[str, str], dict[str, tuple[str, str, str]]]:
     """``(Han, Hangul)``: each Han ideograph's :func:`_fold` (unidecode's reading and a
-    space, ``田`` → ``Tian ``; the compatibility ideographs through their NFKD form) and
+    space, ``田`` → ``Tian ``; the compatibility ideographs through their NFKD form; ``""``
+    for the 7,004 that unidecode 1.3 cannot read, such as all of Extension A: a name of
+    only those is uncomparable, and a field holding one is still a field of syllables) and
     each Hangul syllable's under the ``plain``, ``korean_mr`` and ``korean_u`` rules
     (``정`` → `` jeong ``, `` jong ``, `` jung ``). Either folds the same within any
     string (the compiled port folds character by character): no step of :func:`_fold`

@@ -64,7 +64,8 @@ def test_a_rebuild_freezes_the_new_index_and_lets_the_old_one_go() -> None:
         first = store.snapshot
         assert first is not None and gc.get_freeze_count() > 0
         tracked = {id(o) for o in gc.get_objects()}  # the collector's generations, not the frozen
-        assert id(first.screener.__dict__) not in tracked and id(first.lists) not in tracked
+        assert gc.is_tracked(first.screener._entries) and gc.is_tracked(first.screener.__dict__)
+        assert id(first.screener.__dict__) not in tracked and id(first.screener._entries) not in tracked
         cycle: list[object] = [first]
         cycle.append(cycle)  # the old snapshot held in a reference cycle
         gone = weakref.ref(first.screener.index)

@@ -426,12 +426,19 @@ def test_name_candidates_is_text_candidates_of_the_folded_names() -> None:
     # one compiled call folds the names and ranks: the same candidates as the two steps;
     # None for a name the fold cannot read (kana, a lone surrogate, not a str)
     from matchers import MatchConfig, Screener
+    from matchers.index import NameShape
     from matchers.model import PersonName
     from tests.unit.matchers.helpers import entry
 
-    listed = [entry("1", "NOWAK", "ADAM"), entry("2", "MUELLER", "JUERGEN"), entry("3", "KIM", "JONG UN")]
+    listed = [
+        entry("1", "NOWAK", "ADAM"),
+        entry("2", "MUELLER", "JUERGEN"),
+        entry("3", "KIM", "JONG UN"),
+        entry("4", "GIM", "JEONG EUN SU"),
+    ]
     compiled = Screener(listed, MatchConfig(), native=True)
     index = compiled.index
+    usual, strict = NameShape(absent_penalty=0.0, extra_penalty=0.0), NameShape(absent_penalty=2.0, extra_penalty=2.0)
     assert variant_texts is not None
     for names in (
         (PersonName(surname="NOWAK", given_names="ADAM"),),
@@ -441,9 +448,13 @@ def test_name_candidates_is_text_candidates_of_the_folded_names() -> None:
     ):
         folded = [v for n in names for v in variant_texts(n.full_name, n.surname, n.given_names) or []]
         texts = [(t, c) for t, c, _ in folded]
-        syllabic = all(True in f for _, _, f in folded)
-        got = index.name_candidates(names, variant_texts, limit=5)
-        assert got == (syllabic and bool(texts), index.text_candidates(texts, limit=5)), names
+        syllabic = all(True in f for _, _, f in folded) and bool(texts)
+        # the syllable shape when every variant has a syllable, the other one otherwise
+        got = index.name_candidates(names, variant_texts, limit=5, shape=usual, syllabic_shape=strict)
+        expected = index.text_candidates(texts, limit=5, shape=strict if syllabic else usual)
+        assert got == (syllabic, expected), names
+        if syllabic:  # the shapes rank it differently, so the test tells them apart
+            assert expected != index.text_candidates(texts, limit=5, shape=usual)
     assert index.name_candidates((PersonName(full_name="さゆり"),), variant_texts, limit=5) is None
     assert index.name_candidates((PersonName(full_name="A\ud800B"),), variant_texts, limit=5) is None
     assert index.name_candidates((dataclasses.replace(PersonName(), full_name=7),), variant_texts, limit=5) is None
