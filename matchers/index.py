@@ -734,7 +734,9 @@ class NameIndex:
         callable raises ``TypeError``), every name's variants ranked
         together: one call, no Python object per token. ``syllabic_shape`` (default
         ``shape``) is the shape used when every variant has a Chinese or Korean syllable
-        token. Returns ``(whether it was so, the candidates)``, or None when a name is not
+        token (the screener passes none: a stricter shape there, the scorer's penalties
+        for such names, lost a hit at a million names, where the candidate is ranked on
+        its coarse estimate). Returns ``(whether it was so, the candidates)``, or None when a name is not
         one ``fold`` folds or has a variant of more than :data:`MAX_NATIVE_QUERY_TOKENS`
         tokens (call :meth:`candidates` with its :class:`NameVariant` objects). Raises
         ``RuntimeError`` when the compiled stage is not built for this index."""

@@ -14,7 +14,6 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -186,12 +185,6 @@ class Screener:
             absent_penalty=config.absent_penalty,
             extra_penalty=config.extra_penalty,
             single_token_cap=config.single_token_cap,
-        )
-        # a query of Chinese or Korean syllables: the scorer counts a listed token left
-        # out, or an extra query token, as a contradicted given name (a given name is
-        # its syllables together), so the estimate does too
-        self._syllabic_shape = replace(
-            self._shape, absent_penalty=config.contradicted_penalty, extra_penalty=config.contradicted_penalty
         )
         self._docs = {k: tuple(sorted(v)) for k, v in docs.items()}
         # per person, compact: birth-year span (0 = unknown), exact birth dates, the
@@ -374,21 +367,12 @@ class Screener:
             "need": (floor - cfg.estimate_margin) / nof if nof > 0.0 else None,
             "refine_margin": cfg.refine_margin,
         }
-        batch = (settings, dict(settings, shape=self._syllabic_shape))
-        return [self._screen_one(q, threshold, floor, batch, exhaustive) for q in queries]
+        return [self._screen_one(q, threshold, floor, settings, exhaustive) for q in queries]
 
     def _screen_one(
-        self,
-        query: Person,
-        threshold: float | None,
-        floor: float,
-        batch: tuple[dict[str, Any], dict[str, Any]],
-        exhaustive: bool,
+        self, query: Person, threshold: float | None, floor: float, settings: dict[str, Any], exhaustive: bool
     ) -> list[MatchResult]:
-        """One query's hits; ``batch`` is the candidate stage's settings for the batch,
-        and the same with the shape of a query of syllables only."""
         cfg = self.config
-        settings = batch[0]
         memo: QueryMemo = settings["memo"]
         # the NameVariant objects are made only when a candidate is to be scored, unless
         # the screening is exhaustive or the compiled call does not serve the query (no
@@ -418,12 +402,10 @@ class Screener:
             prune = None if doc_persons else (nof, cfg.estimate_margin, floor)
             found: list[tuple[int, float]] | None = None
             if self._fold is not None and (boost is None or native_boost is not None):
-                # the names folded and ranked in one compiled call; a query of Chinese or
-                # Korean syllables only ranks with the syllable shape
+                # the names folded and ranked in one compiled call
                 got = index.name_candidates(
                     query.names,
                     self._fold,
-                    syllabic_shape=self._syllabic_shape,
                     native_boost=native_boost,
                     max_boost=max_boost,
                     prune=prune,
@@ -432,8 +414,6 @@ class Screener:
                 found = got[1] if got is not None else None
             if found is None:
                 q_variants = person_variants(query)
-                if q_variants and all(any(t.syllable for t in v.tokens) for _, v in q_variants):
-                    settings = batch[1]  # every name Chinese or Korean syllables
                 found = (
                     index.candidates(
                         [v for _, v in q_variants],

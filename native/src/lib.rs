@@ -2473,9 +2473,8 @@ impl CandidateCore {
     /// `full_name`, `surname` and `given_names` (`str` or `None`: a
     /// `matchers.model.PersonName`), folded by `fold` (`matchers.normalise.variant_texts`)
     /// and every name's variants ranked together, with the shape `shapes.1` when every
-    /// variant has a syllable token (a Chinese or Korean name: see
-    /// `matchers.screener.Screener`), else `shapes.0`. The other arguments are
-    /// `text_candidates`'. Returns `(syllabic, the candidates)`, or `None` when a name
+    /// variant has a syllable token (a Chinese or Korean name), else `shapes.0`. The
+    /// other arguments are `text_candidates`'. Returns `(syllabic, the candidates)`, or `None` when a name
     /// holds a value `fold` does not fold (or not a `str`) or a variant has more than 32
     /// tokens: the caller takes the Python path. Raises what `text_candidates` raises
     /// and what reading an attribute raises.

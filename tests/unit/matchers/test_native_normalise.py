@@ -476,34 +476,32 @@ def test_a_lone_surrogate_in_a_name_screens_as_in_the_python_stage() -> None:
     assert compiled == Screener(listed, MatchConfig(), native=False).screen(queries)
 
 
-def test_a_name_in_syllables_screens_compiled_and_its_leftovers_count_as_contradictions(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # a Chinese or Korean name goes to the compiled stage as texts too; the scorer counts
-    # a syllable one name lacks as a contradiction (a given name is its syllables
-    # together), so the estimate does, and a person the query cannot reach is not scored
-    # (江俊宏, JIANG JUN HONG, meets JANG YONG SON on letters only); the hits are those of
-    # the Python reference stage
+def test_a_name_in_syllables_screens_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a Chinese or Korean name goes to the compiled stage too: its NameVariant objects are
+    # made only when a candidate person is to be scored (山田太郎 meets no listed name),
+    # and the hits are those of the Python reference stage
+    import matchers.screener as screener_module
     from matchers import MatchConfig, Screener
-    from matchers.screener import Screener as ScreenerClass
     from tests.unit.matchers.helpers import entry, query
 
     listed = [entry("1", "JANG", "YONG SON"), entry("2", "JIANG", "JUN HONG"), entry("3", "KIM", "JONG UN")]
     compiled = Screener(listed, MatchConfig(), native=True)
     reference = Screener(listed, MatchConfig(), native=False)
-    scored: list[tuple[str, str]] = []
-    real = ScreenerClass._best_name
+    made: list[str] = []
+    real = screener_module.person_variants
 
-    def spy(self: Any, q_variants: Any, q_weights: Any, person: Any, *args: Any) -> Any:
-        scored.append((q_variants[0][1].concat, person.key))
-        return real(self, q_variants, q_weights, person, *args)
+    def spy(person: Any) -> Any:
+        made.append(person.key)
+        return real(person)
 
-    monkeypatch.setattr(ScreenerClass, "_best_name", spy)
-    queries = [query("江", "俊宏"), query("김", "정은")]
-    # both ranked compiled, with the syllable shape
+    monkeypatch.setattr(screener_module, "person_variants", spy)
+    queries = [
+        dataclasses.replace(query(sur, giv), key=key)
+        for key, sur, giv in (("q1", "江", "俊宏"), ("q2", "김", "정은"), ("q3", "山田", "太郎"))
+    ]
     ranked = [compiled.index.name_candidates(q.names, variant_texts, limit=5) for q in queries]
-    assert [got is not None and got[0] for got in ranked] == [True, True]
+    assert [got is not None and got[0] for got in ranked] == [True, True, True]  # compiled, syllables
     hits = compiled.screen(queries)
-    assert [[h.entry_id for h in hs] for hs in hits] == [["2"], ["3"]]
-    assert ("JIANGJUNHONG", listed[0].key) not in scored
+    assert [[h.entry_id for h in hs] for hs in hits] == [["2"], ["3"], []]
+    assert "q3" not in made
     assert hits == reference.screen(queries)
