@@ -23,6 +23,7 @@ from matchers.model import DateSpec, MatchConfig, MatchResult, Person
 from matchers.normalise import (
     NameVariant,
     canonical_document_number,
+    compiled_name_variants,
     load_transliteration_tables,
     lookalike_document_number,
     name_variants,
@@ -128,6 +129,20 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def query_variants(person: Person) -> list[tuple[int, NameVariant]]:
+    """:func:`person_variants` of a query, made by the compiled port where it folds the
+    name (:func:`~matchers.normalise.compiled_name_variants`: the same variants; a
+    traveller's name is seldom seen twice, so Python's memo rarely serves it)."""
+    out = []
+    for i, name in enumerate(person.names):
+        variants = compiled_name_variants(name.full_name, name.surname, name.given_names)
+        if variants is None:
+            variants = name_variants(name.full_name, name.surname, name.given_names)
+        for v in variants:
+            out.append((i, v))
+    return out
 
 
 def person_variants(person: Person) -> list[tuple[int, NameVariant]]:
@@ -413,7 +428,7 @@ class Screener:
                 )
                 found = got[1] if got is not None else None
             if found is None:
-                q_variants = person_variants(query)
+                q_variants = query_variants(query)
                 found = (
                     index.candidates(
                         [v for _, v in q_variants],
@@ -438,7 +453,7 @@ class Screener:
         if q_variants is None:
             if not cand_records:
                 return []
-            q_variants = person_variants(query)
+            q_variants = query_variants(query)
         q_weights: list[list[float]] | None = None  # once a candidate is scored
         results: list[MatchResult] = []
         best_scores: list[float] = []  # min-heap of the best max_hits scores so far

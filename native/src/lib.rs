@@ -2497,7 +2497,7 @@ impl CandidateCore {
         boost: Option<&Bound<'py, PyAny>>,
         prune: Option<(f64, f64, f64)>,
     ) -> PyResult<Option<(bool, Vec<(u32, f64)>)>> {
-        let mut found: Vec<normalise::Texts> = Vec::new();
+        let mut found: Vec<normalise::Folded> = Vec::new();
         for name in names.try_iter()? {
             let name = name?;
             let mut fields: [Option<Bound<'py, PyString>>; 3] = [None, None, None];
@@ -2524,22 +2524,22 @@ impl CandidateCore {
                 return Ok(None); // a lone surrogate: no UTF-8
             };
             match fold.texts(full, sur, giv) {
-                Some(v) => found.extend(v),
+                Some((_, v)) => found.extend(v),
                 None => return Ok(None),
             }
         }
-        if found.iter().any(|(t, _, _)| t.len() > MAX_QUERY_TOKENS) {
+        if found.iter().any(|v| v.texts.len() > MAX_QUERY_TOKENS) {
             return Ok(None);
         }
-        let syllabic = !found.is_empty() && found.iter().all(|(_, _, f)| f.contains(&true));
+        let syllabic = !found.is_empty() && found.iter().all(|v| v.syllables.contains(&true));
         let boost = boost.map(boost_args).transpose()?;
         self.bind_cache(&mut cache, min_similarity)?;
         let variants: Vec<(Vec<&str>, Vec<&str>)> = found
             .iter()
-            .map(|(t, c, _)| {
+            .map(|v| {
                 (
-                    t.iter().map(String::as_str).collect(),
-                    c.iter().map(String::as_str).collect(),
+                    v.texts.iter().map(String::as_str).collect(),
+                    v.cores.iter().map(String::as_str).collect(),
                 )
             })
             .collect();

@@ -169,6 +169,26 @@ fn utf8<'a>(value: Option<&'a Bound<'_, PyString>>) -> PyResult<Option<&'a str>>
 /// each is a syllable of a Chinese or Korean name (`Token.syllable`).
 pub(crate) type Texts = (Vec<String>, Vec<String>, Vec<bool>);
 
+/// The names of the variant rules, as `NameVariant.rule` has them (`_RULE_ORDER`, then
+/// `suffix_dropped`).
+const RULE_NAMES: [&str; RULES + 1] = ["plain", "icao", "korean_mr", "korean_u", "suffix_dropped"];
+
+/// One variant as `name_variants` makes it: the token texts, particle-free cores,
+/// syllable flags and field codes (`s`, `g`, `n`), position for position, and its rule
+/// (a position in `RULE_NAMES`).
+#[derive(Clone)]
+pub(crate) struct Folded {
+    pub(crate) texts: Vec<String>,
+    pub(crate) cores: Vec<String>,
+    pub(crate) syllables: Vec<bool>,
+    fields: Vec<char>,
+    rule: usize,
+}
+
+/// A variant as `FoldedNames.name_variants` hands it over: texts, cores, syllable
+/// flags, field codes (one character each) and the rule's name.
+type Variant = (Vec<String>, Vec<String>, Vec<bool>, String, &'static str);
+
 /// The token words of one name field and its field code (`s`, `g` or `n`).
 type Field = (char, Vec<String>);
 
@@ -326,18 +346,52 @@ impl FoldedNames {
         else {
             return None;
         };
-        self.texts(full_name, surname, given_names)
+        let (_, found) = self.texts(full_name, surname, given_names)?;
+        Some(
+            found
+                .into_iter()
+                .map(|v| (v.texts, v.cores, v.syllables))
+                .collect(),
+        )
+    }
+
+    /// `name_variants(full_name, surname, given_names)` whole: `(structured, [(token
+    /// texts, cores, syllable flags, field codes, rule), …])`, field codes one character
+    /// per token (`s` surname, `g` given names, `n` full name) and rule a
+    /// `NameVariant.rule`; `None` as `__call__`.
+    #[pyo3(signature = (full_name, surname=None, given_names=None))]
+    fn name_variants(
+        &self,
+        full_name: Option<&Bound<'_, PyString>>,
+        surname: Option<&Bound<'_, PyString>>,
+        given_names: Option<&Bound<'_, PyString>>,
+    ) -> Option<(bool, Vec<Variant>)> {
+        let (Ok(full_name), Ok(surname), Ok(given_names)) =
+            (utf8(full_name), utf8(surname), utf8(given_names))
+        else {
+            return None;
+        };
+        let (structured, found) = self.texts(full_name, surname, given_names)?;
+        let variants = found
+            .into_iter()
+            .map(|v| {
+                let fields: String = v.fields.iter().collect();
+                (v.texts, v.cores, v.syllables, fields, RULE_NAMES[v.rule])
+            })
+            .collect();
+        Some((structured, variants))
     }
 }
 
 impl FoldedNames {
-    /// `__call__` of names as UTF-8 text.
+    /// The variants of names as UTF-8 text, and whether they are structured (surname or
+    /// given names known); `None` for a name this port does not fold.
     pub(crate) fn texts(
         &self,
         full_name: Option<&str>,
         surname: Option<&str>,
         given_names: Option<&str>,
-    ) -> Option<Vec<Texts>> {
+    ) -> Option<(bool, Vec<Folded>)> {
         if !surname.map_or(true, |v| self.foldable(v))
             || !given_names.map_or(true, |v| self.foldable(v))
         {
@@ -352,12 +406,14 @@ impl FoldedNames {
                     fields.push(self.forms(code, v));
                 }
             }
-            return Some(self.variants(&fields, true));
+            return Some((true, self.variants(&fields, true)));
         }
         match full_name {
             Some(f) if !self.foldable(f) => None,
-            Some(f) if !self.is_unknown(f) => Some(self.variants(&[self.forms('n', f)], false)),
-            _ => Some(Vec::new()),
+            Some(f) if !self.is_unknown(f) => {
+                Some((false, self.variants(&[self.forms('n', f)], false)))
+            }
+            _ => Some((false, Vec::new())),
         }
     }
     /// Whether this port folds `value`: each character ASCII, in `plain` or, once given,
@@ -503,15 +559,17 @@ impl FoldedNames {
         fields[si].1.splice(0..0, moved);
     }
 
-    /// `_join_particles` of each field's words, in order: the token texts, cores and
-    /// syllable flags (`syllabic`: per field; a syllabic field joins no particle).
-    fn join(&self, fields: &[Field], syllabic: &[bool]) -> Texts {
-        let (mut texts, mut cores, mut flags) = (Vec::new(), Vec::new(), Vec::new());
-        for ((_, words), &syllable) in fields.iter().zip(syllabic) {
+    /// `_join_particles` of each field's words, in order, as the variant of `rule`
+    /// (`syllabic`: per field; a syllabic field joins no particle).
+    fn join(&self, fields: &[Field], syllabic: &[bool], rule: usize) -> Folded {
+        let (mut texts, mut cores, mut flags, mut codes) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for ((code, words), &syllable) in fields.iter().zip(syllabic) {
             if syllable {
                 texts.extend(words.iter().cloned());
                 cores.extend(words.iter().cloned());
                 flags.extend(words.iter().map(|_| true));
+                codes.extend(words.iter().map(|_| *code));
                 continue;
             }
             // a particle joins the word after it (AL QAIDI → ALQAIDI)
@@ -525,21 +583,28 @@ impl FoldedNames {
                 texts.push(std::mem::take(&mut pending));
                 cores.push(w.clone());
                 flags.push(false);
+                codes.push(*code);
             }
         }
-        (texts, cores, flags)
+        Folded {
+            texts,
+            cores,
+            syllables: flags,
+            fields: codes,
+            rule,
+        }
     }
 
     /// `_variants_of_parts` of foldable fields: one variant per rule of `_RULE_ORDER`
     /// that a field has (a field without it takes its `plain` words), each kept when its
     /// texts differ from those before, and `suffix_dropped`.
-    fn variants(&self, fields: &[Forms], structured: bool) -> Vec<Texts> {
+    fn variants(&self, fields: &[Forms], structured: bool) -> Vec<Folded> {
         let rules: Vec<usize> = (0..RULES)
             .filter(|&r| r == 0 || fields.iter().any(|f| f.words[r].is_some()))
             .collect();
         let syllabic: Vec<bool> = fields.iter().map(|f| f.syllabic).collect();
-        let mut out: Vec<Texts> = Vec::with_capacity(rules.len());
-        let mut plain: Option<Texts> = None;
+        let mut out: Vec<Folded> = Vec::with_capacity(rules.len());
+        let mut plain: Option<Folded> = None;
         for &rule in &rules {
             let mut words: Vec<Field> = fields
                 .iter()
@@ -557,27 +622,30 @@ impl FoldedNames {
             {
                 self.move_trailing_particles(&mut words);
             }
-            let variant = self.join(&words, &syllabic);
+            let variant = self.join(&words, &syllabic, rule);
             if rule == 0 {
                 plain = Some(variant.clone());
             }
-            if variant.0.is_empty() || out.iter().any(|(texts, _, _)| *texts == variant.0) {
+            if variant.texts.is_empty() || out.iter().any(|v| v.texts == variant.texts) {
                 continue;
             }
             out.push(variant);
         }
-        if let Some((texts, cores, flags)) = plain {
-            if !structured && texts.len() > 1 && self.suffixes.contains(&texts[texts.len() - 1]) {
+        if let Some(p) = plain {
+            let n = p.texts.len();
+            if !structured && n > 1 && self.suffixes.contains(&p.texts[n - 1]) {
                 // a free-form name ending in generational suffixes is also compared without
-                let mut cut = texts.len();
-                while cut > 1 && self.suffixes.contains(&texts[cut - 1]) {
+                let mut cut = n;
+                while cut > 1 && self.suffixes.contains(&p.texts[cut - 1]) {
                     cut -= 1;
                 }
-                out.push((
-                    texts[..cut].to_vec(),
-                    cores[..cut].to_vec(),
-                    flags[..cut].to_vec(),
-                ));
+                out.push(Folded {
+                    texts: p.texts[..cut].to_vec(),
+                    cores: p.cores[..cut].to_vec(),
+                    syllables: p.syllables[..cut].to_vec(),
+                    fields: p.fields[..cut].to_vec(),
+                    rule: RULES,
+                });
             }
         }
         out

@@ -39,6 +39,7 @@ from matchers.normalise import (
     _compiled_variant_texts,
     _fold,
     _syllable_folds,
+    compiled_name_variants,
     load_transliteration_tables,
     name_variants,
     variant_texts,
@@ -94,6 +95,11 @@ def assert_parity(full_name: str | None, surname: str | None = None, given_names
         assert not all(foldable(v) for v in fields), fields
         return False
     assert got == reference(full_name, surname, given_names), (full_name, surname, given_names)
+    # the whole NameVariant objects too (fields, rules, structured), tokens shared
+    made = compiled_name_variants(full_name, surname, given_names)
+    python = name_variants(full_name, surname, given_names)
+    assert made == python, (full_name, surname, given_names)
+    assert all(a is b for m, r in zip(made, python, strict=True) for a, b in zip(m.tokens, r.tokens, strict=True))
     return True
 
 
@@ -381,13 +387,13 @@ def test_the_screener_makes_name_variants_only_for_a_name_to_score(monkeypatch: 
     compiled = Screener(listed, MatchConfig(), native=True)
     reference = Screener(listed, MatchConfig(), native=False)
     made: list[str] = []
-    real = screener_module.person_variants
+    real = screener_module.query_variants
 
     def spy(person: Any) -> Any:
         made.append(person.key)
         return real(person)
 
-    monkeypatch.setattr(screener_module, "person_variants", spy)
+    monkeypatch.setattr(screener_module, "query_variants", spy)
     queries = [
         dataclasses.replace(query(sur, giv), key=key)
         for key, sur, giv in (
@@ -488,13 +494,13 @@ def test_a_name_in_syllables_screens_compiled(monkeypatch: pytest.MonkeyPatch) -
     compiled = Screener(listed, MatchConfig(), native=True)
     reference = Screener(listed, MatchConfig(), native=False)
     made: list[str] = []
-    real = screener_module.person_variants
+    real = screener_module.query_variants
 
     def spy(person: Any) -> Any:
         made.append(person.key)
         return real(person)
 
-    monkeypatch.setattr(screener_module, "person_variants", spy)
+    monkeypatch.setattr(screener_module, "query_variants", spy)
     queries = [
         dataclasses.replace(query(sur, giv), key=key)
         for key, sur, giv in (("q1", "江", "俊宏"), ("q2", "김", "정은"), ("q3", "山田", "太郎"))
