@@ -59,7 +59,6 @@ from matchers.normalise import (
     KNOWN_VARIANTS,
     NameVariant,
     Token,
-    VariantTexts,
     consonant_skeleton,
     is_unvowelled,
     variant_key,
@@ -713,7 +712,7 @@ class NameIndex:
     def name_candidates(
         self,
         names: Iterable[Any],
-        fold: VariantTexts,
+        fold: _core.FoldedNames,
         *,
         limit: int,
         min_similarity: float = 0.72,

@@ -131,27 +131,30 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def person_variants(
+    person: Person, make: Callable[[str | None, str | None, str | None], tuple[NameVariant, ...]] = name_variants
+) -> list[tuple[int, NameVariant]]:
+    """``(name position, variant)`` for every comparable name variant of ``person``
+    (``make``: a name's variants, :func:`~matchers.normalise.name_variants`)."""
+    out = []
+    for i, name in enumerate(person.names):
+        for v in make(name.full_name, name.surname, name.given_names):
+            out.append((i, v))
+    return out
+
+
+def _compiled_or_python(
+    full_name: str | None, surname: str | None, given_names: str | None
+) -> tuple[NameVariant, ...]:
+    made = compiled_name_variants(full_name, surname, given_names)
+    return made if made is not None else name_variants(full_name, surname, given_names)
+
+
 def query_variants(person: Person) -> list[tuple[int, NameVariant]]:
     """:func:`person_variants` of a query, made by the compiled port where it folds the
     name (:func:`~matchers.normalise.compiled_name_variants`: the same variants; a
     traveller's name is seldom seen twice, so Python's memo rarely serves it)."""
-    out = []
-    for i, name in enumerate(person.names):
-        variants = compiled_name_variants(name.full_name, name.surname, name.given_names)
-        if variants is None:
-            variants = name_variants(name.full_name, name.surname, name.given_names)
-        for v in variants:
-            out.append((i, v))
-    return out
-
-
-def person_variants(person: Person) -> list[tuple[int, NameVariant]]:
-    """``(name position, variant)`` for every comparable name variant of ``person``."""
-    out = []
-    for i, name in enumerate(person.names):
-        for v in name_variants(name.full_name, name.surname, name.given_names):
-            out.append((i, v))
-    return out
+    return person_variants(person, _compiled_or_python)
 
 
 class Screener:

@@ -340,13 +340,7 @@ impl FoldedNames {
         surname: Option<&Bound<'_, PyString>>,
         given_names: Option<&Bound<'_, PyString>>,
     ) -> Option<Vec<Texts>> {
-        // a string no UTF-8 can hold (a lone surrogate) is left to the Python path
-        let (Ok(full_name), Ok(surname), Ok(given_names)) =
-            (utf8(full_name), utf8(surname), utf8(given_names))
-        else {
-            return None;
-        };
-        let (_, found) = self.texts(full_name, surname, given_names)?;
+        let (_, found) = self.texts_of(full_name, surname, given_names)?;
         Some(
             found
                 .into_iter()
@@ -366,12 +360,7 @@ impl FoldedNames {
         surname: Option<&Bound<'_, PyString>>,
         given_names: Option<&Bound<'_, PyString>>,
     ) -> Option<(bool, Vec<Variant>)> {
-        let (Ok(full_name), Ok(surname), Ok(given_names)) =
-            (utf8(full_name), utf8(surname), utf8(given_names))
-        else {
-            return None;
-        };
-        let (structured, found) = self.texts(full_name, surname, given_names)?;
+        let (structured, found) = self.texts_of(full_name, surname, given_names)?;
         let variants = found
             .into_iter()
             .map(|v| {
@@ -384,6 +373,22 @@ impl FoldedNames {
 }
 
 impl FoldedNames {
+    /// `texts` of names as Python strings; `None` for a string no UTF-8 can hold (a lone
+    /// surrogate: left to the Python path).
+    fn texts_of(
+        &self,
+        full_name: Option<&Bound<'_, PyString>>,
+        surname: Option<&Bound<'_, PyString>>,
+        given_names: Option<&Bound<'_, PyString>>,
+    ) -> Option<(bool, Vec<Folded>)> {
+        let (Ok(full_name), Ok(surname), Ok(given_names)) =
+            (utf8(full_name), utf8(surname), utf8(given_names))
+        else {
+            return None;
+        };
+        self.texts(full_name, surname, given_names)
+    }
+
     /// The variants of names as UTF-8 text, and whether they are structured (surname or
     /// given names known); `None` for a name this port does not fold.
     pub(crate) fn texts(

@@ -370,12 +370,27 @@ def test_real_names_agree() -> None:
 # --- the screener's use ---------------------------------------------------------------
 
 
+def spy_query_variants(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The keys of the queries whose NameVariant objects the screener makes (a spy on
+    ``matchers.screener.query_variants`` for the test)."""
+    import matchers.screener as screener_module
+
+    made: list[str] = []
+    real = screener_module.query_variants
+
+    def spy(person: Any) -> Any:
+        made.append(person.key)
+        return real(person)
+
+    monkeypatch.setattr(screener_module, "query_variants", spy)
+    return made
+
+
 def test_the_screener_makes_name_variants_only_for_a_name_to_score(monkeypatch: pytest.MonkeyPatch) -> None:
     # a Latin name goes to the compiled stage as texts (an ICAO letter: its two variants);
     # its NameVariant objects are made only when a candidate person is to be scored; a
     # name in another script takes the variants path; the hits are those of the Python
     # reference stage
-    import matchers.screener as screener_module
     from matchers import MatchConfig, Screener
     from tests.unit.matchers.helpers import entry, query
 
@@ -386,14 +401,7 @@ def test_the_screener_makes_name_variants_only_for_a_name_to_score(monkeypatch: 
     ]
     compiled = Screener(listed, MatchConfig(), native=True)
     reference = Screener(listed, MatchConfig(), native=False)
-    made: list[str] = []
-    real = screener_module.query_variants
-
-    def spy(person: Any) -> Any:
-        made.append(person.key)
-        return real(person)
-
-    monkeypatch.setattr(screener_module, "query_variants", spy)
+    made = spy_query_variants(monkeypatch)
     queries = [
         dataclasses.replace(query(sur, giv), key=key)
         for key, sur, giv in (
@@ -486,21 +494,13 @@ def test_a_name_in_syllables_screens_compiled(monkeypatch: pytest.MonkeyPatch) -
     # a Chinese or Korean name goes to the compiled stage too: its NameVariant objects are
     # made only when a candidate person is to be scored (山田太郎 meets no listed name),
     # and the hits are those of the Python reference stage
-    import matchers.screener as screener_module
     from matchers import MatchConfig, Screener
     from tests.unit.matchers.helpers import entry, query
 
     listed = [entry("1", "JANG", "YONG SON"), entry("2", "JIANG", "JUN HONG"), entry("3", "KIM", "JONG UN")]
     compiled = Screener(listed, MatchConfig(), native=True)
     reference = Screener(listed, MatchConfig(), native=False)
-    made: list[str] = []
-    real = screener_module.query_variants
-
-    def spy(person: Any) -> Any:
-        made.append(person.key)
-        return real(person)
-
-    monkeypatch.setattr(screener_module, "query_variants", spy)
+    made = spy_query_variants(monkeypatch)
     queries = [
         dataclasses.replace(query(sur, giv), key=key)
         for key, sur, giv in (("q1", "江", "俊宏"), ("q2", "김", "정은"), ("q3", "山田", "太郎"))
