@@ -18,8 +18,12 @@ class Evidence:
         day_off: Any,
         day_ids: Any,
         constants: tuple[float, float, float, float, float, float, float],
+        keys: tuple[Sequence[str], Sequence[str]] | None = None,
     ) -> None: ...
     def factor(self, pos: int, query: tuple[Sequence[int], Sequence[int], Sequence[int], int]) -> float: ...
+    def query(
+        self, fold: FoldedNames, person: Any
+    ) -> tuple[bool, tuple[list[int], list[int], list[int], int] | None]: ...
 
 class CandidateCore:
     def __init__(
@@ -78,6 +82,21 @@ class CandidateCore:
         boost: tuple[Evidence, tuple[Sequence[int], Sequence[int], Sequence[int], int]] | None,
         prune: tuple[float, float, float] | None = None,
     ) -> tuple[bool, list[tuple[int, float]]] | None: ...
+    def batch_candidates(
+        self,
+        cache: QueryCache,
+        fold: FoldedNames,
+        persons: Iterable[Any],
+        limit: int,
+        pool: int,
+        min_similarity: float,
+        shapes: tuple[tuple[float, float, float, float], tuple[float, float, float, float]],
+        need: float | None,
+        refine_margin: float,
+        evidence: Evidence | None,
+        prune: tuple[float, float, float] | None,
+        unpruned: Sequence[int],
+    ) -> list[list[tuple[int, float]] | None]: ...
 
 class QueryCache:
     def __init__(self) -> None: ...

@@ -759,6 +759,52 @@ class NameIndex:
         )
         return found
 
+    def batch_candidates(
+        self,
+        persons: Sequence[Any],
+        fold: _core.FoldedNames,
+        evidence: _core.Evidence | None,
+        *,
+        limit: int,
+        min_similarity: float = 0.72,
+        memo: QueryMemo | None = None,
+        pool: int | None = None,
+        shape: NameShape | None = None,
+        need: float | None = None,
+        refine_margin: float = 0.25,
+        prune: tuple[float, float, float] | None = None,
+        unpruned: Sequence[int] = (),
+    ) -> list[list[tuple[int, float]] | None]:
+        """:meth:`name_candidates` for every query of a batch (a manifest) in one compiled
+        call: ``persons`` are :class:`matchers.model.Person` queries, each ranked with the
+        evidence boost of its own dates of birth, nationalities and genders, read in the
+        compiled stage as :meth:`matchers.Screener` reads them when ``evidence`` is given
+        (the screener's ``matchers._core.Evidence``, made with its ``keys``; None: no
+        boost). ``prune`` applies to each query but those at the positions in
+        ``unpruned``. Returns one item per query, in order: its candidates as
+        :meth:`name_candidates` gives them, or None where the query takes the Python
+        path (a value only Python reads: call :meth:`candidates`). Raises
+        ``RuntimeError`` when the compiled stage is not built for this index and
+        ``ValueError`` for evidence made without keys."""
+        if self._core is None:
+            raise RuntimeError("the compiled candidate stage is not built for this index")
+        shape_args = _shape_args(shape or NameShape())
+        found: list[list[tuple[int, float]] | None] = self._core.batch_candidates(
+            self._query_cache(memo if memo is not None else QueryMemo()),
+            fold,
+            persons,
+            limit,
+            pool if pool is not None else 10 * limit,
+            min_similarity,
+            (shape_args, shape_args),
+            need,
+            refine_margin,
+            evidence,
+            prune,
+            list(unpruned),
+        )
+        return found
+
     def _compiled_candidates(
         self,
         queries: Sequence[tuple[Sequence[str], Sequence[str]]],

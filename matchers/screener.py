@@ -284,6 +284,8 @@ class Screener:
                     config.nationality_malus,
                     config.gender_malus,
                 ),
+                # the interned values in id order, to read a query's evidence compiled
+                keys=(list(self._day_ids), list(self._nat_ids)),
             )
 
     def __len__(self) -> int:
@@ -385,11 +387,49 @@ class Screener:
             "need": (floor - cfg.estimate_margin) / nof if nof > 0.0 else None,
             "refine_margin": cfg.refine_margin,
         }
-        return [self._screen_one(q, threshold, floor, settings, exhaustive) for q in queries]
+        if exhaustive or self._fold is None:
+            return [self._screen_one(q, threshold, floor, settings, exhaustive) for q in queries]
+        # the whole batch's candidates in one compiled call; each query's document
+        # candidates first (a query with any is not pruned)
+        doc_persons = [self._doc_persons(q) if q.documents else () for q in queries]
+        batch = self._index.batch_candidates(
+            queries,
+            self._fold,
+            self._native_evidence,
+            prune=(nof, cfg.estimate_margin, floor),
+            unpruned=[i for i, d in enumerate(doc_persons) if d],
+            **settings,
+        )
+        return [
+            []
+            if found is not None and not found and not docs  # the usual traveller: nothing near
+            else self._screen_one(q, threshold, floor, settings, exhaustive, found, docs)
+            for q, found, docs in zip(queries, batch, doc_persons, strict=True)
+        ]
+
+    def _doc_persons(self, query: Person) -> list[int]:
+        """Positions of the listed persons holding one of ``query``'s document numbers,
+        as given or as it reads with look-alike characters (``O``/``0``…), repeats kept."""
+        out: list[int] = []
+        for q_doc in query.documents:
+            canon = canonical_document_number(q_doc.number)
+            if canon:
+                for key in ("=" + canon, "~" + lookalike_document_number(canon)):
+                    out.extend(self._docs.get(key, ()))
+        return out
 
     def _screen_one(
-        self, query: Person, threshold: float | None, floor: float, settings: dict[str, Any], exhaustive: bool
+        self,
+        query: Person,
+        threshold: float | None,
+        floor: float,
+        settings: dict[str, Any],
+        exhaustive: bool,
+        found: list[tuple[int, float]] | None = None,
+        doc_persons: Sequence[int] | None = None,
     ) -> list[MatchResult]:
+        """One query's hits; ``found`` its candidates when the batch's compiled call
+        made them (None: made here), ``doc_persons`` its :meth:`_doc_persons` when known."""
         cfg = self.config
         memo: QueryMemo = settings["memo"]
         # the NameVariant objects are made only when a candidate is to be scored, unless
@@ -400,17 +440,13 @@ class Screener:
         cand_records: dict[int, list[int]] = defaultdict(list)
         estimates: dict[int, float] = {}  # person -> ranking estimate of the final score
         index = self._index
-        doc_persons: list[int] = []  # always scored, on every name meeting the query
-        for q_doc in query.documents:
-            canon = canonical_document_number(q_doc.number)
-            if canon:
-                for key in ("=" + canon, "~" + lookalike_document_number(canon)):
-                    doc_persons.extend(self._docs.get(key, ()))
+        if doc_persons is None:  # always scored, on every name meeting the query
+            doc_persons = self._doc_persons(query)
         if exhaustive:
             if q_variants:
                 for rid in index.all_records():
                     cand_records[index.person_of(rid)].append(rid)
-        else:
+        elif found is None:
             boosts = self._evidence_boost(query)
             boost, native_boost = boosts if boosts is not None else (None, None)
             nof = cfg.name_only_factor
@@ -418,7 +454,6 @@ class Screener:
             # the pruning rule below for the floor, unless a document candidate is among
             # them (it is scored on the names the index ranked)
             prune = None if doc_persons else (nof, cfg.estimate_margin, floor)
-            found: list[tuple[int, float]] | None = None
             if self._fold is not None and (boost is None or native_boost is not None):
                 # the names folded and ranked in one compiled call
                 got = index.name_candidates(
@@ -444,7 +479,9 @@ class Screener:
                     if q_variants
                     else []
                 )
+        if found is not None:
             person_of = index.person_of
+            nof = cfg.name_only_factor
             for rid, est in found:
                 pos = person_of(rid)
                 if pos not in cand_records:

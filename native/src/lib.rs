@@ -15,6 +15,7 @@
 //! for strings of `A`–`Z` and `?` (every token text), and asked of Python's
 //! `phonetic_key` for any other.
 
+mod dates;
 mod metaphone;
 mod names;
 mod normalise;
@@ -53,6 +54,53 @@ fn buffer_vec<T: pyo3::buffer::Element + Copy>(
     let buf: PyBuffer<T> = PyBuffer::get(obj)
         .map_err(|e| PyValueError::new_err(format!("{what}: expected a typed array ({e})")))?;
     buf.to_vec(py)
+}
+
+/// The variants of a query's names (`names`: items with `full_name`, `surname`,
+/// `given_names`, each `str` or `None`) as `fold` folds them, every name's in turn;
+/// `None` when a value is not a `str` or one `fold` does not fold, or a variant has
+/// more than `MAX_QUERY_TOKENS` tokens (the caller takes the Python path). Raises what
+/// reading an attribute raises.
+fn fold_names<'py>(
+    py: Python<'py>,
+    fold: &normalise::FoldedNames,
+    names: &Bound<'py, PyAny>,
+) -> PyResult<Option<Vec<normalise::Folded>>> {
+    let mut found: Vec<normalise::Folded> = Vec::new();
+    for name in names.try_iter()? {
+        let name = name?;
+        let mut fields: [Option<Bound<'py, PyString>>; 3] = [None, None, None];
+        for (slot, attr) in fields.iter_mut().zip([
+            pyo3::intern!(py, "full_name"),
+            pyo3::intern!(py, "surname"),
+            pyo3::intern!(py, "given_names"),
+        ]) {
+            let value = name.getattr(attr)?;
+            if value.is_none() {
+                continue;
+            }
+            match value.downcast_into::<PyString>() {
+                Ok(v) => *slot = Some(v),
+                Err(_) => return Ok(None),
+            }
+        }
+        let text = |k: usize| fields[k].as_ref().map(|v| v.to_str());
+        let (Ok(full), Ok(sur), Ok(giv)) = (
+            text(0).transpose(),
+            text(1).transpose(),
+            text(2).transpose(),
+        ) else {
+            return Ok(None); // a lone surrogate: no UTF-8
+        };
+        match fold.texts(full, sur, giv) {
+            Some((_, v)) => found.extend(v),
+            None => return Ok(None),
+        }
+    }
+    if found.iter().any(|v| v.texts.len() > MAX_QUERY_TOKENS) {
+        return Ok(None);
+    }
+    Ok(Some(found))
 }
 
 /// Ask the processor to bring `x`'s cache line in (a hint, no effect on results): for
@@ -140,6 +188,11 @@ struct Evidence {
     persons: Vec<PersonEvidence>,
     nat_ids: Vec<u32>,
     day_ids: Vec<u32>,
+    /// the interned values (exact birth date `YYYY-MM-DD`, nationality code) -> id, to
+    /// read a query's evidence here (`Evidence::query_args`); empty when not given
+    day_keys: HashMap<String, u32>,
+    nat_keys: HashMap<String, u32>,
+    keyed: bool,
     base: f64,
     day_bonus: f64,
     year_bonus: f64,
@@ -388,11 +441,156 @@ impl Evidence {
     }
 }
 
+/// An interned id no listed value has (`matchers.screener._NO_ID`): a query's value
+/// absent from every entry.
+const NO_ID: u32 = u32::MAX;
+
+/// What `Evidence::query_args` reads of a query.
+enum QueryRead {
+    /// a value only Python reads (not ASCII, not a `str`): the caller takes the Python path
+    Python,
+    /// no birth year, nationality or gender: no boost
+    Plain,
+    /// `(day ids, years, nationality ids, gender code)`, each list sorted and unique
+    Boost(QueryEvidenceArgs),
+}
+
+impl Evidence {
+    /// The query side of the boost, as `Screener._evidence_boost` reads it of a
+    /// `matchers.model.Person` (`dates_of_birth`: `DateSpec` items with `date`, `from_`,
+    /// `to`; `nationalities`, `genders`: `str` items): the exact birth dates' ids, the
+    /// first year of each date of birth that parses (`parse_partial_date`; a range's
+    /// `from_`, 1 when only its `to` parses), the nationality codes' ids (`NO_ID` for a
+    /// code no listed person has; placeholders and `XXX` left out) and the gender code
+    /// (`_gender_code`). `fold` gives the placeholders. Raises `ValueError` for evidence
+    /// made without `keys`, and what reading an attribute raises.
+    fn query_args(
+        &self,
+        fold: &normalise::FoldedNames,
+        person: &Bound<'_, PyAny>,
+    ) -> PyResult<QueryRead> {
+        if !self.keyed {
+            return Err(PyValueError::new_err("evidence made without keys"));
+        }
+        let py = person.py();
+        // a `str` attribute's text; Err(()) for another type or a lone surrogate
+        let text = |obj: &Bound<'_, PyAny>,
+                    attr: &Bound<'_, PyString>|
+         -> PyResult<Result<Option<String>, ()>> {
+            let v = obj.getattr(attr)?;
+            if v.is_none() {
+                return Ok(Ok(None));
+            }
+            Ok(match v.downcast::<PyString>() {
+                Ok(s) => s.to_str().map(|t| Some(t.to_owned())).map_err(|_| ()),
+                Err(_) => Err(()),
+            })
+        };
+        let (a_date, a_from, a_to) = (
+            pyo3::intern!(py, "date"),
+            pyo3::intern!(py, "from_"),
+            pyo3::intern!(py, "to"),
+        );
+        let mut days: Vec<u32> = Vec::new();
+        let mut years: Vec<u32> = Vec::new();
+        for d in person
+            .getattr(pyo3::intern!(py, "dates_of_birth"))?
+            .try_iter()?
+        {
+            let d = d?;
+            let Ok(date) = text(&d, a_date)? else {
+                return Ok(QueryRead::Python);
+            };
+            if let Some(date) = date {
+                let Some(year) = dates::partial_date_year(&date) else {
+                    return Ok(QueryRead::Python);
+                };
+                if date.len() == 10 {
+                    // an exact date no listed person has cannot agree with one
+                    if let Some(&id) = self.day_keys.get(&date) {
+                        days.push(id);
+                    }
+                }
+                years.extend(year);
+                continue;
+            }
+            // birth_year_span((d,), 0)[0]: the range's first year, 1 when open there
+            let parse = |attr| -> PyResult<Option<Option<u32>>> {
+                Ok(match text(&d, attr)? {
+                    Err(()) => None,
+                    Ok(None) => Some(None),
+                    Ok(Some(v)) => dates::partial_date_year(&v),
+                })
+            };
+            let (Some(from), Some(to)) = (parse(a_from)?, parse(a_to)?) else {
+                return Ok(QueryRead::Python);
+            };
+            if from.is_some() || to.is_some() {
+                years.push(from.unwrap_or(1));
+            }
+        }
+        let mut codes: Vec<String> = Vec::new();
+        for v in person
+            .getattr(pyo3::intern!(py, "nationalities"))?
+            .try_iter()?
+        {
+            let v = v?;
+            let Some(code) = v
+                .downcast::<PyString>()
+                .ok()
+                .and_then(|s| s.to_str().ok())
+                .and_then(|s| fold.clean_ascii(s))
+            else {
+                return Ok(QueryRead::Python);
+            };
+            // normalise_country: ICAO's XXX is "unspecified"
+            codes.extend(code.filter(|c| c != "XXX"));
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        let mut nats: Vec<u32> = codes
+            .iter()
+            .map(|c| self.nat_keys.get(c).copied().unwrap_or(NO_ID))
+            .collect();
+        let mut gender = 0u8; // _gender_code: one of M and F, else unknown
+        let mut both = false;
+        for v in person.getattr(pyo3::intern!(py, "genders"))?.try_iter()? {
+            let v = v?;
+            let Some(code) = v
+                .downcast::<PyString>()
+                .ok()
+                .and_then(|s| s.to_str().ok())
+                .and_then(|s| fold.clean_ascii(s))
+            else {
+                return Ok(QueryRead::Python);
+            };
+            let g = match code.as_deref() {
+                Some("M" | "MALE") => 1,
+                Some("F" | "FEMALE") => 2,
+                _ => continue,
+            };
+            both |= gender != 0 && gender != g;
+            gender = g;
+        }
+        if both {
+            gender = 0;
+        }
+        if years.is_empty() && nats.is_empty() && gender == 0 {
+            return Ok(QueryRead::Plain);
+        }
+        for v in [&mut days, &mut years, &mut nats] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        Ok(QueryRead::Boost((days, years, nats, gender)))
+    }
+}
+
 #[pymethods]
 impl Evidence {
     #[new]
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (dob_lo, dob_hi, gender, nat_off, nat_ids, day_off, day_ids, constants))]
+    #[pyo3(signature = (dob_lo, dob_hi, gender, nat_off, nat_ids, day_off, day_ids, constants, keys=None))]
     fn new(
         py: Python<'_>,
         dob_lo: &Bound<'_, PyAny>,
@@ -403,6 +601,7 @@ impl Evidence {
         day_off: &Bound<'_, PyAny>,
         day_ids: &Bound<'_, PyAny>,
         constants: (f64, f64, f64, f64, f64, f64, f64),
+        keys: Option<(Vec<String>, Vec<String>)>,
     ) -> PyResult<Self> {
         let dob_lo: Vec<u16> = buffer_vec(py, dob_lo, "dob_lo")?;
         let dob_hi: Vec<u16> = buffer_vec(py, dob_hi, "dob_hi")?;
@@ -420,7 +619,22 @@ impl Evidence {
             nat_bonus: constants.4,
             nat_malus: constants.5,
             gender_malus: constants.6,
+            day_keys: HashMap::default(),
+            nat_keys: HashMap::default(),
+            keyed: keys.is_some(),
         };
+        if let Some((days, nats)) = keys {
+            let intern = |values: Vec<String>| -> PyResult<HashMap<String, u32>> {
+                let n = values.len();
+                let map: HashMap<String, u32> = values.into_iter().zip(0u32..).collect();
+                if map.len() != n || n >= NO_ID as usize {
+                    return Err(PyValueError::new_err("keys: repeated values"));
+                }
+                Ok(map)
+            };
+            ev.day_keys = intern(days)?;
+            ev.nat_keys = intern(nats)?;
+        }
         let n = dob_lo.len();
         if dob_hi.len() != n
             || gender.len() != n
@@ -465,6 +679,23 @@ impl Evidence {
             gender: query.3,
         };
         Ok(self.person_factor(pos, &q))
+    }
+
+    /// A query's side of the boost read here (`query_args`), for the Python reference
+    /// `Screener._evidence_boost` to be compared with: `(True, None)` when the query has
+    /// no such evidence (no boost), `(True, (day ids, years, nationality ids, gender))`
+    /// (lists sorted, unique), `(False, None)` when a value is one only Python reads.
+    /// Raises as `query_args`.
+    fn query(
+        &self,
+        fold: PyRef<'_, normalise::FoldedNames>,
+        person: &Bound<'_, PyAny>,
+    ) -> PyResult<(bool, Option<QueryEvidenceArgs>)> {
+        Ok(match self.query_args(&fold, person)? {
+            QueryRead::Python => (false, None),
+            QueryRead::Plain => (true, None),
+            QueryRead::Boost(q) => (true, Some(q)),
+        })
     }
 }
 
@@ -2464,7 +2695,7 @@ impl CandidateCore {
             &checked,
             limit,
             settings,
-            boost.as_ref(),
+            boost.as_ref().map(|(ev, q)| (&**ev, q)),
             prune,
         )
     }
@@ -2497,40 +2728,9 @@ impl CandidateCore {
         boost: Option<&Bound<'py, PyAny>>,
         prune: Option<(f64, f64, f64)>,
     ) -> PyResult<Option<(bool, Vec<(u32, f64)>)>> {
-        let mut found: Vec<normalise::Folded> = Vec::new();
-        for name in names.try_iter()? {
-            let name = name?;
-            let mut fields: [Option<Bound<'py, PyString>>; 3] = [None, None, None];
-            for (slot, attr) in fields.iter_mut().zip([
-                pyo3::intern!(py, "full_name"),
-                pyo3::intern!(py, "surname"),
-                pyo3::intern!(py, "given_names"),
-            ]) {
-                let value = name.getattr(attr)?;
-                if value.is_none() {
-                    continue;
-                }
-                match value.downcast_into::<PyString>() {
-                    Ok(v) => *slot = Some(v),
-                    Err(_) => return Ok(None),
-                }
-            }
-            let text = |k: usize| fields[k].as_ref().map(|v| v.to_str());
-            let (Ok(full), Ok(sur), Ok(giv)) = (
-                text(0).transpose(),
-                text(1).transpose(),
-                text(2).transpose(),
-            ) else {
-                return Ok(None); // a lone surrogate: no UTF-8
-            };
-            match fold.texts(full, sur, giv) {
-                Some((_, v)) => found.extend(v),
-                None => return Ok(None),
-            }
-        }
-        if found.iter().any(|v| v.texts.len() > MAX_QUERY_TOKENS) {
+        let Some(found) = fold_names(py, &fold, names)? else {
             return Ok(None);
-        }
+        };
         let syllabic = !found.is_empty() && found.iter().all(|v| v.syllables.contains(&true));
         let boost = boost.map(boost_args).transpose()?;
         self.bind_cache(&mut cache, min_similarity)?;
@@ -2551,10 +2751,82 @@ impl CandidateCore {
             &variants,
             limit,
             settings,
-            boost.as_ref(),
+            boost.as_ref().map(|(ev, q)| (&**ev, q)),
             prune,
         )?;
         Ok(Some((syllabic, out)))
+    }
+
+    /// `name_candidates` for each query of a batch (a manifest) in one call, each with its
+    /// own evidence boost read here: `persons` are `matchers.model.Person` values, their
+    /// `names` folded by `fold` and, when `evidence` is given (`Screener` builds it with
+    /// its `keys`), their dates of birth, nationalities and genders read as
+    /// `Screener._evidence_boost` reads them (`Evidence.query`): a query with any of them
+    /// is ranked with that boost and `max_boost` 1 / `name_only_factor`, others without.
+    /// `prune` applies to every query but those at the positions in `unpruned` (a query
+    /// with a document candidate). Returns one item per person, in order: its candidates
+    /// (as `name_candidates`), or `None` when the query takes the Python path (a name or
+    /// an evidence value read only there, a variant of more than 32 tokens). Raises what
+    /// `text_candidates` raises, `ValueError` for evidence made without keys, and what
+    /// reading an attribute raises.
+    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::type_complexity)]
+    #[pyo3(signature = (cache, fold, persons, limit, pool, min_similarity, shapes, need, refine_margin, evidence, prune, unpruned))]
+    fn batch_candidates<'py>(
+        &self,
+        py: Python<'py>,
+        mut cache: PyRefMut<'py, QueryCache>,
+        fold: PyRef<'py, normalise::FoldedNames>,
+        persons: &Bound<'py, PyAny>,
+        limit: usize,
+        pool: usize,
+        min_similarity: f64,
+        shapes: ((f64, f64, f64, f64), (f64, f64, f64, f64)),
+        need: Option<f64>,
+        refine_margin: f64,
+        evidence: Option<PyRef<'py, Evidence>>,
+        prune: Option<(f64, f64, f64)>,
+        unpruned: Vec<usize>,
+    ) -> PyResult<Vec<Option<Vec<(u32, f64)>>>> {
+        self.bind_cache(&mut cache, min_similarity)?;
+        let a_names = pyo3::intern!(py, "names");
+        let mut out = Vec::new();
+        for (i, person) in persons.try_iter()?.enumerate() {
+            let person = person?;
+            let Some(found) = fold_names(py, &fold, &person.getattr(a_names)?)? else {
+                out.push(None);
+                continue;
+            };
+            let query = match &evidence {
+                None => QueryRead::Plain,
+                Some(ev) => ev.query_args(&fold, &person)?,
+            };
+            let (boost, max_boost) = match (&query, &evidence) {
+                (QueryRead::Python, _) => {
+                    out.push(None);
+                    continue;
+                }
+                (QueryRead::Boost(q), Some(ev)) => (Some((&**ev, q)), 1.0 / ev.base),
+                _ => (None, 1.0),
+            };
+            let syllabic = !found.is_empty() && found.iter().all(|v| v.syllables.contains(&true));
+            let variants: Vec<(Vec<&str>, Vec<&str>)> = found
+                .iter()
+                .map(|v| {
+                    (
+                        v.texts.iter().map(String::as_str).collect(),
+                        v.cores.iter().map(String::as_str).collect(),
+                    )
+                })
+                .collect();
+            let shape = if syllabic { shapes.1 } else { shapes.0 };
+            let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
+            let prune = if unpruned.contains(&i) { None } else { prune };
+            out.push(Some(self.rank_texts(
+                py, &mut cache, &variants, limit, settings, boost, prune,
+            )?));
+        }
+        Ok(out)
     }
 }
 
@@ -2570,7 +2842,7 @@ impl CandidateCore {
         variants: &[(Vec<&str>, Vec<&str>)],
         limit: usize,
         settings: (usize, f64, (f64, f64, f64, f64), Option<f64>, f64, f64),
-        boost: Option<&(PyRef<'_, Evidence>, QueryEvidenceArgs)>,
+        boost: Option<(&Evidence, &QueryEvidenceArgs)>,
         prune: Option<(f64, f64, f64)>,
     ) -> PyResult<Vec<(u32, f64)>> {
         let min_similarity = settings.1;
@@ -2819,7 +3091,7 @@ impl CandidateCore {
         variants: &[Variant<'_>],
         limit: usize,
         settings: (usize, f64, (f64, f64, f64, f64), Option<f64>, f64, f64),
-        boost: Option<&(PyRef<'_, Evidence>, QueryEvidenceArgs)>,
+        boost: Option<(&Evidence, &QueryEvidenceArgs)>,
         prune: Option<(f64, f64, f64)>,
     ) -> PyResult<Vec<(u32, f64)>> {
         let (pool, min_similarity, shape, need, refine_margin, max_boost) = settings;
@@ -2836,7 +3108,7 @@ impl CandidateCore {
             gender: q.3,
         });
         let boost_ref: Option<(&Evidence, &QueryEvidence)> = match (&boost, &q_ev) {
-            (Some((ev, _)), Some(q)) => Some((&**ev, q)),
+            (Some((ev, _)), Some(q)) => Some((*ev, q)),
             _ => None,
         };
         if let Some((ev, _)) = boost_ref {

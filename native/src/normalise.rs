@@ -29,12 +29,12 @@ use std::collections::HashMap as StdHashMap;
 use std::sync::OnceLock;
 
 /// Python's `str.isspace()` on an ASCII byte (the separators `\x1c`–`\x1f` too).
-fn py_space(b: u8) -> bool {
+pub(crate) fn py_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f)
 }
 
 /// Python's `str.strip()` of an ASCII string.
-fn py_strip(s: &str) -> &str {
+pub(crate) fn py_strip(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_ascii() && py_space(c as u8))
 }
 
@@ -447,6 +447,17 @@ impl FoldedNames {
         let stripped =
             value.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c));
         self.unknown.contains(&stripped.to_uppercase())
+    }
+
+    /// `clean_value(value)` of an ASCII `value`: `Some(None)` for a placeholder, else
+    /// `Some(Some(stripped and uppercased))`; `None` for a value that is not ASCII (the
+    /// caller asks Python).
+    pub(crate) fn clean_ascii(&self, value: &str) -> Option<Option<String>> {
+        if !value.is_ascii() {
+            return None;
+        }
+        let code = py_strip(value).to_ascii_uppercase();
+        Some((!self.unknown.contains(&code)).then_some(code))
     }
 
     /// `_field_forms` of a foldable field as its words under each rule.

@@ -387,6 +387,15 @@ def test_screener_asks_the_index_for_what_its_pruning_rule_needs(
 
     spy("candidates")
     spy("name_candidates")
+    real_batch = s.index.batch_candidates
+
+    def batch(persons, fold, evidence, **kwargs):  # type: ignore[no-untyped-def]
+        # the compiled stage's entry for a whole batch: each query's boost is read there
+        seen.update(entry="batch_candidates", need=kwargs["need"], refine_margin=kwargs["refine_margin"])
+        seen.update(evidence=evidence)
+        return real_batch(persons, fold, evidence, **kwargs)
+
+    monkeypatch.setattr(s.index, "batch_candidates", batch)
     q = query("NOWAK", "ADAM", "1970-01-01", nationality="POL", gender="M")
     s.screen([q], threshold=threshold)
     assert seen["need"] == pytest.approx((floor - cfg.estimate_margin) / cfg.name_only_factor)
@@ -394,13 +403,17 @@ def test_screener_asks_the_index_for_what_its_pruning_rule_needs(
     evidence = s._evidence_boost(q)
     assert evidence is not None
     boost = evidence[0]  # the factor function; [1] is its compiled form
-    assert boost(0) <= seen["max_boost"]
-    assert seen["max_boost"] == pytest.approx(1.0 / cfg.name_only_factor)
     if native:
-        assert seen["entry"] == "name_candidates"
-        core_evidence, q_evidence = seen["native_boost"]
-        assert core_evidence.factor(0, q_evidence) == boost(0)
+        assert seen["entry"] == "batch_candidates"
+        # the query's evidence as the batch reads it, and the factor it gives
+        core_evidence, q_evidence = evidence[1]
+        assert seen["evidence"] is core_evidence
+        served, read = core_evidence.query(s._fold, q)
+        assert served and read is not None
+        assert core_evidence.factor(0, read) == core_evidence.factor(0, q_evidence) == boost(0)
     else:
+        assert boost(0) <= seen["max_boost"]
+        assert seen["max_boost"] == pytest.approx(1.0 / cfg.name_only_factor)
         assert seen["entry"] == "candidates"
         assert seen["native_boost"] is None
 
@@ -453,6 +466,15 @@ def test_refine_bar_drops_candidates_on_a_crowded_name(
 
     spy("candidates")
     spy("name_candidates")
+    real_batch = s.index.batch_candidates
+
+    def batch(*args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["prune"] = None
+        got = real_batch(*args, **kwargs)
+        returned.extend(len(found) for found in got if found is not None)
+        return got
+
+    monkeypatch.setattr(s.index, "batch_candidates", batch)
     with_bar = _hits(s, queries)
     barred = sum(returned)
     returned.clear()
@@ -529,6 +551,16 @@ def test_screener_prunes_in_the_index_unless_a_document_candidate(monkeypatch: p
             return real(*args, **kwargs)
 
         monkeypatch.setattr(s.index, name, spy)
+    real_batch = s.index.batch_candidates
+
+    def batch(persons: Any, *args: Any, **kwargs: Any) -> Any:  # the compiled entry for a batch
+        unpruned = set(kwargs["unpruned"])
+        seen.extend(None if i in unpruned else kwargs["prune"] for i in range(len(persons)))
+        if not prune[0]:
+            kwargs["prune"] = None
+        return real_batch(persons, *args, **kwargs)
+
+    monkeypatch.setattr(s.index, "batch_candidates", batch)
     cfg = s.config
     for threshold in (None, 0.0, 0.5):
         seen.clear()

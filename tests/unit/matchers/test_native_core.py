@@ -27,7 +27,7 @@ from matchers import DateSpec, MatchConfig, MatchResult, Person, PersonName, Scr
 from matchers.index import MAX_NATIVE_QUERY_TOKENS, NATIVE_AVAILABLE, IndexedName, NameIndex
 from matchers.normalise import NameVariant, name_variants
 from matchers.scoring import string_similarity
-from matchers.screener import person_variants
+from matchers.screener import person_variants, query_variants
 from schemas.screening import entry_to_person, traveller_to_person
 from schemas.watchlists import read_watchlist
 from tests.unit.matchers.helpers import entry, query, require_suite_data
@@ -53,16 +53,25 @@ class CandidateCall:
 
 @contextmanager
 def spy_candidates(index: NameIndex) -> Iterator[list[CandidateCall]]:
-    """Wrap ``index.candidates``, ``index.text_candidates`` and ``index.name_candidates``
-    (the compiled stage's entry for names it folds; the bound methods) for the duration;
-    yields the calls (a name_candidates call that declines, or has no name to rank, is
-    not one)."""
-    calls: list[CandidateCall] = []
+    """Wrap ``index.candidates``, ``index.text_candidates``, ``index.name_candidates``
+    and ``index.batch_candidates`` (the compiled stage's entries for names it folds, one
+    query or a batch; the bound methods) for the duration; yields the calls, one per
+    query ranked, in query order (a query the compiled stage declines, or with no name
+    to rank, makes none there: a batch keeps its place for the Python call that follows
+    when the query has a name to rank)."""
+    calls: list[CandidateCall | None] = []  # None: a place kept for a Python call
     real, real_texts, real_names = index.candidates, index.text_candidates, index.name_candidates
+    real_batch = index.batch_candidates
+
+    def record(call: CandidateCall) -> None:
+        if None in calls:  # the first place a batch kept: the calls come in query order
+            calls[calls.index(None)] = call
+        else:
+            calls.append(call)
 
     def spy(variants: Sequence[NameVariant], **kwargs: Any) -> Candidates:
         found = real(variants, **kwargs)
-        calls.append(
+        record(
             CandidateCall(
                 variants=tuple(tuple(t.text for t in v.tokens) for v in variants),
                 compiled_eligible=(kwargs.get("boost") is None or kwargs.get("native_boost") is not None)
@@ -74,23 +83,38 @@ def spy_candidates(index: NameIndex) -> Iterator[list[CandidateCall]]:
 
     def spy_texts(queries: Sequence[tuple[Sequence[str], Sequence[str]]], **kwargs: Any) -> Candidates:
         found = real_texts(queries, **kwargs)
-        calls.append(CandidateCall(tuple(tuple(texts) for texts, _ in queries), True, list(found)))
+        record(CandidateCall(tuple(tuple(texts) for texts, _ in queries), True, list(found)))
         return found
 
     def spy_names(names: Sequence[Any], fold: Any, **kwargs: Any) -> tuple[bool, Candidates] | None:
         got = real_names(names, fold, **kwargs)
         texts = [v[0] for n in names for v in fold(n.full_name, n.surname, n.given_names) or []]
         if got is not None and texts:  # an uncomparable name: the Python path makes no call
-            calls.append(CandidateCall(tuple(tuple(t) for t in texts), True, list(got[1])))
+            record(CandidateCall(tuple(tuple(t) for t in texts), True, list(got[1])))
+        return got
+
+    def spy_batch(persons: Sequence[Person], fold: Any, evidence: Any, **kwargs: Any) -> list[Candidates | None]:
+        got = real_batch(persons, fold, evidence, **kwargs)
+        for person, found in zip(persons, got, strict=True):
+            if found is None:
+                if query_variants(person):  # the Python path ranks it: its place
+                    calls.append(None)
+                continue
+            texts = [v[0] for n in person.names for v in fold(n.full_name, n.surname, n.given_names) or []]
+            if texts:  # in its place, after the places kept before it
+                calls.append(CandidateCall(tuple(tuple(t) for t in texts), True, list(found)))
         return got
 
     index.candidates = spy  # type: ignore[method-assign]
     index.text_candidates = spy_texts  # type: ignore[method-assign]
     index.name_candidates = spy_names  # type: ignore[method-assign]
+    index.batch_candidates = spy_batch  # type: ignore[method-assign]
     try:
-        yield calls
+        yield calls  # type: ignore[misc]
     finally:
-        del index.candidates, index.text_candidates, index.name_candidates  # the class's methods again
+        # the class's methods again
+        del index.candidates, index.text_candidates, index.name_candidates, index.batch_candidates
+    assert None not in calls, "a place kept for a Python call that was not made"
 
 
 @contextmanager
@@ -687,6 +711,139 @@ def test_evidence_factor_on_the_invented_list() -> None:
     assert compared >= 30 * len(INVENTED)
 
 
+def _python_reading(s: Screener, one: Person) -> tuple[bool, Any]:
+    """What ``Evidence.query`` must give for ``one``: the Python screener's compiled
+    form of its boost (lists sorted and unique), ``(True, None)`` without one."""
+    evidence = s._evidence_boost(one)
+    if evidence is None:
+        return True, None
+    days, years, nats, gender = evidence[1][1]
+    return True, (sorted(set(days)), sorted(set(years)), sorted(set(nats)), gender)
+
+
+# query values as travellers send them: placeholders, case, spaces, impossible and
+# partial dates, ranges open at either end, codes no listed person has
+_ODD_DOBS: tuple[tuple[DateSpec, ...], ...] = (
+    (DateSpec(date=" 1970-01-01 "),),
+    (DateSpec(date="1970-01-01\n"),),
+    (DateSpec(date="1971-02-30"), DateSpec(date="1980")),
+    (DateSpec(date="1971-02-30"),),
+    (DateSpec(date="1971-00-00"),),
+    (DateSpec(date="0000-01-01"),),
+    (DateSpec(date="1971-13"),),
+    (DateSpec(date="9999-12"),),
+    (DateSpec(date="1972-02-29"), DateSpec(date="1900-02-29")),
+    (DateSpec(to="1950-05-01"),),
+    (DateSpec(from_="1990"),),
+    (DateSpec(from_="garbage", to="1960"),),
+    (DateSpec(from_="garbage", to="garbage"),),
+    (DateSpec(date="1970-01-01", from_="1960"),),
+    (DateSpec(date="70-01-01"),),
+    (DateSpec(date="1970-01-01"), DateSpec(date="1970-01-01")),
+)
+_ODD_NATS: tuple[tuple[str, ...], ...] = (
+    ("deu",),
+    (" DEU ", "deu"),
+    ("XXX",),
+    ("XX", "UNKNOWN", "n/a"),
+    ("XXX", "SWE"),
+    ("SWE", "NOR"),
+    ("",),
+)
+_ODD_GENDERS: tuple[tuple[str, ...], ...] = (("male",), ("Female",), ("M", "MALE"), ("M", "FEMALE"), ("U",), ("unk",))
+
+
+@pytest.mark.parametrize("config", [MatchConfig(), MatchConfig(name_only_factor=0.5, dob_mismatch_malus=0.6)])
+def test_evidence_query_reads_a_query_as_the_screener_does(config: MatchConfig) -> None:
+    # the batch reads each query's boost in the compiled stage (Evidence.query): the
+    # same day ids, years, nationality ids and gender code as Screener._evidence_boost,
+    # and no boost where it gives none; every query shape, odd values too
+    s = Screener(EVIDENCE_PERSONS, config)
+    evidence = s._native_evidence
+    assert evidence is not None and s._fold is not None
+    boosted = 0
+    shapes = [*product(_Q_DOBS, _Q_NATS, _Q_GENDERS), *product(_ODD_DOBS, _ODD_NATS[:3], _ODD_GENDERS[:2])]
+    shapes += [((), nats, genders) for nats, genders in product(_ODD_NATS, _ODD_GENDERS)]
+    for dobs, nats, genders in shapes:
+        one = Person(
+            key="t", names=(PersonName(full_name="A"),), dates_of_birth=dobs, nationalities=nats, genders=genders
+        )
+        want = _python_reading(s, one)
+        assert evidence.query(s._fold, one) == want, (dobs, nats, genders)
+        boosted += want[1] is not None
+    assert boosted >= 0.8 * len(shapes)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"dates_of_birth": (DateSpec(date="١٩٧٠-٠١-٠١"),)},  # Python's int() reads these digits
+        {"dates_of_birth": (DateSpec(from_="١٩٧٠"),)},
+        {"nationalities": ("DEU", "Ä")},
+        {"genders": ("Ｍ",)},
+        {"dates_of_birth": (DateSpec(date=1970),)},  # type: ignore[arg-type]
+        {"nationalities": (None,)},
+    ],
+)
+def test_evidence_query_leaves_other_values_to_python(odd: dict[str, Any]) -> None:
+    # a value outside ASCII, or not a str: (False, None), and the screener takes the
+    # Python path for that query, with the same hits as the Python reference
+    s = Screener(EVIDENCE_PERSONS, MatchConfig())
+    one = Person(key="t", names=(PersonName(full_name="A"),), **odd)
+    assert s._native_evidence.query(s._fold, one) == (False, None)
+    if not any(v is None or isinstance(v, int) for vals in odd.values() for v in (getattr(x, "date", x) for x in vals)):
+        listed_one = Screener(EVIDENCE_PERSONS, MatchConfig(), native=False)
+        q = dataclasses.replace(one, names=(PersonName(full_name=EVIDENCE_PERSONS[0].names[0].full_name),))
+        assert result_rows(s.screen([q])[0]) == result_rows(listed_one.screen([q])[0])
+
+
+def test_evidence_query_needs_the_keys() -> None:
+    # Evidence made without its interned values cannot read a query
+    from matchers import _core
+    from matchers.normalise import variant_texts
+
+    u16, u8, u32 = array("H", [0]), array("B", [0]), array("I", [0, 0])
+    arrays = (u16, u16, u8, u32, array("I"), u32, array("I"), (0.9, 0.05, 0.02, 0.1, 0.02, 0.05, 0.1))
+    with pytest.raises(ValueError, match="without keys"):
+        _core.Evidence(*arrays).query(variant_texts, Person(key="t", names=()))
+    with pytest.raises(ValueError, match="repeated"):
+        _core.Evidence(*arrays, keys=(["A", "A"], []))
+
+
+def test_batch_candidates_are_name_candidates_query_by_query(invented_pair: tuple[Screener, Screener]) -> None:
+    # one compiled call for the batch gives each query what name_candidates gives it
+    # with that query's compiled boost (max_boost 1 / name_only_factor with a boost, 1
+    # without), pruned but at the positions in unpruned; no evidence: no boost
+    _python, s = invented_pair
+    assert s._fold is not None
+    queries = list(INVENTED_QUERIES)
+    cfg = s.config
+    prune = (cfg.name_only_factor, cfg.estimate_margin, 0.6)
+    settings: dict[str, Any] = {"limit": 20, "need": 0.5, "shape": s._shape}
+    unpruned = [0, 3, len(queries) - 1]
+    got = s.index.batch_candidates(queries, s._fold, s._native_evidence, prune=prune, unpruned=unpruned, **settings)
+    plain = s.index.batch_candidates(queries, s._fold, None, prune=None, **settings)
+    assert len(got) == len(plain) == len(queries)
+    found = 0
+    for i, one in enumerate(queries):
+        evidence = s._evidence_boost(one)
+        native = evidence[1] if evidence is not None else None
+        max_boost = 1.0 / cfg.name_only_factor if evidence is not None else 1.0
+        want = s.index.name_candidates(
+            one.names,
+            s._fold,
+            native_boost=native,
+            max_boost=max_boost,
+            prune=None if i in unpruned else prune,
+            **settings,
+        )
+        assert got[i] == (want[1] if want is not None else None), one.names
+        bare = s.index.name_candidates(one.names, s._fold, **settings)
+        assert plain[i] == (bare[1] if bare is not None else None), one.names
+        found += bool(got[i])
+    assert found >= len(queries) // 3
+
+
 # --- the compiled core's argument checks ---------------------------------------------
 
 
@@ -909,6 +1066,23 @@ def test_suite_lists_same_candidates_and_hits(
         assert with_hits <= len(queries) // 50
     else:
         assert with_hits >= 0.9 * len(queries)
+
+
+@pytest.mark.contract
+def test_suite_travellers_evidence_read_as_the_screener_reads_it(suite_pair: tuple[Screener, Screener]) -> None:
+    # every traveller of the negatives and the UN positives: Evidence.query gives the
+    # Python screener's reading of its dates of birth, nationality and gender
+    _python, compiled = suite_pair
+    evidence = compiled._native_evidence
+    travellers = read_travellers(FIXTURES / "negatives_us.csv", "neg")
+    travellers += read_travellers(FIXTURES / "positives_un_untreated.csv", "un")
+    boosted = 0
+    for t in travellers:
+        one = traveller_to_person(t)
+        want = _python_reading(compiled, one)
+        assert evidence.query(compiled._fold, one) == want, t
+        boosted += want[1] is not None
+    assert boosted >= 0.9 * len(travellers)
 
 
 def _small_index() -> NameIndex:
