@@ -446,6 +446,12 @@ class NameIndex:
         variant = NameVariant(toks, self._rules[flags >> 1], bool(flags & 1))
         return IndexedName(self._rec_person[rid], self._rec_name[rid], variant)
 
+    def record_weights(self, rid: int) -> list[float]:
+        """:meth:`token_weight` of each token of record ``rid``, in order (the same
+        floats: the rarity weights kept per listed token text)."""
+        tid_w = self._tid_w
+        return [tid_w[t] for t in self._rec_tids[self._rec_start[rid] : self._rec_start[rid + 1]]]
+
     def person_of(self, rid: int) -> int:
         """Position of record ``rid``'s person in the screener's entry list."""
         return self._rec_person[rid]

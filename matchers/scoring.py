@@ -543,6 +543,16 @@ def name_form(variant: NameVariant) -> Any:
     return _NameForm(similarity, tokens, variant.structured)
 
 
+def compiled_name_form(variant: NameVariant) -> Any | None:
+    """:func:`name_form` of ``variant``, made anew (not memoised), or ``None`` when
+    ``matchers._core`` is not built with the name scorer: for a caller that keeps the
+    forms of the names it scores itself."""
+    if _NameForm is None or _COMPILED_SIMILARITY is None:
+        return None
+    form: Any = name_form.__wrapped__(variant)
+    return form
+
+
 def name_scorer(config: MatchConfig) -> Any | None:
     """The compiled :func:`score_name` score for ``config`` (``matchers._core.NameScorer``,
     one per distinct set of the constants it reads; ``None`` when ``matchers._core`` is
@@ -584,6 +594,9 @@ def best_name(
     candidate_weights: Sequence[Sequence[float]],
     config: MatchConfig,
     floor: float | None = None,
+    *,
+    query_forms: Sequence[Any] | None = None,
+    candidate_forms: Sequence[Any] | None = None,
 ) -> tuple[int, int, NameScore] | None:
     """The best of ``queries`` × ``candidates`` by :func:`score_name`: ``(query index,
     candidate index, its NameScore)``; ``None`` when its score is below ``floor`` (None:
@@ -593,7 +606,9 @@ def best_name(
 
     The scores are the compiled scorer's (:func:`name_scorer`) when it is built, and
     only the best pair, if it reaches ``floor``, is scored in Python for its
-    explanation; else each pair is scored in Python. Raises ``ValueError`` when either
+    explanation; else each pair is scored in Python. ``query_forms`` and
+    ``candidate_forms``: the names' :func:`name_form` values when the caller holds them
+    (one per name; ignored without the compiled scorer). Raises ``ValueError`` when either
     list is empty or the weight lists are not one per name; the compiled scorer also for
     a name's weights not one per token (Python raises ``IndexError`` for too few and
     ignores extra ones).
@@ -602,12 +617,13 @@ def best_name(
         raise ValueError("no query or no candidate name")
     scorer = name_scorer(config)
     if scorer is not None:
-        qi, ci, score = scorer.best(
-            [name_form(v) for v in queries],
-            query_weights,
-            [name_form(v) for v in candidates],
-            candidate_weights,
-        )
+        if query_forms is None:
+            query_forms = [name_form(v) for v in queries]
+        if candidate_forms is None:
+            candidate_forms = [name_form(v) for v in candidates]
+        if len(query_forms) != len(queries) or len(candidate_forms) != len(candidates):
+            raise ValueError("query_forms, candidate_forms: one per name")
+        qi, ci, score = scorer.best(query_forms, query_weights, candidate_forms, candidate_weights)
         if floor is not None and score < floor:
             return None
         return qi, ci, score_name(queries[qi], candidates[ci], query_weights[qi], candidate_weights[ci], config)

@@ -1,7 +1,9 @@
 """The screener: builds the candidate index over listed persons and screens queries.
 
-A :class:`Screener` is immutable once built; :meth:`Screener.screen` only reads it, so
-one instance may serve several worker threads. On a watchlist change the service builds
+A :class:`Screener` is immutable once built; :meth:`Screener.screen` only reads it
+(but for a cache of the listed names it scored, whose entries hold equal values however
+threads interleave), so one instance may serve several worker threads. On a watchlist
+change the service builds
 a new instance and swaps it in. :meth:`Screener.screen` takes a whole manifest at once:
 query-side index work (token neighbours, posting sets, weights) is shared by the batch.
 """
@@ -35,6 +37,7 @@ from matchers.scoring import (
     NameScore,
     best_name,
     combine,
+    compiled_name_form,
     dob_feature,
     document_feature,
     gender_feature,
@@ -65,6 +68,9 @@ def birth_year_span(dates: Sequence[DateSpec], approximate_years: int) -> tuple[
         return 0, 0
     return max(1, lo), min(9999, hi)
 
+
+_SCORING_RECORDS = 20_000
+"""Records a screener keeps in the form its scorer takes (about 1 kB each)."""
 
 _NO_ID = 0xFFFFFFFF
 """An interned id no listed value has (a query's value absent from every entry)."""
@@ -205,6 +211,8 @@ class Screener:
             single_token_cap=config.single_token_cap,
         )
         self._docs = {k: tuple(sorted(v)) for k, v in docs.items()}
+        # the records queries met, as the scorer takes them (_scoring_record)
+        self._scoring: dict[int, tuple[IndexedName, list[float], Any]] = {}
         # per person, compact: birth-year span (0 = unknown), exact birth dates, the
         # nationality set and gender, to rank equal names by the other evidence
         self._dob_lo = array("H")
@@ -348,6 +356,20 @@ class Screener:
             return min(1.0, max(0.0, factor)) / base
 
         return boost, native
+
+    def _scoring_record(self, rid: int) -> tuple[IndexedName, list[float], Any]:
+        """Record ``rid`` as the scorer takes it: the indexed name, its tokens' rarity
+        weights and its compiled form (:func:`~matchers.scoring.compiled_name_form`;
+        None without the compiled scorer), kept for the next query that meets it (at
+        most :data:`_SCORING_RECORDS`, then started afresh; equal values either way)."""
+        held = self._scoring.get(rid)
+        if held is None:
+            record = self._index.record(rid)
+            held = (record, self._index.record_weights(rid), compiled_name_form(record.variant))
+            if len(self._scoring) >= _SCORING_RECORDS:
+                self._scoring.clear()
+            self._scoring[rid] = held
+        return held
 
     def _ids(self, person: Person) -> tuple[str, str]:
         if person.list_id is not None and person.entry_id is not None:
@@ -495,6 +517,7 @@ class Screener:
                 return []
             q_variants = query_variants(query)
         q_weights: list[list[float]] | None = None  # once a candidate is scored
+        q_forms: list[Any] = []  # the query variants' compiled forms, with q_weights
         results: list[MatchResult] = []
         best_scores: list[float] = []  # min-heap of the best max_hits scores so far
         q_tids: set[int] | None = None
@@ -521,10 +544,17 @@ class Screener:
                 ]
             if q_weights is None:
                 q_weights = [[index.token_weight(t.text, memo) for t in v.tokens] for _, v in q_variants]
+                q_forms = [compiled_name_form(v) for _, v in q_variants]
             # other evidence only scales the name score down (factor ≤ 1.0); only a
             # document floor could lift it, and that needs documents on both sides
             best = self._best_name(
-                q_variants, q_weights, entry, rids, memo, None if query.documents and entry.documents else limit
+                q_variants,
+                q_weights,
+                entry,
+                rids,
+                memo,
+                None if query.documents and entry.documents else limit,
+                q_forms=None if None in q_forms else q_forms,
             )
             if best is None:
                 continue
@@ -575,23 +605,41 @@ class Screener:
         rids: list[int],
         memo: QueryMemo,
         floor: float | None = None,
+        *,
+        q_forms: list[Any] | None = None,
     ) -> tuple[NameScore, tuple[int, int] | None, str | None, str | None] | None:
         """The entry's best name against the query's: ``(its NameScore, (query name
         position, entry name position) or None when uncomparable, the two variants'
-        rules)``; None when its score is below ``floor`` (None: no floor)."""
-        records = [self._index.record(r) for r in rids]
-        if not records:
+        rules)``; None when its score is below ``floor`` (None: no floor). ``q_forms``:
+        the query variants' compiled forms when the caller made them (None: made
+        here)."""
+        forms: list[Any] | None = None
+        if rids:
+            held = [self._scoring_record(r) for r in rids]
+            records = [h[0] for h in held]
+            c_weights = [h[1] for h in held]
+            forms = [h[2] for h in held]
+            if None in forms:
+                forms = None
+        else:
             # document-only candidate: score every name of the entry
             records = [IndexedName(-1, name_pos, v) for name_pos, v in person_variants(entry)]
+            weight = self._index.token_weight
+            c_weights = [[weight(t.text, memo) for t in rec.variant.tokens] for rec in records]
         if not q_variants or not records:
             if floor is not None and floor > 0.0:
                 return None
             return NameScore(0.0, "unknown", reasons=["uncomparable_name"]), None, None, None
-        weight = self._index.token_weight
-        c_weights = [[weight(t.text, memo) for t in rec.variant.tokens] for rec in records]
         # every pair is scored compiled when it is built; Python explains the best one
         found = best_name(
-            [v for _, v in q_variants], q_weights, [r.variant for r in records], c_weights, self.config, floor
+            [v for _, v in q_variants],
+            q_weights,
+            [r.variant for r in records],
+            c_weights,
+            self.config,
+            floor,
+            query_forms=q_forms,
+            candidate_forms=forms,
         )
         if found is None:
             return None

@@ -121,7 +121,7 @@ def traveller_to_person(t: Traveller) -> Person:
         dates_of_birth=_traveller_dates(t),
         nationalities=_nationality(t.nationality) if t.nationality else (),
         genders=(t.gender,) if t.gender else (),
-        documents=_documents(t.documents),
+        documents=_documents(t.documents) if t.documents else (),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import matchers.screener
 from loadtest.bench_speed import compare
 from loadtest.noise import noisy_travellers
 from loadtest.synthetic import generated_persons, person_to_entry, synthetic_watchlist
@@ -238,9 +239,9 @@ def test_a_candidate_far_below_the_threshold_is_not_scored(monkeypatch: pytest.M
     calls: list[str] = []
     real = s._best_name
 
-    def spy(q_variants, q_weights, entry, rids, memo, floor=None):  # type: ignore[no-untyped-def]
+    def spy(q_variants, q_weights, entry, rids, memo, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(entry.entry_id)
-        return real(q_variants, q_weights, entry, rids, memo, floor)
+        return real(q_variants, q_weights, entry, rids, memo, *args, **kwargs)
 
     monkeypatch.setattr(s, "_best_name", spy)
     assert s.screen([query("NOWAK", "ADAM")])[0][0].entry_id == "E2"
@@ -286,6 +287,40 @@ def test_records_keep_their_variant_rule() -> None:
     }
     assert got == want
     assert len({rule for rule, _ in got}) >= 3
+
+
+@pytest.mark.parametrize("native", [False, True], ids=["python", "compiled"])
+def test_record_weights_are_the_token_weights(listed: list[Person], native: bool) -> None:
+    # the rarity weights the scorer takes per listed record, read from the index's
+    # per-token array: the very floats token_weight gives each token text
+    s = Screener(listed, CONFIG, native=native)
+    idx = s.index
+    seen = set()
+    for rid in idx.all_records():
+        weights = idx.record_weights(rid)
+        assert weights == [idx.token_weight(t.text) for t in idx.record(rid).variant.tokens]
+        seen.update(weights)
+    assert len(seen) >= 10 and min(seen) < 0.9  # distinct document frequencies
+
+
+def test_scored_records_are_kept_and_bounded(
+    monkeypatch: pytest.MonkeyPatch, listed: list[Person], queries: list[Person]
+) -> None:
+    # the screener keeps the records it scored in the scorer's form: a second pass
+    # reads them from there, and a bound that keeps restarting the cache changes no hit
+    s = Screener(listed, CONFIG)
+    first = _hits(s, queries)
+    kept = len(s._scoring)
+    assert kept > 0
+    made: list[int] = []
+    real = s.index.record
+    monkeypatch.setattr(s.index, "record", lambda rid: made.append(rid) or real(rid))
+    assert _hits(s, queries) == first
+    assert not made
+    monkeypatch.setattr(matchers.screener, "_SCORING_RECORDS", 3)
+    s._scoring.clear()
+    assert _hits(s, queries) == first
+    assert 0 < len(s._scoring) <= 3 and len(made) > kept
 
 
 @pytest.mark.parametrize("native", [False, True], ids=["python", "compiled"])

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 import matchers.scoring
 from matchers import MatchConfig
 from matchers.normalise import NameVariant, Token, name_variants
-from matchers.scoring import best_name, name_form, name_scorer, score_name
+from matchers.scoring import best_name, compiled_name_form, name_form, name_scorer, score_name
 
 pytestmark = pytest.mark.skipif(name_scorer(MatchConfig()) is None, reason="matchers._core is not built")
 
@@ -405,6 +405,29 @@ def test_best_name_picks_the_pair_the_python_loop_picks(
     assert best_name(qs, qw, cs, cw, config, ns.score) == found
 
 
+def test_best_name_takes_the_forms_a_caller_holds() -> None:
+    # forms made by the caller (compiled_name_form: anew, not memoised) give the pair and
+    # NameScore the memoised ones give; a form list of another length is refused
+    qs = [*variants(structured("SCHÜSSLER", "JÖRG")), *variants(free("JORG SMITH"))]
+    cs = [*variants(free("JORG SCHUSSLER")), *variants(structured("SCHUESSLER", "JOERG"))]
+    qw = [[0.8] * len(v.tokens) for v in qs]
+    cw = [[0.6] * len(v.tokens) for v in cs]
+    q_forms = [compiled_name_form(v) for v in qs]
+    c_forms = [compiled_name_form(v) for v in cs]
+    assert all(f is not None and f is not name_form(v) for f, v in zip(c_forms, cs, strict=True))
+    want = best_name(qs, qw, cs, cw, MatchConfig())
+    assert want is not None
+    assert best_name(qs, qw, cs, cw, MatchConfig(), query_forms=q_forms, candidate_forms=c_forms) == want
+    assert best_name(qs, qw, cs, cw, MatchConfig(), candidate_forms=c_forms) == want
+    with pytest.raises(ValueError, match="one per name"):
+        best_name(qs, qw, cs, cw, MatchConfig(), candidate_forms=c_forms[:1])
+
+
+def test_compiled_name_form_without_the_compiled_scorer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(matchers.scoring, "_NameForm", None)
+    assert compiled_name_form(variants(free("JOHN SMITH"))[0]) is None
+
+
 def test_best_name_ties_keep_the_first_pair() -> None:
     smith = variants(free("JOHN SMITH"))[0]
     other = variants(free("MARIA GONZALEZ"))[0]
@@ -495,8 +518,8 @@ def test_the_screener_explains_only_a_best_name_that_can_be_a_hit(monkeypatch: p
     floors: list[Any] = []
     real_best = compiled._best_name
 
-    def best_spy(*args: Any) -> Any:
-        found = real_best(*args)
+    def best_spy(*args: Any, **kwargs: Any) -> Any:
+        found = real_best(*args, **kwargs)
         floors.append((args[-1], found is None))
         return found
 
