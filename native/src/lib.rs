@@ -1175,8 +1175,6 @@ struct Bufs {
 struct RankBufs {
     scored: Vec<(u32, f64)>,
     singles: Vec<(u32, f64)>,
-    /// records set aside as surely barred (`variant_rank`), unboosted estimates
-    aside: Vec<(u32, f64)>,
     head: Vec<(u32, f64, bool)>,
     q_units: Vec<QUnit>,
     found: Vec<(u32, f64)>,
@@ -2264,7 +2262,6 @@ impl CandidateCore {
         let RankBufs {
             scored,
             singles,
-            aside,
             head,
             q_units,
             found,
@@ -2304,23 +2301,6 @@ impl CandidateCore {
             keep_head(singles, room);
             scored.extend_from_slice(singles);
         }
-        // the records the bar below surely bars, whatever their boost (it is at most
-        // 1 / name_only_factor): set aside unboosted, and brought back, boosted, only
-        // for a person that keeps a record the bar lets through, as the bar would; not
-        // when the pool cuts the list, where every estimate competes for a place
-        aside.clear();
-        if !loose_q && scored.len() <= pool {
-            let bar = need.unwrap() - refine_margin;
-            let most = boost.map_or(1.0, |(ev, _)| 1.0 / ev.base);
-            scored.retain(|&(rid, est)| {
-                let surely =
-                    !is_covered(rid) && !self.recs[rid as usize].loose && 2.0 * (est * most) < bar;
-                if surely {
-                    aside.push((rid, est));
-                }
-                !surely
-            });
-        }
         if let Some((ev, q)) = boost {
             for k in 0..scored.len() {
                 if let Some(&(ahead, _)) = scored.get(k + AHEAD) {
@@ -2350,7 +2330,7 @@ impl CandidateCore {
                     any = true;
                 }
             }
-            if any || !aside.is_empty() {
+            if any {
                 // persons keeping a record that is not barred
                 for h in head.iter() {
                     let p = self.recs[h.0 as usize].person;
@@ -2360,13 +2340,6 @@ impl CandidateCore {
                     }
                 }
                 head.retain(|h| persons.slots[self.recs[h.0 as usize].person as usize].mark);
-                for &(rid, est) in aside.iter() {
-                    let p = self.recs[rid as usize].person;
-                    if persons.slots[p as usize].mark {
-                        let f = boost.map_or(1.0, |(ev, q)| persons.factor_of(p, ev, q));
-                        head.push((rid, est * f, true));
-                    }
-                }
                 for &p in &persons.mark_list {
                     persons.slots[p as usize].mark = false;
                 }
