@@ -7,15 +7,50 @@ These are the matcher's own shapes, independent of the wire records in ``schemas
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+def _slot_init(cls: type[_T]) -> type[_T]:
+    """Give the frozen, slotted dataclass ``cls`` an ``__init__`` that stores each
+    field through its slot's descriptor, where the generated one calls
+    ``object.__setattr__`` per field: the same parameters, defaults and stored values,
+    about a third faster (a traveller becomes a :class:`Person` with a
+    :class:`PersonName` and a :class:`DateSpec` on every screening). Raises
+    ``TypeError`` for a field with a ``default_factory``, left out of ``__init__`` or
+    without a slot."""
+    params: list[str] = []
+    body: list[str] = []
+    ns: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        slot: Any = cls.__dict__.get(f.name)
+        if f.default_factory is not dataclasses.MISSING or not f.init or not hasattr(slot, "__set__"):
+            raise TypeError(f"{cls.__name__}.{f.name}: a plain field with a slot is needed")
+        ns[f"_set_{f.name}"] = slot.__set__
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            ns[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    _set_{f.name}(self, {f.name})")
+    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body) + "\n", ns)
+    init = ns["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls
+
 
 NAME_KINDS = ("primary", "alias", "original_script")
 """Allowed values of :attr:`PersonName.kind`."""
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class PersonName:
     """One name of a person, as sent or as listed.
@@ -39,6 +74,7 @@ class PersonName:
         return self.full_name or ""
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class DateSpec:
     """A date of birth: ``date`` exact or partial ISO (``YYYY``, ``YYYY-MM``,
@@ -56,6 +92,7 @@ class DateSpec:
     ambiguous_century: bool = False
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class DocumentKey:
     """A travel document: ``number`` as sent (normalised at comparison), ``type`` the
@@ -67,6 +104,7 @@ class DocumentKey:
     issuing_country: str | None = None
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class Person:
     """A traveller (query) or a listed person (entry).
