@@ -25,38 +25,60 @@ from typing import Any
 from loadtest.accuracy import FIXTURES, SUITE_LISTS, read_travellers, seeded_sample
 from matchers import MatchConfig, Person, Screener
 from matchers.index import NATIVE_AVAILABLE, NameIndex
+from matchers.screener import query_variants
 from schemas.screening import entry_to_person, traveller_to_person
 from schemas.watchlists import read_watchlist
 
 
 def _screen(screener: Screener, queries: Sequence[Person]) -> tuple[list[Any], list[Any], float]:
     """``(candidate lists, hits, CPU seconds)`` of one pass (one batch, as a manifest):
-    the candidates of either entry point (``name_candidates`` is the compiled stage's for
-    a name it folds; a call of it that declines, or that has no comparable name, for
-    which the Python path makes no call, is not counted), in query order."""
+    the candidates of every entry point, one list per query ranked, in query order
+    (``batch_candidates`` and ``name_candidates`` are the compiled stage's for names it
+    folds; a query it declines keeps its place for the Python call that follows, and a
+    query without a comparable name, for which the Python path makes no call, is not
+    counted)."""
     index = screener.index
-    seen: list[list[tuple[int, float]]] = []
-    real_candidates, real_names = index.candidates, index.name_candidates
+    seen: list[list[tuple[int, float]] | None] = []  # None: a place kept for a Python call
+    real_candidates, real_names, real_batch = index.candidates, index.name_candidates, index.batch_candidates
+
+    def record(found: list[tuple[int, float]]) -> None:
+        if None in seen:  # the first place the batch kept: the Python calls come in query order
+            seen[seen.index(None)] = found
+        else:
+            seen.append(found)
 
     def candidates(*args: Any, **kwargs: Any) -> list[tuple[int, float]]:
         out = real_candidates(*args, **kwargs)
-        seen.append(out)
+        record(out)
         return out
+
+    def batch_candidates(persons: Sequence[Person], fold: Any, evidence: Any, **kwargs: Any) -> list[Any]:
+        got = real_batch(persons, fold, evidence, **kwargs)
+        for person, found in zip(persons, got, strict=True):
+            if found is None:
+                if query_variants(person):
+                    seen.append(None)
+            elif any(fold(n.full_name, n.surname, n.given_names) for n in person.names):
+                seen.append(found)
+        return got
 
     def name_candidates(names: Any, fold: Any, **kwargs: Any) -> tuple[bool, list[tuple[int, float]]] | None:
         got = real_names(names, fold, **kwargs)
         if got is not None and any(fold(n.full_name, n.surname, n.given_names) for n in names):
-            seen.append(got[1])
+            record(got[1])
         return got
 
     index.candidates = candidates  # type: ignore[method-assign]
     index.name_candidates = name_candidates  # type: ignore[method-assign]
+    index.batch_candidates = batch_candidates  # type: ignore[method-assign]
     try:
         t0 = time.process_time()
         results = screener.screen(queries)
         cpu = time.process_time() - t0
     finally:
-        del index.candidates, index.name_candidates
+        del index.candidates, index.name_candidates, index.batch_candidates
+    if None in seen:
+        raise RuntimeError("a place kept for a Python candidates call that was not made")
     hits = [[(r.list_id, r.entry_id, r.score) for r in hs] for hs in results]
     return seen, hits, cpu
 

@@ -3,8 +3,8 @@
 A :class:`Screener` is immutable once built; :meth:`Screener.screen` only reads it
 (but for a cache of the listed names it scored, whose entries hold equal values however
 threads interleave), so one instance may serve several worker threads. On a watchlist
-change the service builds
-a new instance and swaps it in. :meth:`Screener.screen` takes a whole manifest at once:
+change the service builds a new instance and swaps it in. :meth:`Screener.screen` takes
+a whole manifest at once: one compiled call ranks every traveller's candidates, and
 query-side index work (token neighbours, posting sets, weights) is shared by the batch.
 """
 
