@@ -791,7 +791,8 @@ class NameIndex:
         :meth:`name_candidates` gives them, or None where the query takes the Python
         path (a value only Python reads: call :meth:`candidates`). Raises
         ``RuntimeError`` when the compiled stage is not built for this index and
-        ``ValueError`` for evidence made without keys."""
+        ``ValueError`` for evidence made without keys (at the first query whose names
+        the compiled stage folds)."""
         if self._core is None:
             raise RuntimeError("the compiled candidate stage is not built for this index")
         shape_args = _shape_args(shape or NameShape())

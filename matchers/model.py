@@ -8,6 +8,7 @@ These are the matcher's own shapes, independent of the wire records in ``schemas
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -22,8 +23,22 @@ def _slot_init(cls: type[_T]) -> type[_T]:
     ``object.__setattr__`` per field: the same parameters, defaults and stored values,
     about a third faster (a traveller becomes a :class:`Person` with a
     :class:`PersonName` and a :class:`DateSpec` on every screening). Raises
-    ``TypeError`` for a field with a ``default_factory``, left out of ``__init__`` or
-    without a slot."""
+    ``TypeError`` for a class whose generated ``__init__`` does more than store its
+    fields in order: a ``__post_init__``, an ``InitVar`` or keyword-only field, a field
+    with a ``default_factory``, left out of ``__init__`` or without a slot."""
+    generated = list(inspect.signature(cls.__init__).parameters.values())[1:]  # type: ignore[misc]
+    plain = [
+        inspect.Parameter(
+            f.name,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default,
+        )
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+    ]
+    if hasattr(cls, "__post_init__") or [(p.name, p.kind, p.default) for p in generated] != [
+        (p.name, p.kind, p.default) for p in plain
+    ]:
+        raise TypeError(f"{cls.__name__}: its __init__ does more than store its fields")
     params: list[str] = []
     body: list[str] = []
     ns: dict[str, Any] = {}

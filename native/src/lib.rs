@@ -441,6 +441,10 @@ impl Evidence {
     }
 }
 
+/// `Evidence`'s `keys` argument: the interned birth dates and nationality codes, each
+/// in id order.
+type EvidenceKeys<'py> = (Vec<Bound<'py, PyString>>, Vec<Bound<'py, PyString>>);
+
 /// An interned id no listed value has (`matchers.screener._NO_ID`): a query's value
 /// absent from every entry.
 const NO_ID: u32 = u32::MAX;
@@ -601,7 +605,7 @@ impl Evidence {
         day_off: &Bound<'_, PyAny>,
         day_ids: &Bound<'_, PyAny>,
         constants: (f64, f64, f64, f64, f64, f64, f64),
-        keys: Option<(Vec<String>, Vec<String>)>,
+        keys: Option<EvidenceKeys<'_>>,
     ) -> PyResult<Self> {
         let dob_lo: Vec<u16> = buffer_vec(py, dob_lo, "dob_lo")?;
         let dob_hi: Vec<u16> = buffer_vec(py, dob_hi, "dob_hi")?;
@@ -624,11 +628,19 @@ impl Evidence {
             keyed: keys.is_some(),
         };
         if let Some((days, nats)) = keys {
-            let intern = |values: Vec<String>| -> PyResult<HashMap<String, u32>> {
-                let n = values.len();
-                let map: HashMap<String, u32> = values.into_iter().zip(0u32..).collect();
-                if map.len() != n || n >= NO_ID as usize {
-                    return Err(PyValueError::new_err("keys: repeated values"));
+            // a value with a lone surrogate has no UTF-8 and is left out: the query value
+            // that would equal it is read by Python only (`query_args`)
+            let intern = |values: Vec<Bound<'_, PyString>>| -> PyResult<HashMap<String, u32>> {
+                if values.len() >= NO_ID as usize {
+                    return Err(PyValueError::new_err("keys: too many values"));
+                }
+                let mut map: HashMap<String, u32> = HashMap::default();
+                for (v, id) in values.iter().zip(0u32..) {
+                    if let Ok(text) = v.to_str() {
+                        if map.insert(text.to_owned(), id).is_some() {
+                            return Err(PyValueError::new_err("keys: repeated values"));
+                        }
+                    }
                 }
                 Ok(map)
             };

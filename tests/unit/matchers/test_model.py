@@ -62,6 +62,30 @@ def test_slot_init_refuses_what_it_cannot_store() -> None:
     class Factory:
         a: list[Any] = dataclasses.field(default_factory=list)
 
-    for cls in (NoSlots, Factory):
-        with pytest.raises(TypeError, match="a plain field with a slot"):
+    with pytest.raises(TypeError, match="a plain field with a slot"):
+        _slot_init(NoSlots)
+    with pytest.raises(TypeError, match="does more than store its fields"):
+        _slot_init(Factory)  # its generated __init__ calls the factory
+
+
+def test_slot_init_refuses_an_init_that_does_more() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class KeywordOnly:
+        a: int
+        b: int = dataclasses.field(default=0, kw_only=True)
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class WithInitVar:
+        a: int
+        scale: dataclasses.InitVar[int] = 1
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class PostInit:
+        a: int
+
+        def __post_init__(self) -> None:
+            pass
+
+    for cls in (KeywordOnly, WithInitVar, PostInit):
+        with pytest.raises(TypeError, match="does more than store its fields"):
             _slot_init(cls)

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import matchers.index
 from loadtest.accuracy import FIXTURES, SUITE_LISTS, read_travellers, seeded_sample
 from loadtest.noise import noisy_travellers
-from matchers import DateSpec, MatchConfig, MatchResult, Person, PersonName, Screener
+from matchers import DateSpec, DocumentKey, MatchConfig, MatchResult, Person, PersonName, Screener
 from matchers.index import MAX_NATIVE_QUERY_TOKENS, NATIVE_AVAILABLE, IndexedName, NameIndex
 from matchers.normalise import NameVariant, name_variants
 from matchers.scoring import string_similarity
@@ -808,6 +808,50 @@ def test_evidence_query_needs_the_keys() -> None:
         _core.Evidence(*arrays).query(variant_texts, Person(key="t", names=()))
     with pytest.raises(ValueError, match="repeated"):
         _core.Evidence(*arrays, keys=(["A", "A"], []))
+
+
+def test_a_listed_value_without_utf8_builds_and_screens_as_python() -> None:
+    # a listed nationality or birth date with a lone surrogate has no UTF-8 key: the
+    # screener builds, and a query holding the same value takes the Python path
+    listed_one = listed("A", "JOHN SMITH", nationality=["D\ud800U"], dob=["1970-01-0\ud800"])
+    compiled, python = Screener([listed_one], MatchConfig()), Screener([listed_one], MatchConfig(), native=False)
+    q = Person("t", (PersonName(full_name="JOHN SMITH"),), nationalities=("D\ud800U",))
+    assert compiled._native_evidence.query(compiled._fold, q) == (False, None)
+    assert result_rows(compiled.screen([q])[0]) == result_rows(python.screen([q])[0]) != []
+
+
+def test_batches_are_ranked_in_chunks(
+    monkeypatch: pytest.MonkeyPatch, invented_pair: tuple[Screener, Screener]
+) -> None:
+    # the compiled calls take _BATCH_CHUNK queries each (the interpreter is free between
+    # them); a query with a document candidate stays unpruned in its own chunk; a batch
+    # given as a one-shot iterable is read once; the same hits whatever the chunk
+    import matchers.screener
+
+    passport = DocumentKey("X1234567", "P", "GBR")
+    python, compiled = screener_pair(
+        [dataclasses.replace(INVENTED[0], documents=(passport,)), *INVENTED[1:]], invented_pair[1].config
+    )
+    queries = [
+        dataclasses.replace(q, documents=(passport,)) if i % 5 == 3 else q for i, q in enumerate(INVENTED_QUERIES)
+    ]
+    want = [result_rows(h) for h in python.screen(queries)]
+    calls: list[tuple[int, list[int]]] = []
+    real = compiled.index.batch_candidates
+
+    def batch(persons: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append((len(persons), list(kwargs["unpruned"])))
+        return real(persons, *args, **kwargs)
+
+    monkeypatch.setattr(compiled.index, "batch_candidates", batch)
+    for chunk in (1, 3, matchers.screener._BATCH_CHUNK, 1000):
+        monkeypatch.setattr(matchers.screener, "_BATCH_CHUNK", chunk)
+        calls.clear()
+        assert [result_rows(h) for h in compiled.screen(iter(queries))] == want, chunk
+        assert [n for n, _ in calls] == [min(chunk, len(queries) - k) for k in range(0, len(queries), chunk)]
+        assert all(u < n for n, unpruned in calls for u in unpruned)
+        assert sum(len(unpruned) for _, unpruned in calls) == len(queries[3::5])
+    assert any(want)
 
 
 def test_batch_candidates_are_name_candidates_query_by_query(invented_pair: tuple[Screener, Screener]) -> None:
