@@ -2743,30 +2743,12 @@ impl CandidateCore {
         let Some(found) = fold_names(py, &fold, names)? else {
             return Ok(None);
         };
-        let syllabic = !found.is_empty() && found.iter().all(|v| v.syllables.contains(&true));
         let boost = boost.map(boost_args).transpose()?;
         self.bind_cache(&mut cache, min_similarity)?;
-        let variants: Vec<(Vec<&str>, Vec<&str>)> = found
-            .iter()
-            .map(|v| {
-                (
-                    v.texts.iter().map(String::as_str).collect(),
-                    v.cores.iter().map(String::as_str).collect(),
-                )
-            })
-            .collect();
-        let shape = if syllabic { shapes.1 } else { shapes.0 };
-        let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
-        let out = self.rank_texts(
-            py,
-            &mut cache,
-            &variants,
-            limit,
-            settings,
-            boost.as_ref().map(|(ev, q)| (&**ev, q)),
-            prune,
-        )?;
-        Ok(Some((syllabic, out)))
+        let settings = (pool, min_similarity, shapes, need, refine_margin, max_boost);
+        let rank = boost.as_ref().map(|(ev, q)| (&**ev, q));
+        self.rank_folded(py, &mut cache, &found, limit, settings, rank, prune)
+            .map(Some)
     }
 
     /// `name_candidates` for each query of a batch (a manifest) in one call, each with its
@@ -2821,24 +2803,55 @@ impl CandidateCore {
                 (QueryRead::Boost(q), Some(ev)) => (Some((&**ev, q)), 1.0 / ev.base),
                 _ => (None, 1.0),
             };
-            let syllabic = !found.is_empty() && found.iter().all(|v| v.syllables.contains(&true));
-            let variants: Vec<(Vec<&str>, Vec<&str>)> = found
-                .iter()
-                .map(|v| {
-                    (
-                        v.texts.iter().map(String::as_str).collect(),
-                        v.cores.iter().map(String::as_str).collect(),
-                    )
-                })
-                .collect();
-            let shape = if syllabic { shapes.1 } else { shapes.0 };
-            let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
+            let settings = (pool, min_similarity, shapes, need, refine_margin, max_boost);
             let prune = if unpruned.contains(&i) { None } else { prune };
-            out.push(Some(self.rank_texts(
-                py, &mut cache, &variants, limit, settings, boost, prune,
-            )?));
+            let (_, found) =
+                self.rank_folded(py, &mut cache, &found, limit, settings, boost, prune)?;
+            out.push(Some(found));
         }
         Ok(out)
+    }
+}
+
+impl CandidateCore {
+    /// The candidates of a query's folded variants (`fold_names`), ranked together with
+    /// the shape `shapes.1` when every variant has a syllable token (a Chinese or Korean
+    /// name), else `shapes.0`: `(syllabic, the candidates)`. `settings` is `(pool,
+    /// min_similarity, shapes, need, refine_margin, max_boost)`; the rest as `rank_texts`.
+    #[allow(clippy::type_complexity)]
+    #[allow(clippy::too_many_arguments)]
+    fn rank_folded(
+        &self,
+        py: Python<'_>,
+        cache: &mut QueryCache,
+        found: &[normalise::Folded],
+        limit: usize,
+        settings: (
+            usize,
+            f64,
+            ((f64, f64, f64, f64), (f64, f64, f64, f64)),
+            Option<f64>,
+            f64,
+            f64,
+        ),
+        boost: Option<(&Evidence, &QueryEvidenceArgs)>,
+        prune: Option<(f64, f64, f64)>,
+    ) -> PyResult<(bool, Vec<(u32, f64)>)> {
+        let (pool, min_similarity, shapes, need, refine_margin, max_boost) = settings;
+        let syllabic = !found.is_empty() && found.iter().all(|v| v.syllables.contains(&true));
+        let variants: Vec<(Vec<&str>, Vec<&str>)> = found
+            .iter()
+            .map(|v| {
+                (
+                    v.texts.iter().map(String::as_str).collect(),
+                    v.cores.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        let shape = if syllabic { shapes.1 } else { shapes.0 };
+        let settings = (pool, min_similarity, shape, need, refine_margin, max_boost);
+        let out = self.rank_texts(py, cache, &variants, limit, settings, boost, prune)?;
+        Ok((syllabic, out))
     }
 }
 
