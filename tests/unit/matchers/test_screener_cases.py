@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from matchers import DateSpec, DocumentKey, MatchConfig, Person, PersonName
+from matchers import DateSpec, DocumentKey, MatchConfig, Person, PersonName, Screener
 from tests.unit.matchers.helpers import build, entry, query, scores
 
 THRESHOLD = MatchConfig().threshold
@@ -354,7 +354,6 @@ def test_alias_is_searched() -> None:
 def test_build_restores_the_garbage_collector_state() -> None:
     import gc
 
-    from matchers import Screener
     from matchers.screener import _gc_paused
 
     entries = (entry("WL-GC1", "KOVAL", "IVAN", "1970-01-01"),)
@@ -379,7 +378,6 @@ def test_garbage_cycles_made_during_a_build_are_collected_after_it() -> None:
     import gc
     import weakref
 
-    from matchers import Screener
     from matchers.screener import _gc_paused
 
     class Node:
@@ -396,3 +394,65 @@ def test_garbage_cycles_made_during_a_build_are_collected_after_it() -> None:
     after_build = cycle()
     gc.collect()
     assert during() is None and after_build() is None
+
+
+# --- screening pauses the garbage collector: it makes no cycles ----------------------
+
+
+def _gc_screener() -> tuple[Screener, list[Person]]:
+    doc = DocumentKey(number="X1234567", type="P", issuing_country="RUS")
+    screener = build(
+        entry("WL-GC3", "KOVAL", "IVAN", "1970-01-01", nationality="UKR"),
+        entry("WL-GC4", "PETRENKO", "OLENA", documents=(doc,)),
+        entry("WL-GC5", full_name="ABU DUA"),
+    )
+    queries = [
+        query("KOVAL", "IVAN", "1970-01-01", nationality="UKR"),  # a hit
+        query("PETRENKA", "OLGA", documents=(doc,)),  # a document candidate
+        query(full_name="Abu Dua Ali"),
+        query("SMITH", "JOHN", "1980-05-05"),  # nothing near
+        query(full_name="李 麗卿"),  # a name only the Python fold reads
+    ]
+    return screener, queries
+
+
+def test_screening_leaves_no_cyclic_garbage() -> None:
+    # what makes pausing the collector while screening safe: everything a screening
+    # makes is freed by reference counting
+    import gc
+
+    screener, queries = _gc_screener()
+    first = screener.screen(queries)
+    assert first[0] and first[0][0].entry_id == "WL-GC3"
+    gc.collect()
+    gc.disable()
+    try:
+        for threshold in (None, 0.0):
+            screener.screen(queries, threshold=threshold)
+        screener.screen(queries[:2], exhaustive=True)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_screening_pauses_the_collector_and_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    seen: list[bool] = []
+    inner = Screener._screen
+
+    def spy(self: Screener, *args: object) -> object:
+        seen.append(gc.isenabled())
+        return inner(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screener, "_screen", spy)
+    screener, queries = _gc_screener()
+    assert gc.isenabled()
+    screener.screen(queries)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        screener.screen(queries)
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
