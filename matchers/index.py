@@ -48,7 +48,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import combinations, pairwise
 from typing import Any
 
@@ -464,6 +464,22 @@ class NameIndex:
             for t in v.tokens:
                 out.update(self._neighbour_map(t, min_similarity, memo))
         return out
+
+    def query_reach(
+        self, variants: Sequence[NameVariant], min_similarity: float, memo: QueryMemo | None
+    ) -> Callable[[Sequence[int]], list[int]]:
+        """A test of record ids against the query ``variants``: called with ids, it
+        returns those, in order, of records holding a token among the neighbours (at
+        ``min_similarity``) of any token of the variants, as :meth:`meets` of
+        :meth:`query_tids` tells. With the compiled stage and a ``memo`` it reads the
+        tokens' sets the batch's compiled call left there, without making the neighbour
+        lists in Python."""
+        if self._core is not None and memo is not None:
+            keys = dict.fromkeys((t.text, t.core) for v in variants for t in v.tokens)
+            sets = [self._native_sets(text, core, min_similarity, memo) for text, core in keys]
+            return partial(_core.TokenSets.reached, sets)
+        tids = self.query_tids(variants, min_similarity, memo)
+        return lambda rids: [r for r in rids if self.meets(r, tids)]
 
     def meets(self, rid: int, tids: set[int]) -> bool:
         """Whether record ``rid`` has a token among ``tids``."""

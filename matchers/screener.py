@@ -541,7 +541,7 @@ class Screener:
         q_forms: list[Any] = []  # the query variants' compiled forms, with q_weights
         results: list[MatchResult] = []
         best_scores: list[float] = []  # min-heap of the best max_hits scores so far
-        q_tids: set[int] | None = None
+        q_reach: Callable[[Sequence[int]], list[int]] | None = None
         for pos, rids in cand_records.items():
             estimate = estimates.get(pos)
             if estimate is not None:
@@ -555,14 +555,12 @@ class Screener:
                 # a candidate person is scored on all its names that meet the query on a
                 # keyed token, not only on those the index ranked (one name may meet the
                 # query by keys, another only by the scorer)
-                if q_tids is None:
-                    q_tids = index.query_tids([v for _, v in q_variants], cfg.token_min_similarity, memo)
                 ranked = set(rids)
-                rids = rids + [
-                    r
-                    for r in index.person_records(pos)
-                    if r not in ranked and index.meets(r, q_tids)
-                ]
+                others = [r for r in index.person_records(pos) if r not in ranked]
+                if others:
+                    if q_reach is None:
+                        q_reach = index.query_reach([v for _, v in q_variants], cfg.token_min_similarity, memo)
+                    rids = rids + q_reach(others)
             if q_weights is None:
                 q_weights = [[index.token_weight(t.text, memo) for t in v.tokens] for _, v in q_variants]
                 q_forms = [compiled_name_form(v) for _, v in q_variants]

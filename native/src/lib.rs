@@ -176,6 +176,16 @@ impl TokenSets {
     fn neighbours(&self) -> Vec<(u32, f64)> {
         self.map.clone()
     }
+
+    /// Of record ids `rids`, in their order, those in some set's `every`: the records
+    /// holding a neighbour of one of the tokens (what `NameIndex.meets` tells of the
+    /// union of the tokens' neighbours).
+    #[staticmethod]
+    fn reached(sets: Vec<PyRef<'_, TokenSets>>, rids: Vec<u32>) -> Vec<u32> {
+        rids.into_iter()
+            .filter(|r| sets.iter().any(|s| s.every.binary_search(r).is_ok()))
+            .collect()
+    }
 }
 
 /// Per-person evidence for the ranking boost (see `Screener._evidence_boost`): birth-year

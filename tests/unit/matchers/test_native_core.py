@@ -1129,6 +1129,33 @@ def test_suite_travellers_evidence_read_as_the_screener_reads_it(suite_pair: tup
     assert boosted >= 0.9 * len(travellers)
 
 
+
+@pytest.mark.contract
+def test_query_reach_reads_the_compiled_sets_as_meets_reads_the_neighbours(
+    suite_pair: tuple[Screener, Screener],
+) -> None:
+    # NameIndex.query_reach: with the compiled stage and a memo, the tokens' TokenSets
+    # (their `every` records); without, meets() over query_tids(); over the records of
+    # the persons each query's candidates belong to, and a stride of all records
+    _python, compiled = suite_pair
+    index = compiled.index
+    min_sim = compiled.config.token_min_similarity
+    travellers = seeded_sample(read_travellers(FIXTURES / "negatives_us.csv", "neg"), 150, 11)
+    travellers += read_travellers(FIXTURES / "positives_un_untreated.csv", "un")[:150]
+    stride = list(range(0, len(index), 97))
+    reached_some = 0
+    for t in travellers:
+        variants = [v for _, v in query_variants(traveller_to_person(t))]
+        memo = matchers.index.QueryMemo()
+        near = index.candidates(variants, limit=20, min_similarity=min_sim, memo=memo)
+        rids = sorted({r for rid, _ in near for r in index.person_records(index.person_of(rid))}) + stride
+        tids = index.query_tids(variants, min_sim, None)
+        want = [r for r in rids if index.meets(r, tids)]
+        assert index.query_reach(variants, min_sim, memo)(rids) == want, t
+        assert index.query_reach(variants, min_sim, None)(rids) == want
+        reached_some += bool(want)
+    assert reached_some >= len(travellers) // 2
+
 def _small_index() -> NameIndex:
     records = [
         IndexedName(p, 0, v)
