@@ -170,9 +170,11 @@ def _shape_args(shape: NameShape) -> tuple[float, float, float, float]:
 
 
 class QueryMemo:
-    """Per-batch cache of query-side work (token neighbours, posting sets, token
-    weights), shared by the queries of one :meth:`NameIndex.candidates` batch so a
-    manifest's frequent names are looked up once. Not thread-safe: one per batch."""
+    """Cache of query-side work (token neighbours, posting sets, token weights) for one
+    index and one ``min_similarity``, shared by the queries of a
+    :meth:`NameIndex.candidates` batch so a manifest's frequent names are looked up
+    once; a :class:`~matchers.Screener` keeps one per thread over its batches (bounded
+    by :meth:`held`). Not thread-safe: one per thread."""
 
     __slots__ = ("compiled", "neighbour_maps", "neighbours", "postings", "weights")
 
@@ -182,6 +184,14 @@ class QueryMemo:
         self.neighbour_maps: dict[tuple[str, str], dict[int, float]] = {}
         self.postings: dict[tuple[str, str], tuple[frozenset[int], frozenset[int]]] = {}
         self.weights: dict[str, float] = {}
+
+    def held(self) -> tuple[int, int]:
+        """``(entries, compiled ids)``: the token entries of the Python stage's tables
+        (neighbour lists and maps, record sets, weights) and the record ids and
+        neighbours the compiled stage's token sets hold (each 4–12 bytes), for a caller
+        that keeps one memo over many batches and bounds it."""
+        entries = len(self.neighbours) + len(self.neighbour_maps) + len(self.postings) + len(self.weights)
+        return entries, self.compiled.held_ids() if self.compiled is not None else 0
 
 
 def _loose_token(text: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import threading
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -77,6 +78,14 @@ more per traveller than one call per batch; calls of 32 as little as one call.""
 
 _SCORING_RECORDS = 20_000
 """Records a screener keeps in the form its scorer takes (about 1 kB each)."""
+
+_MEMO_ENTRIES = 50_000
+"""Token entries a thread's kept :class:`~matchers.index.QueryMemo` may hold in the
+Python stage's tables before the next batch starts a fresh one."""
+
+_MEMO_IDS = 4_000_000
+"""Record ids and neighbours the compiled token sets of a thread's kept memo may hold
+(some 16–48 MB) before the next batch starts a fresh one."""
 
 _NO_ID = 0xFFFFFFFF
 """An interned id no listed value has (a query's value absent from every entry)."""
@@ -224,6 +233,7 @@ class Screener:
         self._docs = {k: tuple(sorted(v)) for k, v in docs.items()}
         # the records queries met, as the scorer takes them (_scoring_record)
         self._scoring: dict[int, tuple[IndexedName, list[float], Any]] = {}
+        self._memos = threading.local()  # each thread's QueryMemo, kept over batches
         # per person, compact: birth-year span (0 = unknown), exact birth dates, the
         # nationality set and gender, to rank equal names by the other evidence
         self._dob_lo = array("H")
@@ -368,6 +378,22 @@ class Screener:
 
         return boost, native
 
+    def _batch_memo(self) -> QueryMemo:
+        """This thread's :class:`~matchers.index.QueryMemo`, kept over its batches: the
+        query-side work of the index (token neighbours and their records, rarity
+        weights) depends on the index and ``token_min_similarity`` only, and a
+        manifest's names (JOHN, MOHAMMED, SMITH) recur in the next; started afresh
+        when it holds more than :data:`_MEMO_ENTRIES` Python entries or
+        :data:`_MEMO_IDS` compiled ids. Equal results either way."""
+        memo: QueryMemo | None = getattr(self._memos, "memo", None)
+        if memo is not None:
+            entries, ids = memo.held()
+            if entries > _MEMO_ENTRIES or ids > _MEMO_IDS:
+                memo = None
+        if memo is None:
+            memo = self._memos.memo = QueryMemo()
+        return memo
+
     def _scoring_record(self, rid: int) -> tuple[IndexedName, list[float], Any]:
         """Record ``rid`` as the scorer takes it: the indexed name, its tokens' rarity
         weights and its compiled form (:func:`~matchers.scoring.compiled_name_form`;
@@ -419,7 +445,7 @@ class Screener:
             "limit": cfg.max_candidates,
             "pool": cfg.ranking_pool,
             "min_similarity": cfg.token_min_similarity,
-            "memo": QueryMemo(),
+            "memo": self._batch_memo(),
             "shape": self._shape,
             # what the pruning rule of _screen_one lets through, in the index's units
             "need": (floor - cfg.estimate_margin) / nof if nof > 0.0 else None,

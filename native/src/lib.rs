@@ -860,6 +860,8 @@ struct QueryCache {
     cored: HashMap<(String, String), Py<TokenSets>>,
     weights: HashMap<String, f64>,
     keys: KeyBufs,
+    /// the record ids and neighbours its token sets hold, together
+    held_ids: usize,
 }
 
 #[pymethods]
@@ -872,6 +874,12 @@ impl QueryCache {
     /// `(token sets, weights)` held (for tests and diagnostics).
     fn __len__(&self) -> usize {
         self.sets.len() + self.cored.len() + self.weights.len()
+    }
+
+    /// How many record ids and neighbours the token sets held here hold, together
+    /// (each 4 to 12 bytes): what a caller keeping one cache over many batches bounds.
+    fn held_ids(&self) -> usize {
+        self.held_ids
     }
 }
 
@@ -2974,6 +2982,11 @@ impl CandidateCore {
             metas.push(self.metaphone(py, f)?);
         }
         let sets = self.query_token_sets(py, &forms, &metas, min_similarity, &mut cache.keys)?;
+        cache.held_ids += sets.map.len()
+            + sets.strong.len()
+            + sets.every.len()
+            + sets.joined.len()
+            + sets.all.len();
         let h = Py::new(py, sets)?;
         if core == text {
             cache.sets.insert(text.to_owned(), h.clone_ref(py));

@@ -1130,6 +1130,77 @@ def test_suite_travellers_evidence_read_as_the_screener_reads_it(suite_pair: tup
 
 
 
+
+def test_a_kept_memo_screens_as_a_fresh_one(
+    monkeypatch: pytest.MonkeyPatch, invented_pair: tuple[Screener, Screener]
+) -> None:
+    # each thread's QueryMemo is kept over its batches, within _MEMO_ENTRIES Python
+    # entries and _MEMO_IDS compiled ids; the hits are the same batch by batch, in two
+    # threads at once, and with a bound that makes every batch start afresh
+    import threading
+
+    import matchers.screener
+
+    config = invented_pair[1].config
+    python, compiled = screener_pair(INVENTED, config)
+    queries = list(INVENTED_QUERIES)
+    want = [result_rows(h) for h in python.screen(queries)]
+    batches = [queries[k : k + 4] for k in range(0, len(queries), 4)]
+    for screener in (python, compiled):
+        assert [result_rows(h) for b in batches for h in screener.screen(b)] == want
+        memo = screener._batch_memo()
+        assert screener._batch_memo() is memo  # kept
+        entries, ids = memo.held()
+        assert (ids > 0) if screener is compiled else (entries > 0 and ids == 0)
+        in_thread: list[Any] = []
+        worker = threading.Thread(target=lambda s=screener, out=in_thread: out.append(s._batch_memo()))
+        worker.start()
+        worker.join()
+        assert in_thread[0] is not memo  # one per thread
+    monkeypatch.setattr(matchers.screener, "_MEMO_IDS", compiled._batch_memo().held()[1] - 1)
+    fresh = compiled._batch_memo()
+    assert fresh.held() == (0, 0)
+    monkeypatch.setattr(matchers.screener, "_MEMO_ENTRIES", python._batch_memo().held()[0] - 1)
+    assert python._batch_memo().held() == (0, 0)
+    monkeypatch.setattr(matchers.screener, "_MEMO_IDS", 0)
+    monkeypatch.setattr(matchers.screener, "_MEMO_ENTRIES", 0)
+    for screener in (python, compiled):
+        assert [result_rows(h) for b in batches for h in screener.screen(b)] == want
+    monkeypatch.undo()
+    results: list[list[Any]] = [[], []]
+
+    def run(k: int) -> None:
+        for _ in range(3):
+            results[k].append([result_rows(h) for b in batches for h in compiled.screen(b)])
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [[want] * 3, [want] * 3]
+
+
+@pytest.mark.contract
+def test_suite_batches_with_a_kept_memo_screen_as_with_fresh_ones(
+    monkeypatch: pytest.MonkeyPatch, suite_pair: tuple[Screener, Screener]
+) -> None:
+    # negatives and UN positives in batches of 25, the thread's memo kept over them (as
+    # the service's manifests come) and made afresh for each (_MEMO_IDS = 0)
+    import matchers.screener
+
+    _python, compiled = suite_pair
+    travellers = seeded_sample(read_travellers(FIXTURES / "negatives_us.csv", "neg"), 300, 12)
+    travellers += read_travellers(FIXTURES / "positives_un_untreated.csv", "un")[:100]
+    queries = [traveller_to_person(t) for t in travellers]
+    batches = [queries[k : k + 25] for k in range(0, len(queries), 25)]
+    kept = [result_rows(h) for b in batches for h in compiled.screen(b, threshold=0.5)]
+    assert compiled._batch_memo().held()[1] > 0
+    monkeypatch.setattr(matchers.screener, "_MEMO_IDS", 0)
+    fresh = [result_rows(h) for b in batches for h in compiled.screen(b, threshold=0.5)]
+    assert kept == fresh
+    assert sum(1 for rows in kept if rows) >= 100
+
 @pytest.mark.contract
 def test_query_reach_reads_the_compiled_sets_as_meets_reads_the_neighbours(
     suite_pair: tuple[Screener, Screener],
