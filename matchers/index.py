@@ -112,6 +112,12 @@ stage's (``xxhash-rust``) when it is built, else the ``xxhash`` package's: the s
 values, tested."""
 
 
+SPELLING_RULES = frozenset({"edit", "phonetic", "skeleton"})
+"""Rules of :func:`matchers.scoring.string_similarity` that read a token as a
+misspelling of another: never a match for a syllable of a Chinese or Korean name
+(:attr:`~matchers.normalise.Token.syllable`; :func:`matchers.scoring.token_similarity`)."""
+
+
 def token_keys(forms: Iterable[str], *, query: bool = False) -> set[str]:
     """Fuzzy keys of one token given its forms (text and particle-free core, ``A–Z``):
     ``C:`` each form, ``V:`` its known-variant group, ``P:`` its Metaphone key (3+
@@ -180,9 +186,10 @@ class QueryMemo:
 
     def __init__(self) -> None:
         self.compiled: Any = None  # the compiled stage's own memo (matchers._core.QueryCache)
-        self.neighbours: dict[tuple[str, str], list[tuple[int, float]]] = {}
-        self.neighbour_maps: dict[tuple[str, str], dict[int, float]] = {}
-        self.postings: dict[tuple[str, str], tuple[frozenset[int], frozenset[int]]] = {}
+        # by (text, core, syllable) of a query token
+        self.neighbours: dict[tuple[str, str, bool], list[tuple[int, float]]] = {}
+        self.neighbour_maps: dict[tuple[str, str, bool], dict[int, float]] = {}
+        self.postings: dict[tuple[str, str, bool], tuple[frozenset[int], frozenset[int]]] = {}
         self.weights: dict[str, float] = {}
 
     def held(self) -> tuple[int, int]:
@@ -485,8 +492,8 @@ class NameIndex:
         tokens' sets the batch's compiled call left there, without making the neighbour
         lists in Python."""
         if self._core is not None and memo is not None:
-            keys = dict.fromkeys((t.text, t.core) for v in variants for t in v.tokens)
-            sets = [self._native_sets(text, core, min_similarity, memo) for text, core in keys]
+            keys = dict.fromkeys((t.text, t.core, t.syllable) for v in variants for t in v.tokens)
+            sets = [self._native_sets(text, core, min_similarity, memo, syllable) for text, core, syllable in keys]
             return partial(_core.TokenSets.reached, sets)
         tids = self.query_tids(variants, min_similarity, memo)
         return lambda rids: [r for r in rids if self.meets(r, tids)]
@@ -530,9 +537,11 @@ class NameIndex:
 
     # --- query side ----------------------------------------------------------------
 
-    def _upper_similarity(self, forms: tuple[str, ...], tid: int) -> float:
+    def _upper_similarity(self, forms: tuple[str, ...], tid: int, syllable: bool = False) -> float:
         text = self._texts[tid]
         best, rule = self._similarity(forms[0], text)
+        if syllable and rule in SPELLING_RULES:
+            return 0.0  # the scorer never aligns a syllable with its misspelling
         if rule == "initial":
             best = 0.0
         other = self._cores.get(tid, ())
@@ -548,8 +557,10 @@ class NameIndex:
     def neighbours(self, tok: Token, min_similarity: float, memo: QueryMemo | None = None) -> list[tuple[int, float]]:
         """Vocabulary tokens ``(tid, similarity)`` a query token can align with:
         similarity (0.0–1.0, the scorer's, over texts and cores; initials excluded) at
-        least ``min_similarity``."""
-        mkey = (tok.text, tok.core)
+        least ``min_similarity``; for a syllable of a Chinese or Korean name
+        (``tok.syllable``), not the tokens its text reads as a misspelling of
+        (:data:`SPELLING_RULES`: the scorer gives such a pair 0.0)."""
+        mkey = (tok.text, tok.core, tok.syllable)
         if memo is not None:
             hit = memo.neighbours.get(mkey)
             if hit is not None:
@@ -557,14 +568,14 @@ class NameIndex:
         forms = (tok.text,) if tok.core == tok.text else (tok.text, tok.core)
         out: list[tuple[int, float]]
         if self._core is not None:
-            out = self._native_sets(tok.text, tok.core, min_similarity, memo or QueryMemo()).neighbours()
+            out = self._native_sets(tok.text, tok.core, min_similarity, memo or QueryMemo(), tok.syllable).neighbours()
         else:
             found: set[int] = set()
             for key in token_keys(forms, query=True):
                 found.update(_lookup(self._keys, key_hash(key)))
             out = []
             for tid in sorted(found):
-                sim = self._upper_similarity(forms, tid)
+                sim = self._upper_similarity(forms, tid, tok.syllable)
                 if sim >= min_similarity:
                     out.append((tid, sim))
         if memo is not None:
@@ -576,7 +587,7 @@ class NameIndex:
     ) -> tuple[frozenset[int], frozenset[int]]:
         """``(strong, all)`` record ids with a neighbour of ``tok``: ``strong`` those
         with similarity ≥ 0.95 (exact, core or known variant)."""
-        mkey = (tok.text, tok.core)
+        mkey = (tok.text, tok.core, tok.syllable)
         if memo is not None:
             hit = memo.postings.get(mkey)
             if hit is not None:
@@ -590,9 +601,13 @@ class NameIndex:
             memo.postings[mkey] = res
         return res
 
-    def _join_records(self, text: str, min_similarity: float, memo: QueryMemo | None) -> frozenset[int]:
-        """Records matching ``text`` (two query tokens joined) with one listed token."""
-        tok = Token(text, text, "n")
+    def _join_records(
+        self, text: str, min_similarity: float, memo: QueryMemo | None, syllable: bool = False
+    ) -> frozenset[int]:
+        """Records matching ``text`` (two query tokens joined; ``syllable``: one of them is
+        a syllable, which the scorer's joined unit never reads as a misspelling either)
+        with one listed token."""
+        tok = Token(text, text, "n", syllable)
         return self._token_sets(tok, min_similarity, memo)[1]
 
     def candidates(
@@ -665,6 +680,7 @@ class NameIndex:
                 [([t.text for t in v.tokens], [t.core for t in v.tokens]) for v in variants],
                 limit, pool, min_similarity, memo if memo is not None else QueryMemo(), shape, need, refine_margin,
                 max_boost, native_boost if boost is not None else None, prune,
+                [[t.syllable for t in v.tokens] for v in variants],
             )
         best: dict[int, float] = {}
         for variant in variants:
@@ -687,10 +703,13 @@ class NameIndex:
                 out.append((rid, est))
         return out
 
-    def _native_sets(self, text: str, core: str, min_similarity: float, memo: QueryMemo) -> Any:
+    def _native_sets(
+        self, text: str, core: str, min_similarity: float, memo: QueryMemo, syllable: bool = False
+    ) -> Any:
         """The compiled stage's ``TokenSets`` of a query token ``text`` with particle-free
-        ``core`` (memoised per batch, in the memo the compiled candidates use too)."""
-        return self._core.cached_query_token(self._query_cache(memo), text, core, min_similarity)
+        ``core`` (a ``syllable`` of a Chinese or Korean name: see :meth:`neighbours`),
+        memoised in the memo the compiled candidates use too."""
+        return self._core.cached_query_token(self._query_cache(memo), text, core, min_similarity, syllable)
 
     @staticmethod
     def _query_cache(memo: QueryMemo) -> Any:
@@ -851,10 +870,12 @@ class NameIndex:
         max_boost: float,
         native_boost: NativeBoost | None,
         prune: tuple[float, float, float] | None,
+        syllables: Sequence[Sequence[bool]] | None = None,
     ) -> list[tuple[int, float]]:
+        given = [k for k, q in enumerate(queries) if q[0]]
         result: list[tuple[int, float]] = self._core.text_candidates(
             self._query_cache(memo),
-            [q for q in queries if q[0]],
+            [queries[k] for k in given],
             limit,
             pool,
             min_similarity,
@@ -864,6 +885,7 @@ class NameIndex:
             max_boost,
             native_boost,
             prune,
+            None if syllables is None else [list(syllables[k]) for k in given],
         )
         return result
 
@@ -903,7 +925,7 @@ class NameIndex:
             via_joins |= j
         pair_sets: list[frozenset[int]] = []
         for a, b in pairwise(toks):
-            ps = self._join_records(a.text + b.text, min_similarity, memo)
+            ps = self._join_records(a.text + b.text, min_similarity, memo, a.syllable or b.syllable)
             pair_sets.append(ps)
             via_joins |= ps
         covered |= via_joins
@@ -1004,7 +1026,7 @@ class NameIndex:
         return refined
 
     def _neighbour_map(self, tok: Token, min_similarity: float, memo: QueryMemo | None) -> dict[int, float]:
-        mkey = (tok.text, tok.core)
+        mkey = (tok.text, tok.core, tok.syllable)
         if memo is not None:
             hit = memo.neighbour_maps.get(mkey)
             if hit is not None:

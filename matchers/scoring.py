@@ -17,7 +17,7 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from matchers.dates import compare_dob
-from matchers.index import _plain_sum, phonetic_key
+from matchers.index import SPELLING_RULES, _plain_sum, phonetic_key
 from matchers.model import DateSpec, DocumentKey, MatchConfig
 from matchers.normalise import (
     KNOWN_VARIANTS,
@@ -176,8 +176,9 @@ _REASONS = {
 }
 """Reason code of a pair rule in explanations (other rules are their own code)."""
 
-_SPELLING_RULES = frozenset({"edit", "phonetic", "skeleton"})
-"""Rules of :func:`string_similarity` that read a token as a misspelling of another."""
+_SPELLING_RULES = SPELLING_RULES
+"""Rules of :func:`string_similarity` that read a token as a misspelling of another
+(:data:`matchers.index.SPELLING_RULES`: the candidate index mirrors the rule)."""
 
 
 def token_similarity(a: Token, b: Token) -> tuple[float, str]:

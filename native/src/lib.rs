@@ -858,6 +858,8 @@ struct QueryCache {
     /// by text for a token without particles (its core is its text), else by (text, core)
     sets: HashMap<String, Py<TokenSets>>,
     cored: HashMap<(String, String), Py<TokenSets>>,
+    /// a syllable of a Chinese or Korean name's, by (text, core)
+    syllabic: HashMap<(String, String), Py<TokenSets>>,
     weights: HashMap<String, f64>,
     keys: KeyBufs,
     /// the record ids and neighbours its token sets hold, together
@@ -873,7 +875,7 @@ impl QueryCache {
 
     /// `(token sets, weights)` held (for tests and diagnostics).
     fn __len__(&self) -> usize {
-        self.sets.len() + self.cored.len() + self.weights.len()
+        self.sets.len() + self.cored.len() + self.syllabic.len() + self.weights.len()
     }
 
     /// How many record ids and neighbours the token sets held here hold, together
@@ -1497,13 +1499,15 @@ impl CandidateCore {
     }
 
     /// `NameIndex.neighbours`, see the Python method `neighbours` (a form's Metaphone key
-    /// is the one given in `metas`).
+    /// is the one given in `metas`; `syllable`: the token is a syllable, see
+    /// `upper_similarity`).
     fn find_neighbours(
         &self,
         py: Python<'_>,
         forms: &[String],
         metas: &[String],
         min_similarity: f64,
+        syllable: bool,
         kb: &mut KeyBufs,
     ) -> PyResult<(Vec<u32>, Vec<f64>)> {
         if forms.is_empty() || forms.len() != metas.len() {
@@ -1561,6 +1565,7 @@ impl CandidateCore {
                 &form_lens,
                 &form_groups,
                 tid,
+                syllable,
             )?;
             if sim >= min_similarity {
                 out_t.push(tid);
@@ -1577,9 +1582,10 @@ impl CandidateCore {
         forms: &[String],
         metas: &[String],
         min_similarity: f64,
+        syllable: bool,
         kb: &mut KeyBufs,
     ) -> PyResult<TokenSets> {
-        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, kb)?;
+        let (tids, sims) = self.find_neighbours(py, forms, metas, min_similarity, syllable, kb)?;
         let mut joined = Vec::new();
         self.joins_dir
             .lookup(&self.joins, key_hash(&forms[0]), &mut joined);
@@ -1708,10 +1714,13 @@ fn lookup_packed(packed: &[u64], h: u64, out: &mut Vec<u32>) {
 }
 
 impl CandidateCore {
-    /// `NameIndex._upper_similarity(forms, tid)`; `form_metas` and `form_lens` are the
-    /// forms' Metaphone keys and lengths in characters.
+    /// `NameIndex._upper_similarity(forms, tid, syllable)`; `form_metas` and `form_lens`
+    /// are the forms' Metaphone keys and lengths in characters.
     /// `given` is the forms with the Metaphone keys given for them; `form_groups` the
-    /// forms' known-variant groups.
+    /// forms' known-variant groups; `syllable` whether the query token is a syllable of a
+    /// Chinese or Korean name (0.0 when the text reads as a misspelling of the token's:
+    /// the scorer's `token_similarity` never aligns such a pair).
+    #[allow(clippy::too_many_arguments)]
     fn upper_similarity(
         &self,
         py: Python<'_>,
@@ -1720,6 +1729,7 @@ impl CandidateCore {
         form_lens: &[usize],
         form_groups: &[Option<u32>],
         tid: u32,
+        syllable: bool,
     ) -> PyResult<f64> {
         let forms = given.0;
         let t = tid as usize;
@@ -1731,6 +1741,9 @@ impl CandidateCore {
             string_similarity_grouped(&forms[0], text, g0, text_group, &mut || {
                 Ok::<bool, PyErr>(!form_metas[0].is_empty() && form_metas[0] == text_meta)
             })?;
+        if syllable && matches!(rule, Rule::Edit | Rule::Phonetic | Rule::Skeleton) {
+            return Ok(0.0);
+        }
         if rule == Rule::Initial {
             best = 0.0;
         }
@@ -2628,15 +2641,26 @@ impl CandidateCore {
     /// given its `forms` (text, then its particle-free core when it has one) and their
     /// Metaphone keys (`metas`, "" for none): the listed tokens sharing a key whose
     /// similarity reaches `min_similarity`, with the records holding its text as two
-    /// listed tokens joined. Raises `ValueError` for no forms or unequal lengths.
+    /// listed tokens joined; for a `syllable` of a Chinese or Korean name, not the tokens
+    /// its text reads as a misspelling of (`NameIndex.neighbours`). Raises `ValueError`
+    /// for no forms or unequal lengths.
+    #[pyo3(signature = (forms, metas, min_similarity, syllable=false))]
     fn query_token(
         &self,
         py: Python<'_>,
         forms: Vec<String>,
         metas: Vec<String>,
         min_similarity: f64,
+        syllable: bool,
     ) -> PyResult<TokenSets> {
-        self.query_token_sets(py, &forms, &metas, min_similarity, &mut KeyBufs::default())
+        self.query_token_sets(
+            py,
+            &forms,
+            &metas,
+            min_similarity,
+            syllable,
+            &mut KeyBufs::default(),
+        )
     }
 
     /// `matchers.scoring.string_similarity(a, b)` as ported: `(0.0–1.0, rule)`.
@@ -2658,9 +2682,10 @@ impl CandidateCore {
     }
 
     /// `query_token` for a query token `text` with particle-free `core` (equal to `text`
-    /// when it has none), memoised in `cache` as `text_candidates` does (the same object
-    /// for the same token). Raises `ValueError` for a cache of another index or another
-    /// `min_similarity`, and what `phonetic` raises.
+    /// when it has none; `syllable` as there), memoised in `cache` as `text_candidates`
+    /// does (the same object for the same token). Raises `ValueError` for a cache of
+    /// another index or another `min_similarity`, and what `phonetic` raises.
+    #[pyo3(signature = (cache, text, core, min_similarity, syllable=false))]
     fn cached_query_token(
         &self,
         py: Python<'_>,
@@ -2668,9 +2693,10 @@ impl CandidateCore {
         text: &str,
         core: &str,
         min_similarity: f64,
+        syllable: bool,
     ) -> PyResult<Py<TokenSets>> {
         self.bind_cache(&mut cache, min_similarity)?;
-        self.cached_sets(py, &mut cache, text, core, min_similarity)
+        self.cached_sets(py, &mut cache, text, core, syllable, min_similarity)
     }
 
     /// Candidate records `[(record id, estimate)]`, best first (ties by record id), covering
@@ -2686,9 +2712,10 @@ impl CandidateCore {
     /// all its records. Raises `ValueError` for a cache of another index or another
     /// `min_similarity`, texts and cores of unequal lengths, a variant of more than 32
     /// tokens or evidence covering fewer persons than the index, and what `phonetic`
-    /// raises.
+    /// raises. `syllables`: per variant, whether each token is a syllable of a Chinese
+    /// or Korean name (`query_token`; `None`: none is), else `ValueError`.
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (cache, variants, limit, pool, min_similarity, shape, need, refine_margin, max_boost, boost, prune=None))]
+    #[pyo3(signature = (cache, variants, limit, pool, min_similarity, shape, need, refine_margin, max_boost, boost, prune=None, syllables=None))]
     fn text_candidates<'py>(
         &self,
         py: Python<'py>,
@@ -2703,14 +2730,32 @@ impl CandidateCore {
         max_boost: f64,
         boost: Option<&Bound<'py, PyAny>>,
         prune: Option<(f64, f64, f64)>,
+        syllables: Option<Vec<Vec<bool>>>,
     ) -> PyResult<Vec<(u32, f64)>> {
         let args = VariantArgs::new(variants)?;
         let boost = boost.map(boost_args).transpose()?;
         self.bind_cache(&mut cache, min_similarity)?;
-        let mut checked: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
-        for variant in args.variants() {
+        let given = args.variants();
+        if syllables.as_ref().is_some_and(|s| s.len() != given.len()) {
+            return Err(PyValueError::new_err(
+                "syllables: one list of flags per variant",
+            ));
+        }
+        let mut checked: Vec<(Vec<&str>, Vec<&str>, Vec<bool>)> = Vec::new();
+        for (k, variant) in given.into_iter().enumerate() {
             match variant.filter(|(t, _)| t.len() <= MAX_QUERY_TOKENS) {
-                Some(v) => checked.push(v),
+                Some((texts, cores)) => {
+                    let flags = match &syllables {
+                        None => vec![false; texts.len()],
+                        Some(s) if s[k].len() == texts.len() => s[k].clone(),
+                        Some(_) => {
+                            return Err(PyValueError::new_err(
+                                "syllables: one flag per token of the variant",
+                            ))
+                        }
+                    };
+                    checked.push((texts, cores, flags));
+                }
                 None => {
                     return Err(PyValueError::new_err(
                         "variant: more than 32 tokens or texts and cores of unequal lengths",
@@ -2857,12 +2902,13 @@ impl CandidateCore {
     ) -> PyResult<(bool, Vec<(u32, f64)>)> {
         let (pool, min_similarity, shapes, need, refine_margin, max_boost) = settings;
         let syllabic = !found.is_empty() && found.iter().all(|v| v.syllables.contains(&true));
-        let variants: Vec<(Vec<&str>, Vec<&str>)> = found
+        let variants: Vec<(Vec<&str>, Vec<&str>, Vec<bool>)> = found
             .iter()
             .map(|v| {
                 (
                     v.texts.iter().map(String::as_str).collect(),
                     v.cores.iter().map(String::as_str).collect(),
+                    v.syllables.clone(),
                 )
             })
             .collect();
@@ -2874,15 +2920,16 @@ impl CandidateCore {
 }
 
 impl CandidateCore {
-    /// `text_candidates` once its arguments are read: `variants` the texts and cores of
-    /// each variant (at most 32 tokens each), `settings` as `rank_variants` takes them.
+    /// `text_candidates` once its arguments are read: `variants` the texts, cores and
+    /// syllable flags of each variant (at most 32 tokens each), `settings` as
+    /// `rank_variants` takes them.
     #[allow(clippy::type_complexity)]
     #[allow(clippy::too_many_arguments)]
     fn rank_texts(
         &self,
         py: Python<'_>,
         cache: &mut QueryCache,
-        variants: &[(Vec<&str>, Vec<&str>)],
+        variants: &[(Vec<&str>, Vec<&str>, Vec<bool>)],
         limit: usize,
         settings: (usize, f64, (f64, f64, f64, f64), Option<f64>, f64, f64),
         boost: Option<(&Evidence, &QueryEvidenceArgs)>,
@@ -2890,26 +2937,36 @@ impl CandidateCore {
     ) -> PyResult<Vec<(u32, f64)>> {
         let min_similarity = settings.1;
         let mut held: Vec<HeldVariant> = Vec::with_capacity(variants.len());
-        for (texts, cores) in variants {
+        for (texts, cores, syllables) in variants {
             let n = texts.len();
             if n == 0 {
                 continue;
             }
             let mut sets = Vec::with_capacity(n);
             let mut weights = Vec::with_capacity(n);
-            for (&text, &core) in texts.iter().zip(cores.iter()) {
-                let ts = self.cached_sets(py, cache, text, core, min_similarity)?;
+            for ((&text, &core), &syllable) in texts.iter().zip(cores.iter()).zip(syllables.iter())
+            {
+                let ts = self.cached_sets(py, cache, text, core, syllable, min_similarity)?;
                 // the sets of `text` found its joined-pair entries already
                 weights.push(self.cached_weight(cache, text, ts.get()));
                 sets.push(ts);
             }
             let mut pairs = Vec::with_capacity(n - 1);
             let mut joined = String::new();
-            for w in texts.windows(2) {
+            for (w, s) in texts.windows(2).zip(syllables.windows(2)) {
                 joined.clear();
                 joined.push_str(w[0]);
                 joined.push_str(w[1]);
-                pairs.push(self.cached_sets(py, cache, &joined, &joined, min_similarity)?);
+                // the scorer's joined unit with a syllable: no misspelling either
+                let syllable = s[0] || s[1];
+                pairs.push(self.cached_sets(
+                    py,
+                    cache,
+                    &joined,
+                    &joined,
+                    syllable,
+                    min_similarity,
+                )?);
             }
             let loose = texts.iter().any(|t| {
                 if t.is_ascii() {
@@ -2955,16 +3012,19 @@ impl CandidateCore {
     }
 
     /// A query token's `TokenSets` (`query_token` with its forms: `text`, and `core`
-    /// when it differs), from `cache` or made and kept there.
+    /// when it differs; `syllable` as there), from `cache` or made and kept there.
     fn cached_sets(
         &self,
         py: Python<'_>,
         cache: &mut QueryCache,
         text: &str,
         core: &str,
+        syllable: bool,
         min_similarity: f64,
     ) -> PyResult<Py<TokenSets>> {
-        let held = if core == text {
+        let held = if syllable {
+            cache.syllabic.get(&(text.to_owned(), core.to_owned()))
+        } else if core == text {
             cache.sets.get(text)
         } else {
             cache.cored.get(&(text.to_owned(), core.to_owned()))
@@ -2981,14 +3041,25 @@ impl CandidateCore {
         for f in &forms {
             metas.push(self.metaphone(py, f)?);
         }
-        let sets = self.query_token_sets(py, &forms, &metas, min_similarity, &mut cache.keys)?;
+        let sets = self.query_token_sets(
+            py,
+            &forms,
+            &metas,
+            min_similarity,
+            syllable,
+            &mut cache.keys,
+        )?;
         cache.held_ids += sets.map.len()
             + sets.strong.len()
             + sets.every.len()
             + sets.joined.len()
             + sets.all.len();
         let h = Py::new(py, sets)?;
-        if core == text {
+        if syllable {
+            cache
+                .syllabic
+                .insert((text.to_owned(), core.to_owned()), h.clone_ref(py));
+        } else if core == text {
             cache.sets.insert(text.to_owned(), h.clone_ref(py));
         } else {
             cache

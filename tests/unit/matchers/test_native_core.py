@@ -1298,3 +1298,64 @@ def test_the_compiled_query_cache_memoises_per_batch() -> None:
     other = list(name_variants(None, "NOWAK", "ADAM"))
     assert index.candidates(other, limit=5, memo=memo) == index.candidates(other, limit=5)
     assert len(memo.compiled) > held
+
+
+# --- a syllable of a Chinese or Korean name has no misspelling neighbours -------------
+
+
+def _korean_index(native: bool) -> NameIndex:
+    records = [
+        IndexedName(p, 0, v)
+        for p, (sur, giv) in enumerate([("KIM", "YONG SU"), ("PAK", "SONG HUI"), ("RI", "JONG HO"), ("CHOE", "JONGSU")])
+        for v in name_variants(None, sur, giv)
+    ]
+    return NameIndex(records, string_similarity, native=native)
+
+
+@pytest.mark.parametrize("native", [False, True], ids=["python", "compiled"])
+def test_a_syllable_has_no_misspelling_neighbours(native: bool) -> None:
+    # the scorer's token_similarity gives a syllable 0.0 against a token its text reads
+    # as a misspelling of (JONG vs YONG, SONG: other syllables); the index leaves those
+    # out of a syllable's neighbours, and of a joined unit's holding one, and keeps the
+    # others (JONG itself; the known variant CHONG would stay too)
+    from matchers.index import SPELLING_RULES
+    from matchers.normalise import Token
+    from matchers.scoring import token_similarity
+
+    index = _korean_index(native)
+    texts = index._texts
+    latin, syllable = Token("JONG", "JONG", "g"), Token("JONG", "JONG", "g", syllable=True)
+    every = {texts[t] for t, _ in index.neighbours(latin, 0.72)}
+    kept = {texts[t] for t, _ in index.neighbours(syllable, 0.72)}
+    assert {"JONG", "YONG", "SONG"} <= every
+    assert kept == {t for t in every if string_similarity("JONG", t)[1] not in SPELLING_RULES}
+    assert "JONG" in kept and not kept & {"YONG", "SONG"}
+    for text in every - kept:
+        assert token_similarity(syllable, Token(text, text, "n"))[0] == 0.0
+    # the joined unit JONG SU against the listed JONGSU (exact) stays, against a one-edit
+    # listed spelling it goes
+    assert index._join_records("JONGSU", 0.72, None, True) == index._join_records("JONGSU", 0.72, None)
+    assert index._join_records("JONGSO", 0.72, None, True) < index._join_records("JONGSO", 0.72, None)
+    # the memo keeps the two readings apart
+    memo = matchers.index.QueryMemo()
+    assert index.neighbours(latin, 0.72, memo) != index.neighbours(syllable, 0.72, memo)
+    assert {texts[t] for t, _ in index.neighbours(syllable, 0.72, memo)} == kept
+
+
+def test_text_candidates_takes_syllable_flags_per_variant() -> None:
+    index = _korean_index(True)
+    memo = matchers.index.QueryMemo()
+    query = (["RI", "YONG", "HO"], ["RI", "YONG", "HO"])
+    plain = index.text_candidates([query], limit=5, memo=memo)
+    as_syllables = index._compiled_candidates(
+        [query], 5, 50, 0.72, memo, matchers.index.NameShape(), None, 0.25, 1.0, None, None, [[False, True, True]]
+    )
+    persons = {index.person_of(r) for r, _ in plain}
+    assert 2 in persons  # RI JONG HO: YONG is one edit from JONG
+    assert {index.person_of(r) for r, _ in as_syllables} < persons
+    cache = index._query_cache(memo)
+    for bad in ([[True]], [[True, True, True], [False]]):
+        with pytest.raises(ValueError, match="syllables"):
+            index._core.text_candidates(
+                cache, [query], 5, 50, 0.72, (0.75, 0.15, 0.45, 0.5), None, 0.25, 1.0, None, None, bad
+            )
