@@ -601,13 +601,13 @@ class NameIndex:
             memo.postings[mkey] = res
         return res
 
-    def _join_records(
-        self, text: str, min_similarity: float, memo: QueryMemo | None, syllable: bool = False
-    ) -> frozenset[int]:
-        """Records matching ``text`` (two query tokens joined; ``syllable``: one of them is
-        a syllable, which the scorer's joined unit never reads as a misspelling either)
-        with one listed token."""
-        tok = Token(text, text, "n", syllable)
+    def _join_records(self, text: str, min_similarity: float, memo: QueryMemo | None) -> frozenset[int]:
+        """Records matching ``text`` (two query tokens joined) with one listed token; its
+        misspelling neighbours are kept even when one of the two is a syllable: the
+        scorer never aligns them, but they reach names it aligns otherwise (O CHOL:
+        OCHOL is one letter from CHOL; the scorer pairs O with OH, an initial, and CHOL
+        with CHOL)."""
+        tok = Token(text, text, "n")
         return self._token_sets(tok, min_similarity, memo)[1]
 
     def candidates(
@@ -925,7 +925,7 @@ class NameIndex:
             via_joins |= j
         pair_sets: list[frozenset[int]] = []
         for a, b in pairwise(toks):
-            ps = self._join_records(a.text + b.text, min_similarity, memo, a.syllable or b.syllable)
+            ps = self._join_records(a.text + b.text, min_similarity, memo)
             pair_sets.append(ps)
             via_joins |= ps
         covered |= via_joins

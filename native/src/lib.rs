@@ -2953,20 +2953,15 @@ impl CandidateCore {
             }
             let mut pairs = Vec::with_capacity(n - 1);
             let mut joined = String::new();
-            for (w, s) in texts.windows(2).zip(syllables.windows(2)) {
+            for w in texts.windows(2) {
                 joined.clear();
                 joined.push_str(w[0]);
                 joined.push_str(w[1]);
-                // the scorer's joined unit with a syllable: no misspelling either
-                let syllable = s[0] || s[1];
-                pairs.push(self.cached_sets(
-                    py,
-                    cache,
-                    &joined,
-                    &joined,
-                    syllable,
-                    min_similarity,
-                )?);
+                // a joined pair keeps its misspelling neighbours even with a syllable: the
+                // scorer never aligns them, but they reach names it aligns otherwise (O
+                // CHOL: OCHOL is one letter from CHOL; the scorer pairs O with OH, an
+                // initial, and CHOL with CHOL)
+                pairs.push(self.cached_sets(py, cache, &joined, &joined, false, min_similarity)?);
             }
             let loose = texts.iter().any(|t| {
                 if t.is_ascii() {

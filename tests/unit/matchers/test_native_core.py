@@ -1316,8 +1316,8 @@ def _korean_index(native: bool) -> NameIndex:
 def test_a_syllable_has_no_misspelling_neighbours(native: bool) -> None:
     # the scorer's token_similarity gives a syllable 0.0 against a token its text reads
     # as a misspelling of (JONG vs YONG, SONG: other syllables); the index leaves those
-    # out of a syllable's neighbours, and of a joined unit's holding one, and keeps the
-    # others (JONG itself; the known variant CHONG would stay too)
+    # out of a syllable's neighbours and keeps the others (JONG itself; the known
+    # variant CHONG would stay too)
     from matchers.index import SPELLING_RULES
     from matchers.normalise import Token
     from matchers.scoring import token_similarity
@@ -1332,14 +1332,31 @@ def test_a_syllable_has_no_misspelling_neighbours(native: bool) -> None:
     assert "JONG" in kept and not kept & {"YONG", "SONG"}
     for text in every - kept:
         assert token_similarity(syllable, Token(text, text, "n"))[0] == 0.0
-    # the joined unit JONG SU against the listed JONGSU (exact) stays, against a one-edit
-    # listed spelling it goes
-    assert index._join_records("JONGSU", 0.72, None, True) == index._join_records("JONGSU", 0.72, None)
-    assert index._join_records("JONGSO", 0.72, None, True) < index._join_records("JONGSO", 0.72, None)
     # the memo keeps the two readings apart
     memo = matchers.index.QueryMemo()
     assert index.neighbours(latin, 0.72, memo) != index.neighbours(syllable, 0.72, memo)
     assert {texts[t] for t, _ in index.neighbours(syllable, 0.72, memo)} == kept
+
+
+@pytest.mark.parametrize("native", [False, True], ids=["python", "compiled"])
+@pytest.mark.parametrize("dob", ["1970-03-03", None])
+@pytest.mark.parametrize(
+    ("surname", "given", "listed"),
+    [("오", "철", ("OH", "CHOL")), ("오", "성", ("OH", "SEONG")), ("阿", "明", ("AH", "MING"))],
+)
+def test_a_one_letter_syllable_still_reaches_its_usual_spelling(
+    surname: str, given: str, listed: tuple[str, str], dob: str | None, native: bool
+) -> None:
+    # 오철 reads O CHOL; the list writes OH CHOL. The scorer pairs O with OH (an initial)
+    # and CHOL with CHOL; the index reaches the name through the joined pair OCHOL, one
+    # letter from CHOL, a misspelling neighbour a joined pair keeps even with a syllable
+    # (without it the name met the query on one token and was pruned)
+    person = entry("WL-OH", listed[0], listed[1], dob)
+    traveller = query(surname, given, dob)
+    screener = Screener([person], MatchConfig(), native=native)
+    exhaustive = screener.screen([traveller], exhaustive=True)[0]
+    assert exhaustive and exhaustive[0].score >= 0.8
+    assert result_rows(screener.screen([traveller])[0]) == result_rows(exhaustive)
 
 
 def test_text_candidates_takes_syllable_flags_per_variant() -> None:
