@@ -137,24 +137,32 @@ def _query_gender(values: tuple[str, ...]) -> int:
     return _gender_code(values)
 
 
+_gc_lock = threading.Lock()
+_gc_blocks = 0  # _gc_paused blocks running, in any thread
+_gc_was_enabled = False  # the collector's state when the first of them began
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector (when it runs) for the block: building creates
     millions of small acyclic objects, and every full collection would walk them all
-    (about a quarter of a 1M-name build); screening makes some hundred thousand
-    short-lived ones per thousand travellers and no cycles (tested), all freed by their
-    reference counts, so the collections it would trigger find nothing (some 4% of
-    its time). Garbage with cycles made meanwhile is collected once it runs again. The
-    collector's state is process-wide: with blocks in several threads it runs again
-    once the block that paused it ends, and a collector paused by the caller stays
-    paused."""
-    enabled = gc.isenabled()
-    gc.disable()
+    (about a quarter of a 1M-name build). Garbage with cycles made meanwhile is collected
+    once it runs again. The collector's state is process-wide: blocks in several threads
+    pause it together, and the state it had when the first began comes back when the
+    last ends (a collector paused before then stays paused)."""
+    global _gc_blocks, _gc_was_enabled
+    with _gc_lock:
+        if _gc_blocks == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_blocks += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _gc_lock:
+            _gc_blocks -= 1
+            if _gc_blocks == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def person_variants(
@@ -429,13 +437,8 @@ class Screener:
         entry's list uses :meth:`MatchConfig.threshold_for`. Pass a whole manifest at
         once: the queries share the index's query-side work. ``exhaustive=True`` skips
         the index and scores every listed name with the same scorer (slow: for
-        measuring the index's recall). Pure CPU work; thread-safe. The cyclic garbage
-        collector is paused meanwhile (:func:`_gc_paused`: screening makes no cycles).
+        measuring the index's recall). Pure CPU work; thread-safe.
         """
-        with _gc_paused():
-            return self._screen(queries, threshold, exhaustive)
-
-    def _screen(self, queries: Sequence[Person], threshold: float | None, exhaustive: bool) -> list[list[MatchResult]]:
         cfg = self.config
         # the lowest score that can be a hit: threshold, else the lowest list threshold
         floor = threshold if threshold is not None else min((cfg.threshold, *cfg.list_thresholds.values()))

@@ -396,63 +396,37 @@ def test_garbage_cycles_made_during_a_build_are_collected_after_it() -> None:
     assert during() is None and after_build() is None
 
 
-# --- screening pauses the garbage collector: it makes no cycles ----------------------
 
-
-def _gc_screener() -> tuple[Screener, list[Person]]:
-    doc = DocumentKey(number="X1234567", type="P", issuing_country="RUS")
-    screener = build(
-        entry("WL-GC3", "KOVAL", "IVAN", "1970-01-01", nationality="UKR"),
-        entry("WL-GC4", "PETRENKO", "OLENA", documents=(doc,)),
-        entry("WL-GC5", full_name="ABU DUA"),
-    )
-    queries = [
-        query("KOVAL", "IVAN", "1970-01-01", nationality="UKR"),  # a hit
-        query("PETRENKA", "OLGA", documents=(doc,)),  # a document candidate
-        query(full_name="Abu Dua Ali"),
-        query("SMITH", "JOHN", "1980-05-05"),  # nothing near
-        query(full_name="李 麗卿"),  # a name only the Python fold reads
-    ]
-    return screener, queries
-
-
-def test_screening_leaves_no_cyclic_garbage() -> None:
-    # what makes pausing the collector while screening safe: everything a screening
-    # makes is freed by reference counting
+def test_garbage_collector_pauses_in_several_threads_end_with_the_last() -> None:
+    # blocks in two threads overlap: the collector stays paused until the later one
+    # ends, then runs again; whichever thread ends first
     import gc
+    import threading
 
-    screener, queries = _gc_screener()
-    first = screener.screen(queries)
-    assert first[0] and first[0][0].entry_id == "WL-GC3"
-    gc.collect()
-    gc.disable()
-    try:
-        for threshold in (None, 0.0):
-            screener.screen(queries, threshold=threshold)
-        screener.screen(queries[:2], exhaustive=True)
-        assert gc.collect() == 0
-    finally:
-        gc.enable()
+    from matchers.screener import _gc_paused
 
+    for first_out in ("a", "b"):
+        entered = {k: threading.Event() for k in "ab"}
+        leave = {k: threading.Event() for k in "ab"}
+        left = {k: threading.Event() for k in "ab"}
 
-def test_screening_pauses_the_collector_and_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    import gc
+        def block(entered: threading.Event, leave: threading.Event, left: threading.Event) -> None:
+            with _gc_paused():
+                entered.set()
+                leave.wait(5)
+            left.set()
 
-    seen: list[bool] = []
-    inner = Screener._screen
-
-    def spy(self: Screener, *args: object) -> object:
-        seen.append(gc.isenabled())
-        return inner(self, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Screener, "_screen", spy)
-    screener, queries = _gc_screener()
-    assert gc.isenabled()
-    screener.screen(queries)
-    assert seen == [False] and gc.isenabled()
-    gc.disable()
-    try:
-        screener.screen(queries)
-        assert not gc.isenabled()  # left as the caller had it
-    finally:
-        gc.enable()
+        threads = {k: threading.Thread(target=block, args=(entered[k], leave[k], left[k])) for k in "ab"}
+        threads["a"].start()
+        assert entered["a"].wait(5)
+        threads["b"].start()
+        assert entered["b"].wait(5)
+        assert not gc.isenabled()
+        second_out = "b" if first_out == "a" else "a"
+        leave[first_out].set()
+        assert left[first_out].wait(5)
+        assert not gc.isenabled()  # the other block still runs
+        leave[second_out].set()
+        for t in threads.values():
+            t.join(5)
+        assert gc.isenabled()
