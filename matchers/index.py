@@ -194,11 +194,14 @@ class QueryMemo:
 
     def held(self) -> tuple[int, int]:
         """``(entries, compiled ids)``: the token entries of the Python stage's tables
-        (neighbour lists and maps, record sets, weights) and the record ids and
-        neighbours the compiled stage's token sets hold (each 4–12 bytes), for a caller
-        that keeps one memo over many batches and bounds it."""
+        (neighbour lists and maps, record sets, weights) and of the compiled stage's
+        (token sets, weights; each entry some 100–200 bytes beyond its ids), and the
+        record ids (4 bytes each) and neighbours (16 bytes each) the compiled token sets
+        hold, for a caller that keeps one memo over many batches and bounds it."""
         entries = len(self.neighbours) + len(self.neighbour_maps) + len(self.postings) + len(self.weights)
-        return entries, self.compiled.held_ids() if self.compiled is not None else 0
+        if self.compiled is None:
+            return entries, 0
+        return entries + len(self.compiled), self.compiled.held_ids()
 
 
 def _loose_token(text: str) -> bool:
@@ -254,7 +257,7 @@ def _lookup(packed: array[int], h: int) -> list[int]:
 
 class NameIndex:
     """Candidate index over listed name variants (immutable once built; safe to read
-    from several threads — per-batch state lives in a :class:`QueryMemo`).
+    from several threads — query-side state lives in a :class:`QueryMemo`).
 
     ``records`` are :class:`IndexedName` values; record ids are their positions. Raises
     ``ValueError`` when there are more than :data:`MAX_IDS` records or distinct tokens.

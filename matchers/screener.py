@@ -2,10 +2,11 @@
 
 A :class:`Screener` is immutable once built; :meth:`Screener.screen` only reads it
 (but for a cache of the listed names it scored, whose entries hold equal values however
-threads interleave), so one instance may serve several worker threads. On a watchlist
-change the service builds a new instance and swaps it in. :meth:`Screener.screen` takes
-a whole manifest at once: one compiled call ranks every traveller's candidates, and
-query-side index work (token neighbours, posting sets, weights) is shared by the batch.
+threads interleave, and each thread's memo of query-side index work), so one instance
+may serve several worker threads. On a watchlist change the service builds a new
+instance and swaps it in. :meth:`Screener.screen` takes a whole manifest at once: one
+compiled call ranks every traveller's candidates, and query-side index work (token
+neighbours, posting sets, weights) is kept by the thread over its batches.
 """
 
 from __future__ import annotations
@@ -80,12 +81,14 @@ _SCORING_RECORDS = 20_000
 """Records a screener keeps in the form its scorer takes (about 1 kB each)."""
 
 _MEMO_ENTRIES = 50_000
-"""Token entries a thread's kept :class:`~matchers.index.QueryMemo` may hold in the
-Python stage's tables before the next batch starts a fresh one."""
+"""Token entries (Python and compiled tables together) a thread's kept
+:class:`~matchers.index.QueryMemo` may reach before the next batch starts a fresh one
+(some 10 MB beyond the ids)."""
 
 _MEMO_IDS = 4_000_000
-"""Record ids and neighbours the compiled token sets of a thread's kept memo may hold
-(some 16–48 MB) before the next batch starts a fresh one."""
+"""Record ids and neighbours the compiled token sets of a thread's kept memo may reach
+(16 MB when all are record ids, 64 MB at most) before the next batch starts a fresh
+one."""
 
 _NO_ID = 0xFFFFFFFF
 """An interned id no listed value has (a query's value absent from every entry)."""
@@ -391,12 +394,12 @@ class Screener:
         query-side work of the index (token neighbours and their records, rarity
         weights) depends on the index and ``token_min_similarity`` only, and a
         manifest's names (JOHN, MOHAMMED, SMITH) recur in the next; started afresh
-        when it holds more than :data:`_MEMO_ENTRIES` Python entries or
-        :data:`_MEMO_IDS` compiled ids. Equal results either way."""
+        when it holds :data:`_MEMO_ENTRIES` entries or :data:`_MEMO_IDS` compiled ids
+        (bounds of 0: a fresh memo for every batch). Equal results either way."""
         memo: QueryMemo | None = getattr(self._memos, "memo", None)
         if memo is not None:
             entries, ids = memo.held()
-            if entries > _MEMO_ENTRIES or ids > _MEMO_IDS:
+            if entries >= _MEMO_ENTRIES or ids >= _MEMO_IDS:
                 memo = None
         if memo is None:
             memo = self._memos.memo = QueryMemo()

@@ -846,9 +846,11 @@ struct KeyBufs {
     tids: Vec<u32>,
 }
 
-/// A batch's query-side memo for one `CandidateCore` (`text_candidates`): each query
-/// token's `TokenSets` by (text, core) and each token text's rarity weight. Bound to the
-/// first core that uses it; `matchers.index.QueryMemo` keeps one per batch.
+/// The query-side memo of one `CandidateCore` (`text_candidates`): each query token's
+/// `TokenSets` by (text, core) and whether it is a syllable, and each token text's rarity
+/// weight. Bound to the first core that uses it; `matchers.index.QueryMemo` holds one (a
+/// screener keeps one per thread over its batches, bounded by its length and
+/// `held_ids`).
 #[pyclass(module = "matchers._core")]
 #[derive(Default)]
 struct QueryCache {
@@ -878,8 +880,9 @@ impl QueryCache {
         self.sets.len() + self.cored.len() + self.syllabic.len() + self.weights.len()
     }
 
-    /// How many record ids and neighbours the token sets held here hold, together
-    /// (each 4 to 12 bytes): what a caller keeping one cache over many batches bounds.
+    /// How many record ids (4 bytes each) and neighbours (16 bytes each) the token sets
+    /// held here hold, together: with the length, what a caller keeping one cache over
+    /// many batches bounds.
     fn held_ids(&self) -> usize {
         self.held_ids
     }
