@@ -33,6 +33,7 @@ import gc
 import json
 import random
 import re
+import statistics
 import sys
 import time
 from collections import Counter
@@ -156,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("build/accuracy-report.json"), help="--suite JSON report path")
     ap.add_argument("--negatives-sample", type=int, default=5000, help="--suite: seeded negatives subsample size")
     ap.add_argument("--seed", type=int, default=6, help="--suite: seed of the subsample and the noise")
+    ap.add_argument(
+        "--speed-rounds", type=int, default=3, help="--suite: interleaved speed rounds after the sets (0: none)"
+    )
     ap.add_argument("--format", default="auto", help="watchlist format (default auto)")
     ap.add_argument("--list-id", default="un-sc")
     ap.add_argument("--positives", type=Path, default=FIXTURES / "positives_un_untreated.csv")
@@ -351,6 +355,47 @@ def _timed_screen(engine: Engine, travellers: Sequence[Traveller]) -> tuple[list
         gc.unfreeze()
 
 
+def interleaved_speed(
+    engines: Sequence[Engine],
+    entries: Sequence[WatchlistEntry],
+    negatives: Sequence[Traveller],
+    *,
+    sample: int,
+    rounds: int,
+    seed: int,
+    log: Callable[[str], None] = lambda _m: None,
+) -> dict[str, Any]:
+    """Speed in interleaved rounds: in round ``r`` (0-based) every engine is loaded
+    afresh with ``entries`` (untimed) and screens the same seeded subsample of
+    ``negatives`` (``sample`` travellers, :func:`seeded_sample` with ``seed + 1 + r``)
+    once, its first screening after the load, timed as :func:`run_suite` times it
+    (:func:`_timed_screen`). The engines take turns in an order rotated by one each
+    round. Timed one after the other, minutes apart, engines meet different moments of
+    a shared machine (whose speed drifts by 10–30% within an hour); interleaved, the
+    drift falls on all of them alike. Process-wide caches (every engine has some) stay
+    from earlier rounds, each round's travellers are others. Returns ``{"rounds",
+    "sample", "per_round": {engine: [CPU s per traveller, one per round]}, "median":
+    {engine: CPU s per traveller}}``; raises ``ValueError`` for ``rounds`` or
+    ``sample`` below 1."""
+    if rounds < 1 or sample < 1:
+        raise ValueError("rounds and sample must be at least 1")
+    per_round: dict[str, list[float]] = {e.name: [] for e in engines}
+    for r in range(rounds):
+        travellers = seeded_sample(negatives, sample, seed + 1 + r)
+        k = r % len(engines) if engines else 0
+        for engine in [*engines[k:], *engines[:k]]:
+            log(f"speed round {r + 1}/{rounds}: {engine.name}")
+            engine.load(entries)
+            _, cpu = _timed_screen(engine, travellers)
+            per_round[engine.name].append(cpu / len(travellers))
+    return {
+        "rounds": rounds,
+        "sample": min(sample, len(negatives)),
+        "per_round": {name: [round(v, 6) for v in vs] for name, vs in per_round.items()},
+        "median": {name: round(statistics.median(vs), 6) for name, vs in per_round.items()},
+    }
+
+
 def _rate(k: int, n: int) -> float | None:
     return round(k / n, 4) if n else None
 
@@ -391,6 +436,7 @@ def run_suite(
     negatives_sample: int = 5000,
     full_negatives: Sequence[str] = ("apis-matcher",),
     seed: int = 6,
+    speed_rounds: int = 3,
     log: Callable[[str], None] = lambda _m: None,
 ) -> dict[str, Any]:
     """Run every benchmark set on every engine; returns the JSON report.
@@ -404,7 +450,10 @@ def run_suite(
     (name only, at each engine's threshold; the pairs an engine gets wrong are listed
     with its score under ``wrong`` / ``misses``, to group them by kind). Speed: CPU
     seconds per traveller on the negatives subsample after start-up; start-up (index
-    build plus lazy data) apart.
+    build plus lazy data) apart; then, with ``speed_rounds`` ≥ 1, the same again in
+    interleaved rounds (:func:`interleaved_speed`: ``report["speed_rounds"]``, each
+    engine's median as ``cpu_s_per_traveller_rounds``), the figure to compare engines
+    by.
     Raises ``FileNotFoundError`` when ../shared/data is missing."""
     lists = {lid: read_watchlist(str(p), format="auto", list_id=lid).entries for lid, p in SUITE_LISTS}
     un = lists["un-sc"]
@@ -499,6 +548,13 @@ def run_suite(
         xs = _pairwise(engine, [(a, b, True) for a, b in xs_pairs])
         res["cross_script"] = {"pairs": xs["pairs"], "found": xs["tp"], "recall": xs["recall"], "misses": xs["wrong"]}
         report["engines"][engine.name] = res
+    if speed_rounds >= 1:
+        speed = interleaved_speed(
+            engines, combined, negatives, sample=negatives_sample, rounds=speed_rounds, seed=seed, log=log
+        )
+        report["speed_rounds"] = speed
+        for name, median in speed["median"].items():
+            report["engines"][name]["cpu_s_per_traveller_rounds"] = median
     return report
 
 
@@ -545,6 +601,11 @@ def format_table(report: dict[str, Any]) -> str:
     add("name_bench Person pairs F1", lambda r: f"{r['name_bench_person']['f1']:.3f}")
     add(f"cross-script pairs recall (n={sets['cross_script_pairs']})", lambda r: pct(r["cross_script"]["recall"]))
     add("CPU ms per traveller (negatives subsample)", lambda r: f"{1000 * r['cpu_s_per_traveller']:.2f}")
+    if "speed_rounds" in report:
+        add(
+            f"  median of {report['speed_rounds']['rounds']} interleaved rounds",
+            lambda r: f"{1000 * r['cpu_s_per_traveller_rounds']:.3f}",
+        )
     add("start-up CPU s (index build + lazy data)", lambda r: f"{r['startup_cpu_s']:.1f}")
     width = max(len(label) for label, _ in rows) + 2
     colw = max(14, *(len(e) + 2 for e in engines))
@@ -575,6 +636,7 @@ def suite_main(args: argparse.Namespace) -> int:
         engines,
         negatives_sample=args.negatives_sample,
         seed=args.seed,
+        speed_rounds=args.speed_rounds,
         log=_log_stderr,
     )
     if args.peers:
@@ -611,6 +673,16 @@ def suite_main(args: argparse.Namespace) -> int:
             f"{name} with firstName/lastName passed too (other configuration): "
             f"swap recall {100 * row['recall']:.2f}% (n={row['travellers']})"
         )
+    speed = report.get("speed_rounds")
+    if speed and len(speed["per_round"]) > 1:
+        ours = speed["per_round"][engines[0].name]
+        for name, times in list(speed["per_round"].items())[1:]:
+            ratios = [t / o for t, o in zip(times, ours, strict=True) if o > 0]
+            print(
+                f"{name} / {engines[0].name}, CPU per traveller, interleaved rounds of {speed['sample']}: "
+                + ", ".join(f"{x:.1f}x" for x in ratios)
+                + f" (medians: {speed['median'][name] / max(speed['median'][engines[0].name], 1e-9):.1f}x)"
+            )
     print(f"\npeers run on the seeded negatives subsample only; JSON report: {args.out}")
     return 0
 

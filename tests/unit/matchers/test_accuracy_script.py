@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+
+import pytest
 
 from loadtest.accuracy import (
     Ours,
@@ -10,6 +13,7 @@ from loadtest.accuracy import (
     congress_list,
     cross_script_pairs,
     format_table,
+    interleaved_speed,
     measure,
     name_bench_cases,
     row_to_traveller,
@@ -170,3 +174,69 @@ def test_peer_helpers_without_nomenklatura() -> None:
     assert name_tokens("O'Neil-Smith, J.") == ["o", "neil", "smith", "j"]
     assert traveller_name(Traveller(traveller_id="1", surname="Barr", given_names="Kathryn")) == "Kathryn Barr"
     assert traveller_name(Traveller(traveller_id="2", full_name="JANAN AGHA")) == "JANAN AGHA"
+
+
+class _FakeEngine:
+    """An engine that records what it is asked (for interleaved_speed)."""
+
+    threshold = 0.5
+
+    def __init__(self, name: str, calls: list[tuple[str, str, int]]) -> None:
+        self.name = name
+        self.calls = calls
+
+    def load(self, entries: Sequence[WatchlistEntry]) -> _FakeEngine:
+        self.calls.append(("load", self.name, len(entries)))
+        return self
+
+    def screen(self, travellers: Sequence[Traveller]) -> list[list[tuple[str, float]]]:
+        self.calls.append(("screen", self.name, hash(tuple(t.traveller_id for t in travellers))))
+        return [[] for _ in travellers]
+
+    def pair_score(self, query: Traveller, entry: WatchlistEntry) -> float:
+        return 0.0
+
+    def warm_up(self) -> float:
+        return 0.0
+
+
+def test_interleaved_speed_rounds_take_turns_on_the_same_travellers() -> None:
+    calls: list[tuple[str, str, int]] = []
+    engines = [_FakeEngine("a", calls), _FakeEngine("b", calls), _FakeEngine("c", calls)]
+    entries = [WatchlistEntry(list_id="l", entry_id=str(i), names=[EntryName(full_name=f"N {i}")]) for i in range(3)]
+    negatives = [Traveller(traveller_id=f"t{i}", full_name=f"T {i}") for i in range(40)]
+    speed = interleaved_speed(engines, entries, negatives, sample=5, rounds=3, seed=6)
+    screens = [c for c in calls if c[0] == "screen"]
+    # each engine loaded afresh before each of its screenings; the order rotates
+    assert [c[:2] for c in calls if c[0] == "load"] == [("load", c[1]) for c in screens]
+    assert all(c[2] == 3 for c in calls if c[0] == "load")
+    assert [c[1] for c in screens] == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
+    # one sample per round, the same for every engine, another each round
+    samples = [{c[2] for c in screens[3 * r : 3 * r + 3]} for r in range(3)]
+    assert all(len(s) == 1 for s in samples) and len(set.union(*samples)) == 3
+    assert speed["rounds"] == 3 and speed["sample"] == 5
+    assert {k: len(v) for k, v in speed["per_round"].items()} == {"a": 3, "b": 3, "c": 3}
+    assert all(speed["median"][k] == sorted(v)[1] for k, v in speed["per_round"].items())
+    with pytest.raises(ValueError, match="at least 1"):
+        interleaved_speed(engines, entries, negatives, sample=5, rounds=0, seed=6)
+
+
+def test_format_table_adds_the_interleaved_median() -> None:
+    report = {
+        "sets": {
+            "un_positives": 1,
+            "congress_positives": 1,
+            "negatives": 1,
+            "negatives_sample": 1,
+            "noisy_variants": {},
+            "name_bench_person_pairs": 1,
+            "cross_script_pairs": 1,
+        },
+        "engines": {
+            "apis-matcher": {"cpu_s_per_traveller": 0.00007, "cpu_s_per_traveller_rounds": 0.000061},
+            "logic-v2": {"cpu_s_per_traveller": 0.007, "cpu_s_per_traveller_rounds": 0.0069},
+        },
+        "speed_rounds": {"rounds": 3},
+    }
+    row = next(ln for ln in format_table(report).splitlines() if "median of 3 interleaved rounds" in ln)
+    assert row.split()[-2:] == ["0.061", "6.900"]
